@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const a = new PGlite({ parsers: { 20: (v: string) => Number(v) } });
+await a.query('create table x(id bigserial primary key, t timestamptz default now(), j jsonb)');
+await a.query('insert into x(j) values ($1)', [{b:1,a:2}]);
+console.log('init', Date.now()-t, (await a.query('select *, count(*) over () c from x')).rows);
+t=Date.now(); const dump = await a.dumpDataDir('gzip'); console.log('dump', Date.now()-t, dump.size);
+t=Date.now(); const b = new PGlite({ loadDataDir: dump }); await b.waitReady; console.log('load', Date.now()-t, (await b.query('select count(*) from x')).rows);
+const r = await b.query('update x set j=$1', [{}]); console.log(r.affectedRows);
+console.log((await b.query("select to_tsvector('french', 'assiduité des stagiaires')")).rows);

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment, parsed once at start. A bad value stops the
+ * process with a message naming the variable, rather than failing later at first use.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  SEED_DEMO: bool.optional(),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default('Kairos <ne-pas-repondre@kairos.example>'),
+  APP_SECRET: z.string().min(32).optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  OPERATOR_NAME: z.string().min(1).default('France Travail'),
+  OPERATOR_ADDRESS: z.string().min(1).default('1 avenue du Docteur Gley, 75020 Paris'),
+  OFFICIAL_ADDRESS: z.string().min(1).optional(),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10),
+  LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  IP_LOCKOUT_THRESHOLD: z.coerce.number().int().min(10).max(10000).default(100),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(10).default(300),
+  JOB_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Demo mode: demo data is seeded, the outbox is readable in the UI, demo secrets are printed. */
+  demoMode: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Key for secrets at rest (TOTP seeds). Derived from the data folder when not set in embedded mode. */
+  appSecret: string | undefined;
+  publicUrl: string;
+  operatorName: string;
+  operatorAddress: string;
+  /** The address users should check in their browser bar (anti-phishing), shown on every page. */
+  officialAddress: string;
+  trustProxy: boolean;
+  secureCookies: boolean;
+  logLevel: string;
+  session: { idleMinutes: number; absoluteHours: number };
+  throttle: { lockoutThreshold: number; lockoutMinutes: number; ipLockoutThreshold: number };
+  rateLimitPerMinute: number;
+  jobPollMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const embedded = !e.DATABASE_URL;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.APP_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  APP_SECRET: required in production (32 characters or more)');
+  }
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    demoMode: e.SEED_DEMO ?? (embedded && !production),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    appSecret: e.APP_SECRET,
+    publicUrl,
+    operatorName: e.OPERATOR_NAME,
+    operatorAddress: e.OPERATOR_ADDRESS,
+    officialAddress: e.OFFICIAL_ADDRESS ?? new URL(publicUrl).host,
+    trustProxy: e.TRUST_PROXY,
+    secureCookies: production || publicUrl.startsWith('https:'),
+    logLevel: e.LOG_LEVEL,
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    throttle: {
+      lockoutThreshold: e.LOCKOUT_THRESHOLD,
+      lockoutMinutes: e.LOCKOUT_MINUTES,
+      ipLockoutThreshold: e.IP_LOCKOUT_THRESHOLD,
+    },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    jobPollMs: e.JOB_POLL_MS,
+  };
+}

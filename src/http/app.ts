@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { AppContext } from '../context.js';
+import { registerAuth } from './auth.js';
+import { registerBodyParsers } from './body-parsers.js';
+import { registerErrorHandling } from './errors.js';
+import { HttpProblem, titleFor } from './problem.js';
+import { loggerOptions } from './logging.js';
+import { registerRoutes } from './routes.js';
+import './types.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BuildAppOptions {
+  /** Where logs go (tests capture them to check nothing sensitive leaks). */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(ctx.config.logLevel, options.logStream),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false, // never trust a client-chosen id: it ends up in logs and support lookups
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.decorate('ctx', ctx);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: ctx.config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+  });
+  await app.register(rateLimit, {
+    max: ctx.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, context) =>
+      new HttpProblem(429, titleFor(429), 'Trop de requêtes. Patientez une minute avant de réessayer.', undefined, {
+        'retry-after': String(Math.ceil(context.ttl / 1000)),
+      }),
+  });
+
+  registerBodyParsers(app);
+  registerAuth(app);
+  registerErrorHandling(app);
+
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/bootstrap/dist'),
+    prefix: '/assets/bootstrap/',
+    allowedPath: (p) => p.startsWith('/css/') || p.startsWith('/js/'),
+    maxAge: 3_600_000,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/htmx.org/dist'),
+    prefix: '/assets/htmx/',
+    decorateReply: false,
+    allowedPath: (p) => p === '/htmx.min.js',
+  });
+  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/assets/', decorateReply: false });
+
+  await registerRoutes(app);
+  return app;
+}

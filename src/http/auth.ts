@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decideAccess } from '../modules/habilitations/policy.js';
+import { resolveSession } from '../modules/identity/service.js';
+import { readSessionToken } from './cookies.js';
+import { checkApiCsrf, checkFormCsrf, csrfRefused, isStateChanging } from './csrf.js';
+import { problems } from './problem.js';
+
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+/**
+ * Session, access and CSRF for every route, in one place:
+ * - a route without an `access` rule cannot even be registered (deny by default);
+ * - access is decided before the body is validated, so strangers learn nothing from 422s;
+ * - state-changing calls need the session's CSRF token (header for the API, field for forms).
+ */
+export function registerAuth(app: FastifyInstance): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionCsrf', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access) return;
+    // Static files and the framework's own HEAD twins inherit the rule of their GET.
+    if (route.method === 'HEAD' || (route as { prefix?: string }).prefix?.startsWith('/assets')) return;
+    if (route.url.startsWith('/assets/')) return;
+    throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const token = readSessionToken(request, app.ctx.config);
+    if (token) {
+      const resolved = await resolveSession(app.ctx, token);
+      if (resolved) {
+        request.actor = resolved.actor;
+        request.sessionCsrf = resolved.csrfToken;
+      }
+    }
+    if (isStateChanging(request.method) && request.headers['sec-fetch-site'] === 'cross-site') throw csrfRefused();
+    const rule = request.routeOptions.config?.access;
+    // Unknown paths answer 404 to everyone; static files are public.
+    if (request.is404 || (!rule && request.url.startsWith('/assets/'))) return;
+    const decision = decideAccess(rule, request.actor);
+    if (decision === 'unauthenticated') throw problems.unauthenticated();
+    if (decision === 'forbidden') throw problems.forbidden();
+    if (isStateChanging(request.method) && isApiRequest(request)) checkApiCsrf(request);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (isStateChanging(request.method) && !isApiRequest(request)) checkFormCsrf(request, app.ctx.config);
+  });
+}

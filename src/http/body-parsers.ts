@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import secureJsonParse from 'secure-json-parse';
+import { HttpProblem, TITLES } from './problem.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new HttpProblem(400, TITLES[400], "Le contenu envoyé n'est pas encodé en UTF-8. Enregistrez-le en UTF-8 puis réessayez.");
+  }
+}
+
+/** Depth beyond which a JSON body is refused: no form of ours nests more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** application/x-www-form-urlencoded → object; a repeated name becomes an array. */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(text)) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return { ...out };
+}
+
+/**
+ * Our own JSON and form parsers (docs/decisions/0003-body-parsing.md): invalid UTF-8 is
+ * refused instead of being silently replaced, prototype pollution keys are refused, and
+ * pathological nesting never reaches the validator.
+ */
+export function registerBodyParsers(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      const text = decodeUtf8(body as Buffer);
+      if (text.trim() === '') return done(null, undefined);
+      if (tooDeep(text)) throw new HttpProblem(400, TITLES[400], 'Le contenu JSON est trop imbriqué.');
+      done(null, secureJsonParse.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (err) {
+      if (err instanceof HttpProblem) return done(err);
+      done(new HttpProblem(400, TITLES[400], "Le contenu JSON est mal formé. Vérifiez sa syntaxe puis réessayez."));
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseForm(decodeUtf8(body as Buffer)));
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+}

@@ -1,0 +1,103 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isApiRequest } from './auth.js';
+import { HttpProblem, problems, titleFor, type FieldError } from './problem.js';
+import { sendPage } from './render.js';
+
+/** Field name for a validation issue: the path inside the body, query or params. */
+function fieldErrors(error: { validation: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }> }): FieldError[] {
+  const out: FieldError[] = [];
+  for (const v of error.validation) {
+    const path = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+    const keys = (v.params as { keys?: string[] })?.keys;
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      for (const key of keys) {
+        out.push({ field: path ? `${path}.${key}` : key, message: `Le champ « ${key.slice(0, 50)} » n'est pas attendu : retirez-le.` });
+      }
+      continue;
+    }
+    out.push({ field: path || '(corps)', message: v.message ?? 'Valeur invalide.' });
+  }
+  return out;
+}
+
+/** Turns any error into the problem the user sees; unexpected ones become a generic 500. */
+export function toProblem(error: unknown): { problem: HttpProblem; unexpected: boolean } {
+  if (error instanceof HttpProblem) return { problem: error, unexpected: false };
+  if (hasZodFastifySchemaValidationErrors(error)) return { problem: problems.invalid(fieldErrors(error)), unexpected: false };
+  const fe = error as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { problem: new HttpProblem(413, titleFor(413), 'Le contenu envoyé est trop volumineux.'), unexpected: false };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        problem: new HttpProblem(415, titleFor(415), "Ce format de contenu n'est pas accepté ici. Envoyez du JSON (application/json)."),
+        unexpected: false,
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { problem: problems.badRequest('Le corps de la requête est vide ou mal formé.'), unexpected: false };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { problem: new HttpProblem(fe.statusCode, titleFor(fe.statusCode), 'La requête est invalide. Vérifiez-la puis réessayez.'), unexpected: false };
+  }
+  return {
+    problem: new HttpProblem(500, titleFor(500), 'Une erreur inattendue est survenue. Réessayez plus tard ou contactez l’assistance en citant la référence.'),
+    unexpected: true,
+  };
+}
+
+function ErrorBody({ problem, reference }: { problem: HttpProblem; reference: string }) {
+  return (
+    <section aria-labelledby="titre-erreur">
+      <h1 id="titre-erreur" class="h3">{problem.title}</h1>
+      <p>{problem.detail}</p>
+      {problem.errors?.length ? (
+        <ul>
+          {problem.errors.map((e) => (
+            <li>{e.message}</li>
+          ))}
+        </ul>
+      ) : null}
+      <p class="alert alert-secondary">
+        Référence à communiquer à l’assistance : <strong class="font-monospace">{reference}</strong>
+      </p>
+      <p>
+        <a href="/">Retour à l’accueil</a>
+      </p>
+    </section>
+  );
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem) {
+  reply.headers(problem.headers);
+  if (isApiRequest(request)) {
+    return reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send({
+        type: 'about:blank',
+        title: problem.title,
+        status: problem.status,
+        detail: problem.detail,
+        instance: request.url.split('?')[0],
+        requestId: request.id,
+        ...(problem.errors ? { errors: problem.errors } : {}),
+      });
+  }
+  if (problem.status === 401) {
+    const next = encodeURIComponent(request.url.split('?')[0]);
+    return reply.redirect(`/connexion?suite=${next}`, 303);
+  }
+  return sendPage(request, reply, problem.title, () => <ErrorBody problem={problem} reference={request.id} />, problem.status);
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, unexpected } = toProblem(error);
+    if (unexpected) request.log.error({ err: error }, 'unexpected error');
+    else request.log.info({ status: problem.status, code: (error as FastifyError).code }, 'request refused');
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler({}, (request, reply) => sendProblem(request, reply, problems.notFound("Cette page n'existe pas.")));
+}

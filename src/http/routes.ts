@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import { outboxPages } from '../mail/pages.js';
+import { identityPages } from '../modules/identity/pages.js';
+import { identityRoutes } from '../modules/identity/routes.js';
+import { portalPages } from '../modules/portal/pages.js';
+import { portalRoutes } from '../modules/portal/routes.js';
+import { healthRoutes } from './health.js';
+
+/** Every module's routes and pages; each route declares its access rule (see auth.ts). */
+export async function registerRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(healthRoutes);
+  await app.register(identityRoutes);
+  await app.register(identityPages);
+  await app.register(portalRoutes);
+  await app.register(portalPages);
+  await app.register(outboxPages);
+}

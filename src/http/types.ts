@@ -1,0 +1,19 @@
+import type { AppContext } from '../context.js';
+import type { AccessRule, Actor } from '../modules/habilitations/policy.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route; routes without one are refused at registration (deny by default). */
+    access?: AccessRule;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    /** The signed-in session's CSRF token, or null when anonymous. */
+    sessionCsrf: string | null;
+  }
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export {};

@@ -1,0 +1,92 @@
+import type { ComponentChildren } from 'preact';
+import type { Actor } from '../../modules/habilitations/policy.js';
+import { CSRF_FIELD } from '../csrf.js';
+
+export interface PageFrame {
+  operatorName: string;
+  officialAddress: string;
+  actor: Actor | null;
+  /** Token for the sign-out button and any form of the page. */
+  csrfToken: string | null;
+  demoMode: boolean;
+}
+
+export function CsrfField({ token }: { token: string | null }) {
+  return token ? <input type="hidden" name={CSRF_FIELD} value={token} /> : null;
+}
+
+function UserMenu({ frame }: { frame: PageFrame }) {
+  if (!frame.actor) return null;
+  return (
+    <div class="d-flex align-items-center gap-3 flex-wrap">
+      <span class="text-white">
+        <span class="visually-hidden">Connecté en tant que </span>
+        {frame.actor.displayName}
+        {frame.actor.organisation ? <span class="text-white-50"> — {frame.actor.organisation.name}</span> : null}
+      </span>
+      <a class="link-light" href="/portail">Mes applications</a>
+      <a class="link-light" href="/compte/mot-de-passe">Mot de passe</a>
+      <form method="post" action="/deconnexion" class="d-inline">
+        <CsrfField token={frame.csrfToken} />
+        <button type="submit" class="btn btn-sm btn-outline-light">Se déconnecter</button>
+      </form>
+    </div>
+  );
+}
+
+export function Layout({ frame, title, children }: { frame: PageFrame; title: string; children: ComponentChildren }) {
+  return (
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — Kairos`}</title>
+        <link rel="stylesheet" href="/assets/bootstrap/css/bootstrap.min.css" />
+        <link rel="stylesheet" href="/assets/kairos.css" />
+        <script src="/assets/htmx/htmx.min.js" defer></script>
+      </head>
+      <body>
+        <a class="visually-hidden-focusable skip-link" href="#contenu">Aller au contenu</a>
+        <header class="kairos-header">
+          <div class="container py-2 d-flex justify-content-between align-items-center flex-wrap gap-2">
+            <a class="kairos-brand" href={frame.actor ? '/portail' : '/'}>
+              <strong>Kairos</strong> <span class="kairos-operator">{frame.operatorName}</span>
+            </a>
+            <UserMenu frame={frame} />
+          </div>
+        </header>
+        <main id="contenu" class="container py-4" tabIndex={-1}>
+          {children}
+        </main>
+        <footer class="kairos-footer">
+          <div class="container py-3 small">
+            <p class="mb-1">
+              Adresse officielle de Kairos : <strong>{frame.officialAddress}</strong>. Vérifiez-la dans la barre
+              d'adresse avant de saisir vos identifiants ; {frame.operatorName} ne vous demandera jamais vos codes par
+              courriel ou par téléphone.
+            </p>
+            {frame.demoMode ? <p class="mb-0">Mode démonstration : les données sont fictives.</p> : null}
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export function ErrorSummary({ errors }: { errors: Array<{ field: string; message: string }> }) {
+  if (errors.length === 0) return null;
+  return (
+    <div class="alert alert-danger" role="alert" tabIndex={-1} id="resume-erreurs">
+      <h2 class="h5">
+        {errors.length === 1 ? 'Une erreur empêche l’envoi du formulaire' : `${errors.length} erreurs empêchent l’envoi du formulaire`}
+      </h2>
+      <ul class="mb-0">
+        {errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+
+/** The hash that precedes the first row of the chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditContent {
+  at: Date;
+  actorId: string | null;
+  actorLogin: string | null;
+  organisationId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * JSON with object keys sorted at every level: jsonb does not keep key order, so the hash must
+ * not depend on it, or a row read back would never verify.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** SHA-256 over the previous row's hash and this row's content. */
+export function computeAuditHash(prevHash: string, content: AuditContent): string {
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson({ ...content, at: content.at.toISOString() }))
+    .digest('hex');
+}
+
+export interface StoredAuditRow extends AuditContent {
+  id: number;
+  prevHash: string;
+  hash: string;
+}
+
+export type ChainVerdict =
+  | { ok: true; rows: number }
+  | { ok: false; rows: number; badRowId: number; reason: 'altered' | 'broken_link' };
+
+/**
+ * Walks rows in id order. An altered row no longer matches its own hash; a removed row leaves
+ * the next row pointing at a hash that is not its predecessor's.
+ */
+export function verifyChainSegment(
+  rows: Iterable<StoredAuditRow>,
+  previousHash: string,
+  alreadyChecked = 0,
+): ChainVerdict & { lastHash: string } {
+  let prev = previousHash;
+  let count = alreadyChecked;
+  for (const row of rows) {
+    if (row.prevHash !== prev) return { ok: false, rows: count, badRowId: row.id, reason: 'broken_link', lastHash: prev };
+    if (computeAuditHash(row.prevHash, row) !== row.hash) {
+      return { ok: false, rows: count, badRowId: row.id, reason: 'altered', lastHash: prev };
+    }
+    prev = row.hash;
+    count += 1;
+  }
+  return { ok: true, rows: count, lastHash: prev };
+}

@@ -1,0 +1,108 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import {
+  GENESIS_HASH,
+  computeAuditHash,
+  verifyChainSegment,
+  type AuditContent,
+  type ChainVerdict,
+  type StoredAuditRow,
+} from './hash-chain.js';
+
+export interface AuditEntry {
+  at: Date;
+  action: string;
+  actor?: { id: string; login: string } | null;
+  organisationId?: string | null;
+  target?: { type: string; id: string } | null;
+  ip?: string | null;
+  requestId?: string | null;
+  /** Facts about the change; never secrets, and personal data only as identifiers. */
+  details?: Record<string, unknown>;
+}
+
+// Serialises writers of the chain across connections and app instances.
+const AUDIT_LOCK_KEY = 7_101_001;
+
+/**
+ * Appends a row to the hash chain. Call it inside the transaction of the change it records,
+ * so the change and its audit row commit or roll back together.
+ */
+export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const content: AuditContent = {
+    at: entry.at,
+    actorId: entry.actor?.id ?? null,
+    actorLogin: entry.actor?.login ?? null,
+    organisationId: entry.organisationId ?? null,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    ip: entry.ip ?? null,
+    requestId: entry.requestId ?? null,
+    details: entry.details ?? {},
+  };
+  await trx
+    .insertInto('audit_log')
+    .values({
+      at: content.at,
+      actor_id: content.actorId,
+      actor_login: content.actorLogin,
+      organisation_id: content.organisationId,
+      action: content.action,
+      target_type: content.targetType,
+      target_id: content.targetId,
+      ip: content.ip,
+      request_id: content.requestId,
+      details: JSON.stringify(content.details),
+      prev_hash: prevHash,
+      hash: computeAuditHash(prevHash, content),
+    })
+    .execute();
+}
+
+/** Records an event that is not part of a larger change (e.g. a failed sign-in). */
+export async function recordAuditAlone(db: Database, entry: AuditEntry): Promise<void> {
+  await db.transaction().execute((trx) => recordAudit(trx, entry));
+}
+
+/** Checks the whole chain in pages, so memory stays flat however long the log is. */
+export async function verifyAuditChain(db: Database, pageSize = 1000): Promise<ChainVerdict> {
+  let lastId = 0;
+  let prevHash: string | null = null;
+  let checked = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('id', '>', lastId)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    if (page.length === 0) return { ok: true, rows: checked };
+    const rows: StoredAuditRow[] = page.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorId: r.actor_id,
+      actorLogin: r.actor_login,
+      organisationId: r.organisation_id,
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      ip: r.ip,
+      requestId: r.request_id,
+      details: r.details,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
+    // The oldest remaining row anchors the chain: retention purges remove the head of the log.
+    const verdict = verifyChainSegment(rows, prevHash ?? rows[0].prevHash, checked);
+    if (!verdict.ok) return { ok: false, rows: verdict.rows, badRowId: verdict.badRowId, reason: verdict.reason };
+    prevHash = verdict.lastHash;
+    checked = verdict.rows;
+    lastId = rows[rows.length - 1].id;
+  }
+}

@@ -1,0 +1,72 @@
+import type { DestinationStream } from 'pino';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { instanceSecret } from './db/instance-settings.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoData } from './demo/seed.js';
+import { buildApp } from './http/app.js';
+import { JobWorker } from './jobs/worker.js';
+import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
+import { createSecretBox } from './modules/identity/secret-box.js';
+
+export interface Runtime {
+  ctx: AppContext;
+  app: FastifyInstance;
+  worker: JobWorker;
+  mailer: Mailer;
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  logStream?: DestinationStream;
+  /** PGlite data folder dump to start from instead of an empty database (tests). */
+  loadDataDir?: Blob;
+  /** Keep PGlite in memory instead of DATA_DIR (tests). */
+  inMemory?: boolean;
+}
+
+/** config → database → migrations → demo data → HTTP app and job worker (not yet listening). */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemory ? null : config.dataDir,
+    loadDataDir: options.loadDataDir,
+  });
+  try {
+    await migrateToLatest(handle.db);
+    const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
+    const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox };
+    const seeded = config.demoMode ? await seedDemoData(ctx) : false;
+    const app = await buildApp(ctx, { logStream: options.logStream });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
+    const worker = new JobWorker(handle.db, clock, app.log, config.jobPollMs);
+    worker.register(MAIL_JOB, mailJobHandler(mailer));
+    let closed = false;
+    return {
+      ctx,
+      app,
+      worker,
+      mailer,
+      seeded,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close(); // stops accepting, lets in-flight requests finish
+        await worker.stop();
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw err;
+  }
+}
+
+export const bootLogger = pino({ level: 'info' });
