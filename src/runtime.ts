@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
@@ -15,6 +15,7 @@ import { createSecretBox } from './modules/identity/secret-box.js';
 
 export interface Runtime {
   ctx: AppContext;
+  database: DatabaseHandle;
   app: FastifyInstance;
   worker: JobWorker;
   mailer: Mailer;
@@ -51,6 +52,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     let closed = false;
     return {
       ctx,
+      database: handle,
       app,
       worker,
       mailer,

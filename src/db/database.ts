@@ -11,6 +11,8 @@ export type Database = Kysely<DB>;
 export interface DatabaseHandle {
   db: Database;
   engine: Engine;
+  /** PGlite only: a gzipped copy of the data folder (tests start from such a template). */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -46,5 +48,5 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   });
   await pglite.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return { db, engine: 'pglite', dump: () => pglite.dumpDataDir('gzip'), close: () => db.destroy() };
 }

@@ -43,7 +43,8 @@ export function registerAuth(app: FastifyInstance): void {
     const decision = decideAccess(rule, request.actor);
     if (decision === 'unauthenticated') throw problems.unauthenticated();
     if (decision === 'forbidden') throw problems.forbidden();
-    if (isStateChanging(request.method) && isApiRequest(request)) checkApiCsrf(request);
+    // Public API routes grant nothing more to a session cookie, so a forged call gains nothing.
+    if (isStateChanging(request.method) && isApiRequest(request) && rule?.kind !== 'public') checkApiCsrf(request);
   });
 
   app.addHook('preValidation', async (request) => {
