@@ -31,12 +31,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** SHA-256 over the previous row's hash and this row's content. */
-export function computeAuditHash(prevHash: string, content: AuditContent): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonicalJson({ ...content, at: content.at.toISOString() }))
-    .digest('hex');
+export function computeAuditHash(prevHash: string, c: AuditContent): string {
+  // Only the content fields: a stored row also carries its id and hashes, which are not hashed.
+  const content = {
+    at: c.at.toISOString(),
+    actorId: c.actorId,
+    actorLogin: c.actorLogin,
+    organisationId: c.organisationId,
+    action: c.action,
+    targetType: c.targetType,
+    targetId: c.targetId,
+    ip: c.ip,
+    requestId: c.requestId,
+    details: c.details,
+  };
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
 }
 
 export interface StoredAuditRow extends AuditContent {

@@ -1,0 +1,35 @@
+// `npm run audit:verify`: checks the whole audit hash chain of the configured database.
+// Exit code 0 when intact; 1 naming the first bad row; 2 when the check could not run.
+// With the embedded database, stop the server first: a PGlite data folder has one user at a time.
+import { loadConfig } from '../../config.js';
+import { openDatabase } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { verifyAuditChain } from './service.js';
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(handle.db);
+    const verdict = await verifyAuditChain(handle.db);
+    if (verdict.ok) {
+      process.stdout.write(`Journal d'audit intègre : ${verdict.rows} ligne(s) vérifiée(s).\n`);
+      return 0;
+    }
+    const why = verdict.reason === 'altered' ? 'son contenu a été modifié' : 'la ligne qui la précédait a été supprimée ou modifiée';
+    process.stderr.write(
+      `Journal d'audit corrompu : première ligne en défaut id=${verdict.badRowId} (${why}) après ${verdict.rows} ligne(s) intègre(s).\n`,
+    );
+    return 1;
+  } finally {
+    await handle.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`Vérification impossible : ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);
