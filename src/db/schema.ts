@@ -28,6 +28,8 @@ export interface AccountTable {
   password_hash: string | null;
   password_changed_at: Timestamp | null;
   totp_secret_sealed: string | null;
+  /** A secret being enrolled, active only once a code from it is confirmed. */
+  totp_pending_sealed: Generated<string | null>;
   totp_last_step: number | null;
   created_at: DefaultedTimestamp;
 }

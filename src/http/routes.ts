@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { outboxPages } from '../mail/pages.js';
 import { identityPages } from '../modules/identity/pages.js';
 import { identityRoutes } from '../modules/identity/routes.js';
+import { secondFactorRoutes } from '../modules/identity/second-factor-routes.js';
 import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { healthRoutes } from './health.js';
@@ -11,6 +12,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(identityRoutes);
   await app.register(identityPages);
+  await app.register(secondFactorRoutes);
   await app.register(portalRoutes);
   await app.register(portalPages);
   await app.register(outboxPages);

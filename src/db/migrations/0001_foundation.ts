@@ -23,6 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       password_hash text,
       password_changed_at timestamptz,
       totp_secret_sealed text,
+      totp_pending_sealed text,
       totp_last_step bigint,
       created_at timestamptz not null default now(),
       check ((kind = 'candidate') = (organisation_id is null))
