@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import type { Actor } from '../../modules/habilitations/policy.js';
 import { CSRF_FIELD } from '../csrf.js';
 
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false });
+
 export interface PageFrame {
   operatorName: string;
   officialAddress: string;
@@ -22,7 +24,7 @@ function UserMenu({ frame }: { frame: PageFrame }) {
       <span class="text-white">
         <span class="visually-hidden">Connecté en tant que </span>
         {frame.actor.displayName}
-        {frame.actor.organisation ? <span class="text-white-50"> — {frame.actor.organisation.name}</span> : null}
+        {frame.actor.organisation ? <span class="kairos-header-muted"> — {frame.actor.organisation.name}</span> : null}
       </span>
       <a class="link-light" href="/portail">Mes applications</a>
       <a class="link-light" href="/compte/mot-de-passe">Mot de passe</a>
@@ -43,6 +45,8 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
         <title>{`${title} — Kairos`}</title>
         <link rel="stylesheet" href="/assets/bootstrap/css/bootstrap.min.css" />
         <link rel="stylesheet" href="/assets/kairos.css" />
+        {/* Strict CSP: htmx must not inject its <style> (indicator rules are in kairos.css) nor eval. */}
+        <meta name="htmx-config" content={HTMX_CONFIG} />
         <script src="/assets/htmx/htmx.min.js" defer></script>
       </head>
       <body>

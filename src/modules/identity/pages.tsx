@@ -93,7 +93,8 @@ function PasswordForm({ csrf, errors }: { csrf: string; errors: Array<{ field: s
 
 export async function identityPages(app: FastifyInstance): Promise<void> {
   const showSignIn = (request: FastifyRequest, reply: FastifyReply, login: string, next: string, error: string | null, status = 200) =>
-    sendPage(request, reply, 'Connexion', (csrf) => <SignInForm csrf={csrf} login={login} next={next} error={error} />, status);
+    // The title changes too on failure: it is the first thing a screen reader reads of the new page.
+    sendPage(request, reply, error ? 'Erreur — Connexion' : 'Connexion', (csrf) => <SignInForm csrf={csrf} login={login} next={next} error={error} />, status);
 
   app.get('/connexion', { config: { access: publicAccess } }, async (request, reply) => {
     const next = safeNext((request.query as Form)?.suite);
