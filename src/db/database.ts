@@ -19,9 +19,16 @@ export interface DatabaseHandle {
 // int8 (bigint, count(*)) as JS numbers on both engines: our counters stay far below 2^53.
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+// `date` columns stay 'yyyy-mm-dd' strings: a calendar day has no time zone to shift it.
+const DATE_OID = 1082;
 pg.types.setTypeParser(INT8_OID, (v) => Number(v));
 pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
-const pgliteParsers = { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) };
+pg.types.setTypeParser(DATE_OID, (v) => v);
+const pgliteParsers = {
+  [INT8_OID]: (v: string) => Number(v),
+  [NUMERIC_OID]: (v: string) => Number(v),
+  [DATE_OID]: (v: string) => v,
+};
 
 export interface OpenOptions {
   databaseUrl?: string;

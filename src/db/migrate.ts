@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_onboarding_gid.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/0001_foundation.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_onboarding_gid': m0002,
 };
 
 class StaticProvider implements MigrationProvider {

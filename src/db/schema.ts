@@ -13,6 +13,11 @@ export interface OrganisationTable {
   siret: string | null;
   status: Generated<'active' | 'suspended'>;
   created_at: DefaultedTimestamp;
+  nda: Generated<string | null>;
+  qualiopi: Generated<boolean>;
+  /** A `date` column, read as 'yyyy-mm-dd' text (see database.ts). */
+  qualiopi_expiry: Generated<string | null>;
+  address: Generated<string | null>;
 }
 
 export type AccountStatus = 'pending' | 'active' | 'suspended' | 'deleted';
@@ -32,6 +37,10 @@ export interface AccountTable {
   totp_pending_sealed: Generated<string | null>;
   totp_last_step: number | null;
   created_at: DefaultedTimestamp;
+  first_name: Generated<string | null>;
+  last_name: Generated<string | null>;
+  phone: Generated<string | null>;
+  suspended_reason: Generated<string | null>;
 }
 
 export interface RecoveryCodeTable {
@@ -64,6 +73,9 @@ export interface HabilitationTable {
   role: string;
   granted_by: string | null;
   granted_at: DefaultedTimestamp;
+  /** Set when an access review left it unreviewed past the grace period: it no longer counts. */
+  suspended_at: Generated<Date | null>;
+  reviewed_at: Generated<Date | null>;
 }
 
 export interface SessionTable {
@@ -132,7 +144,95 @@ export interface InstanceSettingTable {
   value: string;
 }
 
+export interface MembershipRequestTable {
+  id: Generated<string>;
+  legal_name: string;
+  siret: string;
+  nda: string;
+  qualiopi: boolean;
+  qualiopi_expiry: string | null;
+  address: string;
+  manager_last_name: string;
+  manager_first_name: string;
+  manager_email: string;
+  manager_phone: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  reason: string | null;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  organisation_id: string | null;
+}
+
+export interface ActivationCodeTable {
+  id: Generated<string>;
+  account_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  voided_at: Timestamp | null;
+}
+
+export interface LetterTable {
+  id: Generated<string>;
+  organisation_id: string;
+  account_id: string;
+  kind: 'identifier' | 'activation';
+  reference: string;
+  pdf_sealed: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+}
+
+export interface AccessReviewTable {
+  id: Generated<string>;
+  organisation_id: string;
+  opened_at: Timestamp;
+  due_at: Timestamp;
+  closed_at: Timestamp | null;
+  last_reminder_at: Timestamp | null;
+}
+
+export interface AccessReviewDecisionTable {
+  review_id: string;
+  habilitation_id: string;
+  decision: 'confirmed' | 'revoked';
+  decided_at: Timestamp;
+  decided_by: string;
+}
+
+export interface SecurityPolicyTable {
+  organisation_id: string;
+  roles_policy: string;
+  departures_policy: string;
+  other_rules: Generated<string>;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface AccountManagerChangeTable {
+  id: Generated<string>;
+  organisation_id: string;
+  requested_by: string;
+  new_manager_id: string;
+  reason: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+}
+
 export interface DB {
+  membership_request: MembershipRequestTable;
+  activation_code: ActivationCodeTable;
+  letter: LetterTable;
+  access_review: AccessReviewTable;
+  access_review_decision: AccessReviewDecisionTable;
+  security_policy: SecurityPolicyTable;
+  account_manager_change: AccountManagerChangeTable;
   instance_setting: InstanceSettingTable;
   organisation: OrganisationTable;
   account: AccountTable;

@@ -48,6 +48,7 @@ export async function loadActor(db: Kysely<DB>, s: LiveSession): Promise<Actor> 
         .selectFrom('habilitation')
         .select(['application', 'role', 'organisation_id as organisationId'])
         .where('account_id', '=', s.accountId)
+        .where('suspended_at', 'is', null)
         .orderBy('application')
         .orderBy('role')
         .execute()

@@ -23,18 +23,22 @@ export type SignInResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
-function throttleKeys(ctx: AppContext, login: string, ip: string | null): ThrottleKey[] {
+/**
+ * Throttle keys for an attempt on an identifier (sign-in, activation): one per identifier,
+ * whether it exists or not, and one per IP address.
+ */
+export function throttleKeys(ctx: AppContext, login: string, ip: string | null, scope = 'login'): ThrottleKey[] {
   const t = ctx.config.throttle;
   const hour = 3_600_000;
   const keys: ThrottleKey[] = [
     {
-      key: `login:${normaliseLogin(login)}`,
+      key: `${scope}:${normaliseLogin(login)}`,
       policy: { freeAttempts: 3, lockoutThreshold: t.lockoutThreshold, lockoutMs: t.lockoutMinutes * 60_000, forgetAfterMs: hour },
     },
   ];
   if (ip) {
     keys.push({
-      key: `ip:${ip}`,
+      key: `${scope}-ip:${ip}`,
       policy: { freeAttempts: 20, lockoutThreshold: t.ipLockoutThreshold, lockoutMs: t.lockoutMinutes * 60_000, forgetAfterMs: hour },
     });
   }
