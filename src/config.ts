@@ -30,7 +30,12 @@ const envSchema = z.object({
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   IP_LOCKOUT_THRESHOLD: z.coerce.number().int().min(10).max(10000).default(100),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(10).default(300),
+  PUBLIC_FORM_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
   JOB_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+  ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  ACCESS_REVIEW_GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  ACCESS_REVIEW_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  ACCOUNT_INACTIVITY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -58,7 +63,13 @@ export interface Config {
   session: { idleMinutes: number; absoluteHours: number };
   throttle: { lockoutThreshold: number; lockoutMinutes: number; ipLockoutThreshold: number };
   rateLimitPerMinute: number;
+  /** Submissions per hour and IP address of the public forms (adhesion request). */
+  publicFormRateLimitPerHour: number;
   jobPollMs: number;
+  /** Access review (§4): a campaign per organisation every `periodDays`, due `graceDays` later. */
+  accessReview: { periodDays: number; graceDays: number; reminderDays: number };
+  /** Staff accounts without a sign-in for this long are suspended by the daily sweep (§4). */
+  accountInactivityDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -100,6 +111,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ipLockoutThreshold: e.IP_LOCKOUT_THRESHOLD,
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    publicFormRateLimitPerHour: e.PUBLIC_FORM_RATE_LIMIT_PER_HOUR,
     jobPollMs: e.JOB_POLL_MS,
+    accessReview: {
+      periodDays: e.ACCESS_REVIEW_DAYS,
+      graceDays: e.ACCESS_REVIEW_GRACE_DAYS,
+      reminderDays: e.ACCESS_REVIEW_REMINDER_DAYS,
+    },
+    accountInactivityDays: e.ACCOUNT_INACTIVITY_DAYS,
   };
 }

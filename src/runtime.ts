@@ -12,6 +12,7 @@ import { buildApp } from './http/app.js';
 import { JobWorker } from './jobs/worker.js';
 import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
 import { createSecretBox } from './modules/identity/secret-box.js';
+import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -49,6 +50,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
     const worker = new JobWorker(handle.db, clock, app.log, config.jobPollMs);
     worker.register(MAIL_JOB, mailJobHandler(mailer));
+    worker.register(LETTER_JOB, letterJobHandler(ctx));
     let closed = false;
     return {
       ctx,

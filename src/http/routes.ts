@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { outboxPages } from '../mail/pages.js';
+import { gidPages } from '../modules/habilitations/pages.js';
+import { gidRoutes } from '../modules/habilitations/routes.js';
 import { identityPages } from '../modules/identity/pages.js';
 import { identityRoutes } from '../modules/identity/routes.js';
 import { secondFactorRoutes } from '../modules/identity/second-factor-routes.js';
+import { onboardingPages } from '../modules/onboarding/pages.js';
+import { onboardingRoutes } from '../modules/onboarding/routes.js';
 import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { healthRoutes } from './health.js';
@@ -16,4 +20,8 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(portalRoutes);
   await app.register(portalPages);
   await app.register(outboxPages);
+  await app.register(gidRoutes);
+  await app.register(gidPages);
+  await app.register(onboardingRoutes);
+  await app.register(onboardingPages);
 }

@@ -24,6 +24,8 @@ export async function confirmTotpEnrolment(
   account: { id: string; login: string; organisationId: string | null },
   code: string,
   meta: RequestMeta,
+  /** Activation finishes in the same transaction (account active, code used). */
+  options: { action?: string; alsoInTransaction?: (trx: Kysely<DB>) => Promise<void> } = {},
 ): Promise<ConfirmResult> {
   const row = await ctx.db.selectFrom('account').select('totp_pending_sealed').where('id', '=', account.id).executeTakeFirst();
   if (!row?.totp_pending_sealed) return { ok: false };
@@ -42,9 +44,10 @@ export async function confirmTotpEnrolment(
       .insertInto('recovery_code')
       .values(recoveryCodes.map((c) => ({ account_id: account.id, code_hash: hashRecoveryCode(c), used_at: null })))
       .execute();
+    await options.alsoInTransaction?.(trx);
     await recordAudit(trx, {
       at: now,
-      action: 'second_factor.enrolled',
+      action: options.action ?? 'second_factor.enrolled',
       actor: { id: account.id, login: account.login },
       organisationId: account.organisationId,
       target: { type: 'account', id: account.id },

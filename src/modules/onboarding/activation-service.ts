@@ -1,0 +1,100 @@
+import type { AppContext, RequestMeta } from '../../context.js';
+import { recordAuditAlone } from '../audit/service.js';
+import { checkPassword, hashPassword, minPasswordLength } from '../identity/password-policy.js';
+import { findAccountByLogin } from '../identity/repository.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../identity/second-factor.js';
+import { throttleKeys } from '../identity/service.js';
+import { clearFailures, recordFailure, throttledUntil } from '../identity/throttle.js';
+import { findLiveActivationCode } from './activation-codes.js';
+
+export type ActivationOutcome<T> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
+  | { ok: false; reason: 'password'; message: string };
+
+/** One refusal for an unknown login, an active account, or a wrong, used, voided or expired code. */
+export const ACTIVATION_REFUSED = 'Identifiant ou code d’activation incorrect, déjà utilisé ou expiré. Vérifiez vos deux courriers ; si le code a expiré, demandez-en un nouveau à l’assistance.';
+
+async function guard(ctx: AppContext, login: string, meta: RequestMeta) {
+  const keys = throttleKeys(ctx, login, meta.ip, 'activation');
+  const blocked = await throttledUntil(ctx.db, keys, ctx.clock.now());
+  const retryAfterSeconds = blocked ? Math.max(1, Math.ceil((blocked.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
+  return { keys, retryAfterSeconds };
+}
+
+async function refuse(ctx: AppContext, keys: Awaited<ReturnType<typeof guard>>['keys'], meta: RequestMeta, step: string) {
+  await recordFailure(ctx.db, keys, ctx.clock.now());
+  await recordAuditAlone(ctx.db, { at: ctx.clock.now(), action: 'activation.failed', ip: meta.ip, requestId: meta.requestId, details: { step } });
+  return { ok: false as const, reason: 'invalid' as const };
+}
+
+/**
+ * Step 1: identifier + activation code + chosen password. The password is kept and a TOTP
+ * secret is proposed; the code stays valid until step 2 succeeds, so a lost QR code can be
+ * shown again with the same letter.
+ */
+export async function startActivation(
+  ctx: AppContext,
+  input: { login: string; activationCode: string; password: string },
+  meta: RequestMeta,
+): Promise<ActivationOutcome<{ otpauthUrl: string }>> {
+  const { keys, retryAfterSeconds } = await guard(ctx, input.login, meta);
+  if (retryAfterSeconds) return { ok: false, reason: 'throttled', retryAfterSeconds };
+  const account = await findAccountByLogin(ctx.db, input.login);
+  const now = ctx.clock.now();
+  const code = account?.status === 'pending' ? await findLiveActivationCode(ctx.db, account.id, input.activationCode, now) : undefined;
+  if (!account || !code) return refuse(ctx, keys, meta, 'code');
+  const roles = (await ctx.db.selectFrom('habilitation').select('role').where('account_id', '=', account.id).execute()).map((h) => h.role);
+  const check = checkPassword(input.password, {
+    minLength: minPasswordLength(roles),
+    userInputs: [account.login, account.display_name, account.email ?? '', account.first_name ?? '', account.last_name ?? ''],
+  });
+  if (!check.ok) return { ok: false, reason: 'password', message: check.message };
+  const passwordHash = await hashPassword(input.password);
+  const otpauthUrl = await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('account').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', account.id).execute();
+    return startTotpEnrolment(ctx, trx, { id: account.id, login: account.login });
+  });
+  return { ok: true, otpauthUrl };
+}
+
+/** Step 2: a code from the new authenticator; the account becomes active, the activation code is spent. */
+export async function confirmActivation(
+  ctx: AppContext,
+  input: { login: string; otp: string },
+  meta: RequestMeta,
+): Promise<ActivationOutcome<{ recoveryCodes: string[] }>> {
+  const { keys, retryAfterSeconds } = await guard(ctx, input.login, meta);
+  if (retryAfterSeconds) return { ok: false, reason: 'throttled', retryAfterSeconds };
+  const account = await findAccountByLogin(ctx.db, input.login);
+  const now = ctx.clock.now();
+  const liveCode =
+    account?.status === 'pending' && account.password_hash
+      ? await ctx.db
+          .selectFrom('activation_code')
+          .select('id')
+          .where('account_id', '=', account.id)
+          .where('used_at', 'is', null)
+          .where('voided_at', 'is', null)
+          .where('expires_at', '>', now)
+          .executeTakeFirst()
+      : undefined;
+  if (!account || !liveCode) return refuse(ctx, keys, meta, 'confirm');
+  const result = await confirmTotpEnrolment(
+    ctx,
+    { id: account.id, login: account.login, organisationId: account.organisation_id },
+    input.otp,
+    meta,
+    {
+      action: 'account.activated',
+      alsoInTransaction: async (trx) => {
+        await trx.updateTable('account').set({ status: 'active' }).where('id', '=', account.id).execute();
+        await trx.updateTable('activation_code').set({ used_at: now }).where('id', '=', liveCode.id).execute();
+      },
+    },
+  );
+  if (!result.ok) return refuse(ctx, keys, meta, 'otp');
+  await clearFailures(ctx.db, keys[0].key);
+  return { ok: true, recoveryCodes: result.recoveryCodes };
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB } from '../../db/schema.js';
+import { formatDate } from '../../http/format.js';
+import { HttpProblem, problems } from '../../http/problem.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import { recordAudit } from '../audit/service.js';
+import type { Actor } from '../habilitations/policy.js';
+import { ACTIVATION_CODE_DAYS, issueActivationCode } from './activation-codes.js';
+import { renderLetterPdf } from './letter-pdf.js';
+
+export const LETTER_JOB = 'letter.render';
+
+function letterReference(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  return `KRS-${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
+}
+
+/**
+ * Records a letter and queues its rendering as a job of its own: the two letters of an
+ * account never travel together (§3). The activation code rides in the job sealed, never in clear.
+ */
+export async function createLetter(
+  ctx: AppContext,
+  trx: Kysely<DB>,
+  input: { organisationId: string; accountId: string; kind: 'identifier' | 'activation'; now: Date; activationCode?: string },
+): Promise<string> {
+  const letter = await trx
+    .insertInto('letter')
+    .values({
+      organisation_id: input.organisationId,
+      account_id: input.accountId,
+      kind: input.kind,
+      reference: letterReference(input.now),
+      pdf_sealed: null,
+      created_at: input.now,
+      sent_at: null,
+      sent_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await enqueueJob(trx, input.now, LETTER_JOB, {
+    letterId: letter.id,
+    ...(input.activationCode ? { sealedCode: ctx.secretBox.seal(input.activationCode) } : {}),
+  });
+  return letter.id;
+}
+
+/** The job: renders the PDF and keeps it sealed until the letter is marked as sent. */
+export function letterJobHandler(ctx: AppContext) {
+  return async (payload: Record<string, unknown>) => {
+    const letterId = String(payload.letterId);
+    const row = await ctx.db
+      .selectFrom('letter')
+      .innerJoin('account', 'account.id', 'letter.account_id')
+      .innerJoin('organisation', 'organisation.id', 'letter.organisation_id')
+      .select(['letter.kind', 'letter.reference', 'letter.created_at', 'account.login', 'account.display_name', 'organisation.name', 'organisation.address'])
+      .where('letter.id', '=', letterId)
+      .executeTakeFirst();
+    if (!row) return; // the letter was removed meanwhile: nothing to render
+    const code = typeof payload.sealedCode === 'string' ? ctx.secretBox.open(payload.sealedCode) : undefined;
+    const pdf = await renderLetterPdf({
+      kind: row.kind,
+      reference: row.reference,
+      issuedOn: formatDate(row.created_at),
+      operatorName: ctx.config.operatorName,
+      operatorAddress: ctx.config.operatorAddress,
+      organisationName: row.name,
+      organisationAddress: row.address,
+      recipientName: row.display_name,
+      portalUrl: ctx.config.publicUrl,
+      ...(row.kind === 'identifier'
+        ? { login: row.login }
+        : { activationCode: code, expiresOn: formatDate(new Date(row.created_at.getTime() + ACTIVATION_CODE_DAYS * 86_400_000)) }),
+    });
+    await ctx.db.updateTable('letter').set({ pdf_sealed: ctx.secretBox.seal(pdf.toString('base64')) }).where('id', '=', letterId).execute();
+  };
+}
+
+export async function listLetters(ctx: AppContext, organisationId: string) {
+  return ctx.db
+    .selectFrom('letter')
+    .innerJoin('account', 'account.id', 'letter.account_id')
+    .select(['letter.id', 'letter.kind', 'letter.reference', 'letter.created_at', 'letter.sent_at', 'letter.account_id', 'letter.pdf_sealed', 'account.login'])
+    .where('letter.organisation_id', '=', organisationId)
+    .orderBy('letter.created_at')
+    .orderBy('letter.kind', 'desc')
+    .execute();
+}
+
+/** The adhesion request behind a letter's organisation, to return to its page. */
+export async function membershipRequestOfLetter(ctx: AppContext, letterId: string): Promise<string | undefined> {
+  const row = await ctx.db
+    .selectFrom('letter')
+    .innerJoin('membership_request', 'membership_request.organisation_id', 'letter.organisation_id')
+    .select('membership_request.id')
+    .where('letter.id', '=', letterId)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+async function findLetter(ctx: AppContext, id: string) {
+  const letter = await ctx.db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!letter) throw problems.notFound('Ce courrier est introuvable.');
+  return letter;
+}
+
+export async function letterPdf(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta): Promise<{ pdf: Buffer; reference: string }> {
+  const letter = await findLetter(ctx, id);
+  if (!letter.pdf_sealed) {
+    if (letter.sent_at) throw new HttpProblem(410, 'Courrier envoyé', 'Ce courrier a été envoyé : son contenu n’est plus conservé. Régénérez-le si le destinataire ne l’a pas reçu.');
+    throw problems.conflict('Ce courrier est en cours de préparation. Réessayez dans quelques instants.');
+  }
+  await ctx.db.transaction().execute((trx) =>
+    recordAudit(trx, {
+      at: ctx.clock.now(),
+      action: 'letter.downloaded',
+      actor: { id: actor.accountId, login: actor.login },
+      organisationId: letter.organisation_id,
+      target: { type: 'letter', id },
+      ip: meta.ip,
+      requestId: meta.requestId,
+      details: { kind: letter.kind },
+    }),
+  );
+  return { pdf: Buffer.from(ctx.secretBox.open(letter.pdf_sealed), 'base64'), reference: letter.reference };
+}
+
+/** Marks a letter as posted; an activation letter's content (the code) is then erased. */
+export async function markLetterSent(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
+  const letter = await findLetter(ctx, id);
+  if (letter.sent_at) throw problems.conflict('Ce courrier est déjà marqué comme envoyé.');
+  if (!letter.pdf_sealed) throw problems.conflict('Ce courrier est en cours de préparation. Réessayez dans quelques instants.');
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('letter')
+      .set({ sent_at: now, sent_by: actor.accountId, ...(letter.kind === 'activation' ? { pdf_sealed: null } : {}) })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, {
+      at: now,
+      action: 'letter.sent',
+      actor: { id: actor.accountId, login: actor.login },
+      organisationId: letter.organisation_id,
+      target: { type: 'letter', id },
+      ip: meta.ip,
+      requestId: meta.requestId,
+      details: { kind: letter.kind },
+    });
+  });
+  return { id, sentAt: now.toISOString() };
+}
+
+/** A new activation letter for the same account; the previous code stops working at once. */
+export async function regenerateActivationLetter(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
+  const letter = await findLetter(ctx, id);
+  if (letter.kind !== 'activation') throw problems.conflict('Seul un courrier d’activation peut être régénéré.');
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const account = await trx.selectFrom('account').select('status').where('id', '=', letter.account_id).forUpdate().executeTakeFirstOrThrow();
+    if (account.status !== 'pending') throw problems.conflict('Ce compte est déjà activé : aucun code d’activation n’est nécessaire.');
+    const code = await issueActivationCode(trx, letter.account_id, now);
+    const newId = await createLetter(ctx, trx, { organisationId: letter.organisation_id, accountId: letter.account_id, kind: 'activation', now, activationCode: code });
+    await recordAudit(trx, {
+      at: now,
+      action: 'letter.activation_regenerated',
+      actor: { id: actor.accountId, login: actor.login },
+      organisationId: letter.organisation_id,
+      target: { type: 'letter', id: newId },
+      ip: meta.ip,
+      requestId: meta.requestId,
+      details: { replaces: id },
+    });
+    return { id: newId, kind: 'activation' as const };
+  });
+}
