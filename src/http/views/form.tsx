@@ -19,7 +19,7 @@ export function FormErrors({ errors }: { errors: FieldError[] }) {
       <ul class="mb-0">
         {errors.map((e) => (
           <li>
-            <a href={`#${fieldId(e.field)}`}>{e.message}</a>
+            <a class="alert-link" href={`#${fieldId(e.field)}`}>{e.message}</a>
           </li>
         ))}
       </ul>

@@ -87,7 +87,7 @@ export function ErrorSummary({ errors }: { errors: Array<{ field: string; messag
       <ul class="mb-0">
         {errors.map((e) => (
           <li>
-            <a href={`#${e.field}`}>{e.message}</a>
+            <a class="alert-link" href={`#${e.field}`}>{e.message}</a>
           </li>
         ))}
       </ul>
