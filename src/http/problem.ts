@@ -53,3 +53,16 @@ export const problems = {
 export function titleFor(status: number): string {
   return TITLES[status] ?? (status >= 500 ? TITLES[500] : TITLES[400]);
 }
+
+/** Field errors from zod issues, one per field (the first, usually the most basic). */
+export function fieldErrorsFrom(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const field = issue.path.map(String).join('.') || '(corps)';
+    if (seen.has(field)) continue;
+    seen.add(field);
+    out.push({ field, message: issue.message });
+  }
+  return out;
+}

@@ -13,9 +13,10 @@ export function errorFor(errors: FieldError[], name: string): string | undefined
 /** Summary at the top of a form: each error links to its field (ids as fieldId). */
 export function FormErrors({ errors }: { errors: FieldError[] }) {
   if (errors.length === 0) return null;
+  const fields = new Set(errors.map((e) => e.field)).size;
   return (
     <div class="alert alert-danger" role="alert" id="resume-erreurs">
-      <h2 class="h5">{errors.length === 1 ? 'Un champ est à corriger' : `${errors.length} champs sont à corriger`}</h2>
+      <h2 class="h5">{fields === 1 ? 'Un champ est à corriger' : `${fields} champs sont à corriger`}</h2>
       <ul class="mb-0">
         {errors.map((e) => (
           <li>

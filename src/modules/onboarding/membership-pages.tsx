@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../http/problem.js';
-import { HttpProblem } from '../../http/problem.js';
+import { HttpProblem, fieldErrorsFrom } from '../../http/problem.js';
 import { requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
 import { Field, FormErrors, errorFor, fieldId, formText } from '../../http/views/form.js';
@@ -108,7 +108,7 @@ export async function membershipPages(app: FastifyInstance): Promise<void> {
     const values = Object.fromEntries(FIELDS.map((f) => [f, formText(request.body, f, 600)])) as Values;
     const parsed = membershipRequestSchema(parisDay(app.ctx.clock.now())).safeParse(toInput(values));
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+      const errors = fieldErrorsFrom(parsed.error.issues);
       return show(request, reply, values, errors, 422);
     }
     try {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidOr404 } from '../../http/ids.js';
-import { HttpProblem, problems } from '../../http/problem.js';
+import { HttpProblem, fieldErrorsFrom, problems } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { publicAccess, requireHabilitation } from '../habilitations/policy.js';
 import { ACTIVATION_REFUSED, confirmActivation, startActivation, type ActivationOutcome } from './activation-service.js';
@@ -34,7 +34,7 @@ export async function onboardingRoutes(app: FastifyInstance): Promise<void> {
   r.post('/api/v1/membership-requests', { config: publicForm }, async (request, reply) => {
     const parsed = membershipRequestSchema(parisDay(app.ctx.clock.now())).safeParse(request.body ?? {});
     if (!parsed.success) {
-      throw problems.invalid(parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(corps)', message: i.message })));
+      throw problems.invalid(fieldErrorsFrom(parsed.error.issues));
     }
     const created = await submitMembershipRequest(app.ctx, parsed.data, requestMeta(request));
     return reply.code(201).send({ id: created.id, status: created.status });
