@@ -136,6 +136,31 @@ for (const engine of ENGINES) {
       assert.equal((await me(s.cookie)).statusCode, 401);
     });
 
+    it('changes the password through the page: field error, then every session ends and the sign-in page says why', async () => {
+      const s = await signInAs(rt.app, rt.clock, 'rgc.demo');
+      const page = await rt.app.inject({ url: '/compte/mot-de-passe', headers: { cookie: s.cookie } });
+      assert.equal(page.statusCode, 200);
+      const post = (fields: Record<string, string>) =>
+        rt.app.inject({
+          method: 'POST',
+          url: '/compte/mot-de-passe',
+          headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: s.csrfToken, ...fields }).toString(),
+        });
+      const wrong = await post({ currentPassword: 'pas-le-bon-mot-de-passe', newPassword: 'Une-phrase-nouvelle-et-longue-2026' });
+      assert.equal(wrong.statusCode, 422);
+      assert.match(wrong.body, /Le mot de passe actuel est incorrect/);
+      const short = await post({ currentPassword: DEMO_PASSWORD, newPassword: 'Court-2026-ab' });
+      assert.equal(short.statusCode, 422, 'an account manager needs 15 characters');
+      assert.match(short.body, /15 caractères/);
+      const ok = await post({ currentPassword: DEMO_PASSWORD, newPassword: 'Une-phrase-nouvelle-et-longue-2026' });
+      assert.equal(ok.statusCode, 303);
+      assert.equal(ok.headers.location, '/connexion?motdepasse=change');
+      assert.equal((await me(s.cookie)).statusCode, 401);
+      const signInPage = await rt.app.inject({ url: '/connexion?motdepasse=change' });
+      assert.match(signInPage.body, /role="status">Votre mot de passe a été changé/);
+    });
+
     it('refuses a suspended account and ends its sessions at once', async () => {
       const s = await signInAs(rt.app, rt.clock, 'assiduite.demo');
       await rt.ctx.db.updateTable('account').set({ status: 'suspended' }).where('login', '=', 'assiduite.demo').execute();

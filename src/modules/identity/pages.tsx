@@ -19,11 +19,12 @@ export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) && value.length < 200 ? value : '/portail';
 }
 
-function SignInForm({ csrf, login, next, error }: { csrf: string; login: string; next: string; error: string | null }) {
+function SignInForm({ csrf, login, next, error, notice }: { csrf: string; login: string; next: string; error: string | null; notice?: string }) {
   return (
     <div class="row justify-content-center">
       <div class="col-md-7 col-lg-5">
         <h1 class="h3 mb-3">Connexion au portail partenaires</h1>
+        {notice ? <p class="alert alert-success" role="status">{notice}</p> : null}
         {error ? (
           <div class="alert alert-danger" role="alert" id="erreur-connexion">
             {error}
@@ -92,14 +93,15 @@ function PasswordForm({ csrf, errors }: { csrf: string; errors: Array<{ field: s
 }
 
 export async function identityPages(app: FastifyInstance): Promise<void> {
-  const showSignIn = (request: FastifyRequest, reply: FastifyReply, login: string, next: string, error: string | null, status = 200) =>
+  const showSignIn = (request: FastifyRequest, reply: FastifyReply, login: string, next: string, error: string | null, status = 200, notice?: string) =>
     // The title changes too on failure: it is the first thing a screen reader reads of the new page.
-    sendPage(request, reply, error ? 'Erreur — Connexion' : 'Connexion', (csrf) => <SignInForm csrf={csrf} login={login} next={next} error={error} />, status);
+    sendPage(request, reply, error ? 'Erreur — Connexion' : 'Connexion', (csrf) => <SignInForm csrf={csrf} login={login} next={next} error={error} notice={notice} />, status);
 
   app.get('/connexion', { config: { access: publicAccess } }, async (request, reply) => {
     const next = safeNext((request.query as Form)?.suite);
     if (request.actor) return reply.redirect(next, 303);
-    return showSignIn(request, reply, '', next, null);
+    const notice = (request.query as Form)?.motdepasse === 'change' ? 'Votre mot de passe a été changé et vos sessions ont été fermées. Connectez-vous avec le nouveau mot de passe.' : undefined;
+    return showSignIn(request, reply, '', next, null, 200, notice);
   });
 
   app.post('/connexion', { config: { access: publicAccess } }, async (request, reply) => {
