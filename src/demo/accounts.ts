@@ -34,3 +34,17 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: 'candidat.demo', displayName: 'Candidat Démo', organisation: null, habilitations: [], description: 'candidat, identifiant 1234567A', candidateIdentifier: '1234567A' },
   { login: 'candidat.demo2', displayName: 'Candidate Démo Deux', organisation: null, habilitations: [], description: 'candidate, identifiant 7654321B', candidateIdentifier: '7654321B' },
 ];
+
+/** A fictitious organisation whose adhesion request awaits the agency's decision. */
+export const DEMO_PENDING_REQUEST = {
+  legal_name: 'Cap Avenir Formation Démo',
+  siret: '44444444400012',
+  nda: '11755555575',
+  qualiopi: true,
+  qualiopi_expiry: '2028-12-31',
+  address: '8 rue de la Démonstration, 44000 Nantes',
+  manager_last_name: 'Démo',
+  manager_first_name: 'Andréa',
+  manager_email: 'andrea.demo@cap-avenir.example',
+  manager_phone: '0240000000',
+};

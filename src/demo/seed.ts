@@ -3,7 +3,7 @@ import { getSetting, setSetting } from '../db/instance-settings.js';
 import { recordAudit } from '../modules/audit/service.js';
 import { hashPassword } from '../modules/identity/password-policy.js';
 import { generateRecoveryCodes, hashRecoveryCode } from '../modules/identity/recovery-codes.js';
-import { DEMO_ACCOUNTS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoOrganisationKey } from './accounts.js';
+import { DEMO_ACCOUNTS, DEMO_ORGANISATIONS, DEMO_PENDING_REQUEST, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoOrganisationKey } from './accounts.js';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
@@ -47,6 +47,11 @@ export async function seedDemoData(ctx: AppContext): Promise<boolean> {
           .execute();
       }
     }
+    // An adhesion request waiting for review, so the agency's screens have something to show.
+    await trx
+      .insertInto('membership_request')
+      .values({ ...DEMO_PENDING_REQUEST, status: 'pending', reason: null, created_at: now, decided_at: null, decided_by: null, organisation_id: null })
+      .execute();
     await recordAudit(trx, { at: now, action: 'demo.seeded', details: { accounts: DEMO_ACCOUNTS.length } });
   });
   await setSetting(ctx.db, SEEDED_KEY, now.toISOString());
