@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BANNER = /^Kairos est démarré : (.+)$/m;
+const START_TIMEOUT_MS = 60_000;
+
+/** A port nobody listens on right now (main.ts prints config.port, so PORT=0 would print :0). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Kairos {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal that killed it). */
+  exited: Promise<number | string>;
+}
+
+/** `npm start` without npm: the same entry point, with a clean environment of our own. */
+function startKairos(env: Record<string, string>): Kairos {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitForBanner(k: Kairos): Promise<string> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exitCode: number | string | null = null;
+  void k.exited.then((c) => (exitCode = c));
+  while (Date.now() < deadline) {
+    // The banner is written in one piece; wait for its last line.
+    if (BANNER.test(k.stdout()) && /Connexion : \S+\/connexion\n/.test(k.stdout())) return k.stdout();
+    if (exitCode !== null) throw new Error(`Kairos exited (${exitCode}) before starting:\n${k.stdout()}\n${k.stderr()}`);
+    await sleep(50);
+  }
+  throw new Error(`no banner after ${START_TIMEOUT_MS} ms:\n${k.stdout()}\n${k.stderr()}`);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts a POST whose headers and first half of the body reach the server now; the rest is
+ * sent by `finish()`. Until then the request is in flight on the server side.
+ */
+function partialPost(port: number, urlPath: string, body: string) {
+  const bytes = Buffer.from(body);
+  const half = Math.floor(bytes.length / 2);
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: urlPath,
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
+  });
+  const response = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  req.flushHeaders();
+  req.write(bytes.subarray(0, half));
+  return { response, finish: () => req.end(bytes.subarray(half)) };
+}
+
+describe('startup and shutdown of the real process (PGlite)', () => {
+  let dataDir = '';
+  const started: Kairos[] = [];
+
+  before(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'kairos-start-'));
+  });
+  after(async () => {
+    for (const k of started) {
+      if (k.child.exitCode === null && k.child.signalCode === null && k.child.pid) {
+        process.kill(k.child.pid, 'SIGKILL');
+        await k.exited;
+      }
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, prints the demo banner, serves /healthz, and stops cleanly on SIGTERM with a request in flight', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    const k = startKairos({ PORT: String(port), DATA_DIR: dataDir });
+    started.push(k);
+    const out = await waitForBanner(k);
+
+    assert.equal(BANNER.exec(out)?.[1], `http://localhost:${port}`);
+    assert.ok(out.includes(`Base de données : PGlite embarqué (${dataDir})`), out);
+    assert.ok(out.includes('Données de démonstration créées.'), out);
+    const logins = [
+      'admin.agence',
+      'conseiller.demo',
+      'support.demo',
+      'rgc.demo',
+      'devis.demo',
+      'assiduite.demo',
+      'rgc.demo2',
+      'devis.demo2',
+      'candidat.demo',
+      'candidat.demo2',
+    ];
+    assert.deepEqual(
+      DEMO_ACCOUNTS.map((a) => a.login).sort(),
+      [...logins].sort(),
+    );
+    for (const account of DEMO_ACCOUNTS) {
+      assert.ok(out.includes(`  ${account.login.padEnd(16)} ${account.description}\n`), `${account.login} missing from the banner`);
+    }
+    assert.ok(out.includes(`Mot de passe (tous les comptes) : ${DEMO_PASSWORD}`), out);
+    assert.ok(out.includes(`Secret TOTP (tous les comptes)  : ${DEMO_TOTP_SECRET}`), out);
+    assert.ok(out.includes(`Connexion : http://localhost:${port}/connexion`), out);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: 'ok', database: 'pglite' });
+    assert.match(health.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.equal(ready.status, 200);
+
+    // A sign-in attempt whose body is still arriving when SIGTERM comes.
+    const inFlight = partialPost(port, '/api/v1/session', JSON.stringify({ login: 'rgc.demo', password: 'Mauvais-mot-de-passe-2026', otp: '000000' }));
+    await sleep(300);
+    const killedAt = Date.now();
+    k.child.kill('SIGTERM');
+    await sleep(300);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'a stopping server accepts no new connection');
+    inFlight.finish();
+    const answer = await withTimeout(inFlight.response, 15_000, 'in-flight request');
+    assert.equal(answer.status, 401, answer.body);
+    assert.equal(JSON.parse(answer.body).detail, 'Identifiant, mot de passe ou code de vérification incorrect.');
+
+    const code = await withTimeout(k.exited, 15_000, 'exit after SIGTERM');
+    assert.equal(code, 0, k.stderr());
+    assert.ok(Date.now() - killedAt < 15_000);
+    assert.ok(k.stdout().includes('"msg":"shutting down"'), 'the shutdown is logged');
+    assert.equal(k.stderr(), '');
+  });
+
+  it('keeps its data across a restart on the same DATA_DIR', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    const k = startKairos({ PORT: String(port), DATA_DIR: dataDir });
+    started.push(k);
+    const out = await waitForBanner(k);
+    assert.equal(BANNER.exec(out)?.[1], `http://localhost:${port}`);
+    assert.ok(out.includes('Données de démonstration déjà présentes (conservées).'), out);
+    assert.ok(!out.includes('Données de démonstration créées.'), out);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(health.status, 200);
+    k.child.kill('SIGTERM');
+    assert.equal(await withTimeout(k.exited, 15_000, 'exit after SIGTERM'), 0, k.stderr());
+  });
+
+  it('refuses to start with an invalid DATABASE_URL, naming the variable', { timeout: 60_000 }, async () => {
+    const k = startKairos({ PORT: String(await freePort()), DATA_DIR: dataDir, DATABASE_URL: 'not-a-url' });
+    started.push(k);
+    const code = await withTimeout(k.exited, 30_000, 'exit on bad configuration');
+    assert.notEqual(code, 0);
+    assert.equal(code, 1);
+    assert.match(k.stderr(), /DATABASE_URL/);
+    assert.ok(!BANNER.test(k.stdout()), k.stdout());
+  });
+});
