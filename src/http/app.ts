@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { registerAuth } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
@@ -16,6 +17,9 @@ import { HttpProblem, titleFor } from './problem.js';
 import { loggerOptions } from './logging.js';
 import { registerRoutes } from './routes.js';
 import './types.js';
+
+// Validation messages in French for every schema (field errors are shown to users as they are).
+z.config(z.locales.fr());
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -59,8 +59,13 @@ export function registerBodyParsers(app: FastifyInstance): void {
       done(new HttpProblem(400, TITLES[400], "Le contenu JSON est mal formé. Vérifiez sa syntaxe puis réessayez."));
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body, done) => {
     try {
+      // The API takes JSON only: a cross-site HTML form (which can post urlencoded without a
+      // preflight) must not reach it, whatever the browser says about the request's origin.
+      if (req.url.startsWith('/api/')) {
+        throw new HttpProblem(415, TITLES[415], "Cette API n'accepte que du JSON : envoyez le contenu avec l'en-tête Content-Type: application/json.");
+      }
       done(null, parseForm(decodeUtf8(body as Buffer)));
     } catch (err) {
       done(err as Error);

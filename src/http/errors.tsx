@@ -31,7 +31,7 @@ export function toProblem(error: unknown): { problem: HttpProblem; unexpected: b
       return { problem: new HttpProblem(413, titleFor(413), 'Le contenu envoyé est trop volumineux.'), unexpected: false };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
-        problem: new HttpProblem(415, titleFor(415), "Ce format de contenu n'est pas accepté ici. Envoyez du JSON (application/json)."),
+        problem: new HttpProblem(415, titleFor(415), "Ce format de contenu n'est pas accepté ici. Pour l'API, envoyez du JSON (application/json) ; pour un formulaire, utilisez la page du site."),
         unexpected: false,
       };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -99,5 +99,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     else request.log.info({ status: problem.status, code: (error as FastifyError).code }, 'request refused');
     return sendProblem(request, reply, problem);
   });
-  app.setNotFoundHandler({}, (request, reply) => sendProblem(request, reply, problems.notFound("Cette page n'existe pas.")));
+  app.setNotFoundHandler({}, (request, reply) =>
+    sendProblem(request, reply, problems.notFound(isApiRequest(request) ? "Cette ressource n'existe pas." : "Cette page n'existe pas.")),
+  );
 }

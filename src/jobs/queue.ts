@@ -49,6 +49,15 @@ export const STALE_AFTER_MS = 5 * 60_000;
 /** Claims up to `limit` due jobs; SKIP LOCKED lets several instances share the table. */
 export async function claimJobs(db: Kysely<DB>, now: Date, workerId: string, limit: number): Promise<ClaimedJob[]> {
   const staleBefore = new Date(now.getTime() - STALE_AFTER_MS);
+  // A job whose worker died on its last allowed attempt is not run again: it may be the
+  // very job that kills workers.
+  await db
+    .updateTable('job')
+    .set({ status: 'failed', finished_at: now, last_error: 'abandoned: the worker stopped during the last attempt' })
+    .where('status', '=', 'running')
+    .where('locked_at', '<', staleBefore)
+    .whereRef('attempts', '>=', 'max_attempts')
+    .execute();
   const result = await sql<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
     update job set status = 'running', locked_at = ${now}, locked_by = ${workerId}, attempts = attempts + 1
     where id in (
@@ -69,8 +78,14 @@ export async function claimJobs(db: Kysely<DB>, now: Date, workerId: string, lim
   }));
 }
 
-export async function completeJob(db: Kysely<DB>, id: number, now: Date): Promise<void> {
-  await db.updateTable('job').set({ status: 'done', finished_at: now, locked_at: null }).where('id', '=', id).execute();
+/** Only the worker holding the job records its outcome (a slow worker may have lost it). */
+export async function completeJob(db: Kysely<DB>, id: number, now: Date, workerId: string): Promise<void> {
+  await db
+    .updateTable('job')
+    .set({ status: 'done', finished_at: now, locked_at: null, locked_by: null })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .execute();
 }
 
 /** Exponential backoff: 30 s, 1 min, 2 min … capped at 1 h. */
@@ -78,7 +93,7 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
-export async function failJob(db: Kysely<DB>, job: ClaimedJob, now: Date, error: string): Promise<'retry' | 'failed'> {
+export async function failJob(db: Kysely<DB>, job: ClaimedJob, now: Date, error: string, workerId: string): Promise<'retry' | 'failed'> {
   const final = job.attempts >= job.maxAttempts;
   await db
     .updateTable('job')
@@ -91,6 +106,7 @@ export async function failJob(db: Kysely<DB>, job: ClaimedJob, now: Date, error:
       finished_at: final ? now : null,
     })
     .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
     .execute();
   return final ? 'failed' : 'retry';
 }

@@ -44,10 +44,10 @@ export class JobWorker {
     try {
       if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
       await handler(job.payload, job);
-      await completeJob(this.db, job.id, this.clock.now());
+      await completeJob(this.db, job.id, this.clock.now(), this.id);
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const outcome = await failJob(this.db, job, this.clock.now(), message);
+      const outcome = await failJob(this.db, job, this.clock.now(), message, this.id);
       this.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, outcome, err: message }, 'job failed');
     }
   }

@@ -18,7 +18,7 @@ const MALFORMED = 'Le contenu JSON est mal formé. Vérifiez sa syntaxe puis ré
 const NOT_UTF8 = "Le contenu envoyé n'est pas encodé en UTF-8. Enregistrez-le en UTF-8 puis réessayez.";
 const TOO_DEEP = 'Le contenu JSON est trop imbriqué.';
 const TOO_LARGE = 'Le contenu envoyé est trop volumineux.';
-const UNSUPPORTED = "Ce format de contenu n'est pas accepté ici. Envoyez du JSON (application/json).";
+const UNSUPPORTED = "Ce format de contenu n'est pas accepté ici. Pour l'API, envoyez du JSON (application/json) ; pour un formulaire, utilisez la page du site.";
 const INVALID = 'Certaines données sont invalides : corrigez les champs indiqués puis réessayez.';
 const CSRF_REFUSED = 'Jeton de sécurité (CSRF) absent ou invalide. Rechargez la page puis réessayez.';
 const NEW_PASSWORD = 'Une phrase de passe toute neuve pour Atelier 2026 !';
@@ -147,7 +147,7 @@ for (const engine of ENGINES) {
         type: 'about:blank',
         title: 'Ressource introuvable',
         status: 404,
-        detail: "Cette page n'existe pas.",
+        detail: "Cette ressource n'existe pas.",
         instance: '/api/v1/inconnu',
         requestId: requestIdOf(res),
       });
@@ -204,7 +204,7 @@ for (const engine of ENGINES) {
 
       const types = assertProblem(await json({ login: 123, password: null }), 422, INVALID, url);
       assert.deepEqual(fieldsOf(types), ['login', 'password']);
-      for (const e of types.errors!) assert.ok(e.message.length > 0);
+      for (const e of types.errors!) assert.match(e.message, /^Entrée invalide/, 'zod messages are French');
 
       const long = assertProblem(await json({ login: 'a'.repeat(100_000), password: DEMO_PASSWORD, otp: '' }), 422, INVALID, url);
       assert.deepEqual(fieldsOf(long), ['login']);
@@ -215,6 +215,10 @@ for (const engine of ENGINES) {
       assertProblem(await send(`{"__proto__":{"admin":true},"login":"admin.agence","password":"x"}`), 400, MALFORMED, url);
       assertProblem(await send(`{"constructor":{"prototype":{"admin":true}},"login":"a","password":"x"}`), 400, MALFORMED, url);
       assertProblem(await send(`login=admin.agence&password=x`, 'text/plain'), 415, UNSUPPORTED, url);
+      // A cross-site HTML form can post urlencoded bodies without a preflight: the API refuses them.
+      const form = await send(`login=admin.agence&password=${encodeURIComponent(DEMO_PASSWORD)}&otp=123456`, 'application/x-www-form-urlencoded');
+      assert.equal(form.statusCode, 415);
+      assert.match(form.json().detail, /n'accepte que du JSON/);
 
       assert.deepEqual(await counts(), before);
       assert.equal(({} as Record<string, unknown>).admin, undefined);

@@ -219,6 +219,36 @@ for (const engine of ENGINES) {
       assert.notEqual(row.locked_by, 'worker-disparu');
     });
 
+    it('abandons a job whose worker died during its last allowed attempt instead of running it forever', async () => {
+      const lockedAt = new Date(rt.clock.now().getTime() - STALE_AFTER_MS - 1000);
+      const { id } = await rt.ctx.db
+        .insertInto('job')
+        .values({
+          kind: 'test.poison',
+          payload: JSON.stringify({}),
+          status: 'running',
+          attempts: 3,
+          max_attempts: 3,
+          run_at: lockedAt,
+          locked_at: lockedAt,
+          locked_by: 'worker-mort',
+          last_error: null,
+          created_at: lockedAt,
+          finished_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      let calls = 0;
+      rt.worker.register('test.poison', async () => {
+        calls += 1;
+      });
+      await rt.worker.runDue();
+      assert.equal(calls, 0);
+      const row = await jobRow(id);
+      assert.equal(row.status, 'failed');
+      assert.match(String(row.last_error), /abandoned/);
+    });
+
     it('never runs a job twice when two workers share the table', async () => {
       const calls: Array<{ id: number; worker: string }> = [];
       const workers = ['w1', 'w2'].map((name) => {
