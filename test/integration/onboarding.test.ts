@@ -103,6 +103,11 @@ for (const engine of ENGINES) {
       assert.equal((await asAdmin('GET', '/api/v1/membership-requests/not-a-uuid')).statusCode, 404);
       assert.equal((await asAdmin('POST', '/api/v1/membership-requests/00000000-0000-4000-8000-000000000000/approve')).statusCode, 404);
       assert.equal((await asAdmin('GET', '/api/v1/membership-requests?status=nope')).statusCode, 422);
+      const today = rt.clock.now().toISOString().slice(0, 10);
+      const byDate = await asAdmin('GET', `/api/v1/membership-requests?from=${today}&to=${today}`);
+      assert.ok(byDate.json().requests.some((r: { id: string }) => r.id === created.id));
+      const past = await asAdmin('GET', '/api/v1/membership-requests?to=2000-01-01');
+      assert.deepEqual(past.json().requests, []);
     });
 
     it('runs the whole path: approve → two letters → activation → sign-in with the new TOTP', async () => {

@@ -9,6 +9,7 @@ import { CsrfField } from '../../http/views/layout.js';
 import { letterPdf, listLetters, markLetterSent, membershipRequestOfLetter, regenerateActivationLetter } from './letters-service.js';
 import { approveMembershipRequest, getMembershipRequest, listMembershipRequests, rejectMembershipRequest } from './membership-service.js';
 import { agencyAdmin } from './routes.js';
+import { isRealDate } from './rules.js';
 
 const STATUS_LABELS = { pending: 'En attente', approved: 'Acceptée', rejected: 'Refusée' } as const;
 const KIND_LABELS = { identifier: 'Courrier d’identifiant', activation: 'Courrier d’activation' } as const;
@@ -56,7 +57,11 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
   app.get('/admin/adhesions', { config }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const status = ['pending', 'approved', 'rejected'].includes(String(q.statut)) ? (String(q.statut) as 'pending') : undefined;
-    const requests = await listMembershipRequests(app.ctx, { status });
+    // Dates come from <input type="date"> (aaaa-mm-jj); anything else is ignored, not an error.
+    const day = (v: unknown) => (typeof v === 'string' && isRealDate(v) ? v : undefined);
+    const from = day(q.du);
+    const to = day(q.au);
+    const requests = await listMembershipRequests(app.ctx, { status, from, to });
     return sendPage(request, reply, 'Demandes d’adhésion', () => (
       <section>
         <h1 class="h3">Demandes d’adhésion</h1>
@@ -67,6 +72,14 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
               <option value="">Tous</option>
               {Object.entries(STATUS_LABELS).map(([k, label]) => <option value={k} selected={status === k}>{label}</option>)}
             </select>
+          </div>
+          <div class="col-auto">
+            <label class="form-label" for="du">Reçues depuis le</label>
+            <input class="form-control" type="date" id="du" name="du" value={from ?? ''} />
+          </div>
+          <div class="col-auto">
+            <label class="form-label" for="au">Jusqu’au</label>
+            <input class="form-control" type="date" id="au" name="au" value={to ?? ''} />
           </div>
           <div class="col-auto"><button class="btn btn-secondary" type="submit">Filtrer</button></div>
         </form>
