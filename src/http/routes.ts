@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { outboxPages } from '../mail/pages.js';
+import { gidPages } from '../modules/habilitations/pages.js';
+import { gidRoutes } from '../modules/habilitations/routes.js';
 import { identityPages } from '../modules/identity/pages.js';
 import { identityRoutes } from '../modules/identity/routes.js';
 import { secondFactorRoutes } from '../modules/identity/second-factor-routes.js';
@@ -18,6 +20,8 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(portalRoutes);
   await app.register(portalPages);
   await app.register(outboxPages);
+  await app.register(gidRoutes);
+  await app.register(gidPages);
   await app.register(onboardingRoutes);
   await app.register(onboardingPages);
 }

@@ -142,7 +142,8 @@ export async function portalPages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/portail', 303);
   });
 
-  for (const code of ['kairos', 'gid', 'support'] as const) {
+  // GID has its own pages (habilitations/pages.tsx).
+  for (const code of ['kairos', 'support'] as const) {
     const path = code === 'support' ? '/assistance' : `/${code}`;
     app.get(path, { config: { access: requireHabilitation(code) } }, async (request, reply) => {
       const appInfo = (await applicationsFor(app.ctx, actorOf(request))).find((a) => a.code === code);

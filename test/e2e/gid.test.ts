@@ -1,0 +1,90 @@
+// GID in Chromium: an account manager creates a colleague and grants them a role, with the
+// keyboard; the pages pass axe (no serious or critical finding) and the CSP refuses nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  describeFindings,
+  launchBrowser,
+  newSession,
+  seriousA11yViolations,
+  signInThroughForm,
+  startLiveServer,
+  type BrowserSession,
+  type LiveServer,
+} from './helpers.js';
+
+describe('GID (account manager) in Chromium', () => {
+  let server: LiveServer | undefined;
+  let browser: Browser | undefined;
+  let session: BrowserSession | undefined;
+
+  before(async () => {
+    server = await startLiveServer('pglite');
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await session?.context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.rt.stop();
+  });
+
+  async function assertAccessible(page: Page, where: string) {
+    const findings = await seriousA11yViolations(page);
+    assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
+  }
+
+  const submit = (page: Page, name: string) => Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
+
+  it('rgc.demo creates a colleague, opens their page and grants “Rédaction des devis” with the keyboard', async () => {
+    session = await newSession(browser!, server!.baseUrl);
+    const { page, watch } = session;
+    await signInThroughForm(page, server!.rt, 'rgc.demo');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'GID Partenaires', exact: true }).click()]);
+    assert.equal(new URL(page.url()).pathname, '/gid');
+    assert.equal(await page.title(), 'Gestion des comptes — Kairos');
+    assert.ok(await page.getByRole('table', { name: /Utilisateurs de Formapro Démo/ }).isVisible());
+    await assertAccessible(page, '/gid');
+
+    // A first attempt with a mistake: the summary and the field both say what to fix.
+    await page.getByLabel('Nom', { exact: true }).fill('Navigateur');
+    await page.getByLabel('Prénom', { exact: true }).fill('Camille');
+    await page.getByLabel('Adresse électronique professionnelle').fill('camille@');
+    await submit(page, 'Créer le compte');
+    assert.match(await page.getByRole('alert').innerText(), /L’adresse électronique n’est pas valide/);
+    assert.equal(await page.getByLabel('Adresse électronique professionnelle').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Nom', { exact: true }).inputValue(), 'Navigateur', 'entered values are kept');
+    await assertAccessible(page, '/gid (creation refused)');
+
+    await page.getByLabel('Adresse électronique professionnelle').fill('camille.navigateur@formapro.example');
+    await submit(page, 'Créer le compte');
+    assert.match(new URL(page.url()).pathname, /^\/gid\/utilisateurs\/[0-9a-f-]{36}$/);
+    assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), 'Camille Navigateur');
+    const login = (await page.locator('#identifiant').innerText()).trim();
+    assert.match(login, /^cnavigateur\.\d{4}$/);
+    const confirmation = await page.getByRole('status').innerText();
+    assert.ok(confirmation.includes(`Identifiant : ${login}`) && /Deux courriels séparés ont été envoyés/.test(confirmation), confirmation);
+    await assertAccessible(page, '/gid/utilisateurs/… (new account)');
+
+    // Keyboard only: focus the list, pick the role, then Tab to the button and press Enter.
+    const select = page.getByLabel('Habilitation à accorder');
+    await select.focus();
+    await select.selectOption({ label: 'Rédaction des devis' });
+    await page.keyboard.press('Tab');
+    assert.equal((await page.locator(':focus').innerText()).trim(), 'Accorder');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    assert.match(await page.getByRole('status').innerText(), /L’habilitation a été accordée/);
+    const table = page.getByRole('table', { name: 'Habilitations de Camille Navigateur' });
+    assert.ok(await table.getByRole('rowheader', { name: 'Rédaction des devis' }).isVisible());
+    assert.ok(await table.getByRole('button', { name: 'Retirer l’habilitation Rédaction des devis' }).isVisible());
+    await assertAccessible(page, '/gid/utilisateurs/… (after grant)');
+
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Retour à la liste des utilisateurs' }).click()]);
+    const row = page.getByRole('row').filter({ hasText: login });
+    assert.match(await row.innerText(), /En attente d’activation[\s\S]*Kairos — Rédaction des devis/);
+
+    assert.deepEqual(watch.cspViolations(), [], `CSP violations:\n${watch.cspViolations().join('\n')}`);
+    assert.deepEqual(watch.pageErrors, []);
+  });
+});
