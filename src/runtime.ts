@@ -9,8 +9,10 @@ import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
 import { buildApp } from './http/app.js';
-import { JobWorker } from './jobs/worker.js';
+import { SchedulingWorker } from './jobs/recurring.js';
+import type { JobWorker } from './jobs/worker.js';
 import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
+import { registerAccessReviewJobs } from './modules/habilitations/review-jobs.js';
 import { createSecretBox } from './modules/identity/secret-box.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
 
@@ -48,9 +50,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const seeded = config.demoMode ? await seedDemoData(ctx) : false;
     const app = await buildApp(ctx, { logStream: options.logStream });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
-    const worker = new JobWorker(handle.db, clock, app.log, config.jobPollMs);
+    // Schedules its recurring jobs (access review sweep) when it starts polling, not before.
+    const worker = new SchedulingWorker(handle.db, clock, app.log, config.jobPollMs);
     worker.register(MAIL_JOB, mailJobHandler(mailer));
     worker.register(LETTER_JOB, letterJobHandler(ctx));
+    registerAccessReviewJobs(worker, ctx);
     let closed = false;
     return {
       ctx,

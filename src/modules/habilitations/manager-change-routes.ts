@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { uuidOr404 } from '../../http/ids.js';
+import { problems } from '../../http/problem.js';
+import { actorOf, requestMeta } from '../../http/request-meta.js';
+import type { ChangeRow } from './manager-change-repository.js';
+import { approveSchema, changeListQuerySchema, changeRequestSchema, rejectSchema } from './manager-change-rules.js';
+import { CHANGE_NOT_FOUND, approveManagerChange, changeExists, listManagerChanges, rejectManagerChange, requestManagerChange } from './manager-change-service.js';
+import { accountManagerOnly, ownOrganisationInPath } from './review-routes.js';
+import { agencyAdminOnly } from './security-policy-routes.js';
+
+export function changeJson(c: ChangeRow) {
+  return {
+    id: c.id,
+    status: c.status,
+    organisation: { id: c.organisation_id, name: c.organisation_name, siret: c.organisation_siret },
+    requestedBy: { id: c.requester_id, login: c.requester_login, displayName: c.requester_name },
+    newManager: { id: c.new_manager_id, login: c.new_manager_login, displayName: c.new_manager_name },
+    reason: c.reason,
+    createdAt: c.created_at.toISOString(),
+    decidedAt: c.decided_at?.toISOString() ?? null,
+    decidedBy: c.decided_by_login,
+    decisionReason: c.decision_reason,
+  };
+}
+
+/** Malformed and unknown ids answer 404 before the body is even validated. */
+async function changeIdInPath(this: FastifyInstance, request: FastifyRequest): Promise<void> {
+  const id = uuidOr404((request.params as { id?: unknown }).id, CHANGE_NOT_FOUND);
+  if (!(await changeExists(this.ctx, id))) throw problems.notFound(CHANGE_NOT_FOUND);
+}
+
+export async function managerChangeRoutes(app: FastifyInstance): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const agency = { access: agencyAdminOnly };
+  const idOf = (params: unknown) => (params as { id?: unknown }).id;
+
+  r.post(
+    '/api/v1/organisations/:orgId/account-manager-change',
+    { config: { access: accountManagerOnly }, preValidation: ownOrganisationInPath, schema: { body: changeRequestSchema } },
+    async (request, reply) => {
+      const orgId = (request.params as { orgId: string }).orgId;
+      const created = await requestManagerChange(app.ctx, actorOf(request), orgId, request.body, requestMeta(request));
+      return reply.code(201).send(created);
+    },
+  );
+
+  r.get('/api/v1/account-manager-changes', { config: agency, schema: { querystring: changeListQuerySchema } }, async (request) => ({
+    changes: (await listManagerChanges(app.ctx, request.query.status)).map(changeJson),
+  }));
+
+  r.post('/api/v1/account-manager-changes/:id/approve', { config: agency, preValidation: changeIdInPath, schema: { body: approveSchema } }, async (request) =>
+    approveManagerChange(app.ctx, actorOf(request), idOf(request.params), request.body, requestMeta(request)),
+  );
+
+  r.post('/api/v1/account-manager-changes/:id/reject', { config: agency, preValidation: changeIdInPath, schema: { body: rejectSchema } }, async (request) =>
+    rejectManagerChange(app.ctx, actorOf(request), idOf(request.params), request.body, requestMeta(request)),
+  );
+}
