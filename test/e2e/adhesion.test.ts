@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { nextSiret } from '../helpers/siret.js';
+import { nextSiret } from '../helpers/onboarding.js';
 import { describeFindings, launchBrowser, newSession, seriousA11yViolations, startLiveServer, type BrowserSession, type LiveServer } from './helpers.js';
 
 describe('adhesion form in Chromium', () => {

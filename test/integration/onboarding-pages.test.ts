@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs } from '../helpers/session.js';
-import { nextSiret } from '../helpers/siret.js';
+import { nextSiret } from '../helpers/onboarding.js';
 
 function formBody(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();

@@ -5,19 +5,7 @@ import { totpCodeAt } from '../../src/modules/identity/totp.js';
 import { pdfText } from '../helpers/pdf.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { sessionCookieOf, signInAs, type SignedIn } from '../helpers/session.js';
-import { nextSiret } from '../helpers/siret.js';
-
-export function membershipRequest(siret = nextSiret()) {
-  return {
-    legalName: 'Organisme Essai Formation',
-    siret,
-    nda: '11755555575',
-    qualiopi: true,
-    qualiopiExpiry: '2099-06-30',
-    address: '12 rue des Essais, 75011 Paris',
-    accountManager: { lastName: 'Essai', firstName: 'Zoé', email: 'zoe.essai@organisme.example', phone: '01 23 45 67 89' },
-  };
-}
+import { membershipRequest, nextSiret } from '../helpers/onboarding.js';
 
 const STRONG = 'Une-longue-phrase-de-passe-pour-Zoe-2026';
 
