@@ -13,7 +13,7 @@ import { gidAccess } from './routes.js';
 import { USER_STATUSES, isUuid } from './rules.js';
 import * as gid from './service.js';
 import { UserPage } from './user-views.js';
-import { Confirmation, CreateUserForm, OrganisationPicker, SearchForm, UsersTable, type FieldError, type NewUserValues } from './views.js';
+import { Confirmation, CreateUserForm, GidNavigation, OrganisationPicker, SearchForm, UsersTable, type FieldError, type NewUserValues } from './views.js';
 
 type Form = Record<string, unknown>;
 const text = (source: unknown, name: string, max = 300) => {
@@ -67,6 +67,7 @@ async function showHome(app: FastifyInstance, request: FastifyRequest, reply: Fa
     (csrf) => (
       <>
         <h1 class="h3">Gestion des comptes{listing ? ` — ${listing.organisation.name}` : ''}</h1>
+        <GidNavigation manager={manager} demoMode={app.ctx.config.demoMode} />
         <ErrorSummary errors={state.errors} />
         <Confirmation message={confirmationOf(request)} />
         {manager ? null : <OrganisationPicker organisations={organisations} selected={organisationId} />}

@@ -166,3 +166,32 @@ export function OrganisationPicker({ organisations, selected }: { organisations:
     </form>
   );
 }
+
+const MANAGER_LINKS: Array<[string, string]> = [
+  ['/gid/revue', 'Revue des habilitations'],
+  ['/gid/politique-securite', 'Politique de sécurité interne'],
+  ['/gid/responsable', 'Changer de responsable de gestion des comptes'],
+  ['/gid/journal', 'Journal d’audit de l’organisme'],
+];
+const AGENCY_LINKS: Array<[string, string]> = [
+  ['/admin/adhesions', 'Demandes d’adhésion et courriers'],
+  ['/admin/politiques-securite', 'Organismes sans politique de sécurité'],
+  ['/admin/changements-responsable', 'Changements de responsable'],
+  ['/admin/journal', 'Journal d’audit'],
+];
+
+/** The other GID screens, so each is reachable from the home page without typing an address. */
+export function GidNavigation({ manager, demoMode }: { manager: boolean; demoMode: boolean }) {
+  const links = manager ? MANAGER_LINKS : [...AGENCY_LINKS, ...(demoMode ? ([['/admin/courriels', 'Courriels émis (démonstration)']] as Array<[string, string]>) : [])];
+  return (
+    <nav aria-label="Outils de gestion" class="mb-4">
+      <ul class="nav nav-pills flex-wrap gap-2">
+        {links.map(([href, label]) => (
+          <li class="nav-item">
+            <a class="nav-link border" href={href}>{label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
