@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isApiRequest } from './auth.js';
-import { HttpProblem, problems, titleFor, type FieldError } from './problem.js';
+import { HttpProblem, problems, titleFor, unexpectedFieldMessage, type FieldError } from './problem.js';
 import { sendPage } from './render.js';
 
 /** Field name for a validation issue: the path inside the body, query or params. */
@@ -12,7 +12,7 @@ function fieldErrors(error: { validation: Array<{ instancePath: string; message?
     const keys = (v.params as { keys?: string[] })?.keys;
     if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
       for (const key of keys) {
-        out.push({ field: path ? `${path}.${key}` : key, message: `Le champ « ${key.slice(0, 50)} » n'est pas attendu : retirez-le.` });
+        out.push({ field: path ? `${path}.${key}` : key, message: unexpectedFieldMessage(key) });
       }
       continue;
     }

@@ -54,15 +54,31 @@ export function titleFor(status: number): string {
   return TITLES[status] ?? (status >= 500 ? TITLES[500] : TITLES[400]);
 }
 
-/** Field errors from zod issues, one per field (the first, usually the most basic). */
-export function fieldErrorsFrom(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldError[] {
-  const seen = new Set<string>();
+export function unexpectedFieldMessage(key: string): string {
+  return `Le champ « ${key.slice(0, 50)} » n’est pas attendu : retirez-le.`;
+}
+
+interface IssueLike {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  keys?: readonly string[];
+}
+
+/**
+ * Field errors from zod issues: one per field (the first, usually the most basic), and each
+ * unexpected key named as a field of its own.
+ */
+export function fieldErrorsFrom(issues: ReadonlyArray<IssueLike>): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
-    const field = issue.path.map(String).join('.') || '(corps)';
-    if (seen.has(field)) continue;
-    seen.add(field);
-    out.push({ field, message: issue.message });
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      for (const key of issue.keys) out.push({ field: path ? `${path}.${key}` : key, message: unexpectedFieldMessage(key) });
+      continue;
+    }
+    const field = path || '(corps)';
+    if (!out.some((e) => e.field === field)) out.push({ field, message: issue.message });
   }
   return out;
 }

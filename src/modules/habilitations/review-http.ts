@@ -5,22 +5,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { FieldError } from '../../http/problem.js';
+import { fieldErrorsFrom, type FieldError } from '../../http/problem.js';
 import { CSRF_FIELD } from '../../http/csrf.js';
 
-/** zod issues → one French message per field (the first one), as the API and the forms show them. */
+/** zod issues → one French message per field, as the API and the forms show them. */
 export function fieldErrorsOf(error: z.ZodError): FieldError[] {
-  const out: FieldError[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ field: key, message: `Le champ « ${key.slice(0, 50)} » n’est pas attendu : retirez-le.` });
-      continue;
-    }
-    const field = path || '(corps)';
-    if (!out.some((e) => e.field === field)) out.push({ field, message: issue.message });
-  }
-  return out;
+  return fieldErrorsFrom(error.issues);
 }
 
 /**

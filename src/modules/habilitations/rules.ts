@@ -2,6 +2,7 @@
  * GID rules (§2, §4), pure: who may do what to which account and habilitation, and the shape
  * of the inputs. The service applies them; the tests read them as tables.
  */
+import { fieldErrorsFrom } from '../../http/problem.js';
 import { z } from 'zod';
 import { APPLICATIONS, isKnownRole } from './catalogue.js';
 import type { Actor } from './policy.js';
@@ -164,17 +165,7 @@ export interface FieldMessage {
   message: string;
 }
 
-/** zod issues → one French message per field (the first), as the API and the forms show them. */
+/** zod issues → one French message per field, as the API and the forms show them. */
 export function fieldMessages(error: z.ZodError): FieldMessage[] {
-  const out: FieldMessage[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ field: path ? `${path}.${key}` : key, message: `Le champ « ${key.slice(0, 50)} » n’est pas attendu : retirez-le.` });
-      continue;
-    }
-    const field = path || '(corps)';
-    if (!out.some((e) => e.field === field)) out.push({ field, message: issue.message });
-  }
-  return out;
+  return fieldErrorsFrom(error.issues);
 }
