@@ -43,6 +43,6 @@ export async function markAccountDeleted(trx: Kysely<DB>, accountId: string, now
     .where('id', '=', accountId)
     .where('status', '!=', 'deleted')
     .executeTakeFirst();
-  await endAllSessions(trx, accountId, 'suspended', now);
+  await endAllSessions(trx, accountId, 'deleted', now);
   return Number(r.numUpdatedRows) === 1;
 }

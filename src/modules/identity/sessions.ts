@@ -40,7 +40,7 @@ export async function createSession(
   return { token, sessionId, csrfToken };
 }
 
-export type SessionEndReason = 'sign_out' | 'idle' | 'absolute' | 'revoked' | 'password_change' | 'suspended' | 'rotated';
+export type SessionEndReason = 'sign_out' | 'idle' | 'absolute' | 'revoked' | 'password_change' | 'suspended' | 'deleted' | 'rotated';
 
 /** Why a live session should end now, or null if it is still valid. */
 export function expiryReason(
