@@ -1,5 +1,4 @@
 import type { DestinationStream } from 'pino';
-import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -77,4 +76,3 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
 }
 
-export const bootLogger = pino({ level: 'info' });

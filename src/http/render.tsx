@@ -4,7 +4,7 @@ import { renderToString } from 'preact-render-to-string';
 import { csrfTokenFor } from './csrf.js';
 import { Layout, type PageFrame } from './views/layout.js';
 
-export function frameFor(request: FastifyRequest, reply: FastifyReply): PageFrame {
+export function frameFor(request: FastifyRequest): PageFrame {
   const config = request.server.ctx.config;
   return {
     operatorName: config.operatorName,
@@ -31,7 +31,7 @@ export function sendPage(
   status = 200,
 ) {
   const token = csrfTokenFor(request, reply, request.server.ctx.config);
-  const frame = frameFor(request, reply);
+  const frame = frameFor(request);
   const html = renderDocument(
     <Layout frame={frame} title={title}>
       {body(token)}

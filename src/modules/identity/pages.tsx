@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../../http/cookies.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
+import { formText } from '../../http/views/form.js';
 import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
 import { publicAccess, signedIn } from '../habilitations/policy.js';
 import { SIGN_IN_FAILED } from './routes.js';
@@ -9,10 +10,6 @@ import { sessionIdFromToken } from './sessions.js';
 import { changePassword, signIn, signOut } from './service.js';
 
 type Form = Record<string, unknown>;
-const text = (body: unknown, name: string, max = 1024) => {
-  const v = (body as Form | undefined)?.[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
-};
 
 /** Only local paths are followed after sign-in: never an open redirect to a look-alike site. */
 export function safeNext(value: unknown): string {
@@ -105,12 +102,12 @@ export async function identityPages(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/connexion', { config: { access: publicAccess } }, async (request, reply) => {
-    const login = text(request.body, 'login', 100);
+    const login = formText(request.body, 'login', 100);
     const next = safeNext((request.body as Form)?.suite);
     const token = readSessionToken(request, app.ctx.config);
     const result = await signIn(
       app.ctx,
-      { login, password: text(request.body, 'password'), otp: text(request.body, 'otp', 64), previousSessionId: token ? sessionIdFromToken(token) : null },
+      { login, password: formText(request.body, 'password', 1024), otp: formText(request.body, 'otp', 64), previousSessionId: token ? sessionIdFromToken(token) : null },
       requestMeta(request),
     );
     if (result.ok) {
@@ -139,7 +136,7 @@ export async function identityPages(app: FastifyInstance): Promise<void> {
     const result = await changePassword(
       app.ctx,
       actorOf(request),
-      { currentPassword: text(request.body, 'currentPassword'), newPassword: text(request.body, 'newPassword') },
+      { currentPassword: formText(request.body, 'currentPassword', 1024), newPassword: formText(request.body, 'newPassword', 1024) },
       requestMeta(request),
     );
     if (!result.ok) {
