@@ -99,6 +99,8 @@ for (const engine of ENGINES) {
       const home = await rt.app.inject({ url: '/' });
       assert.equal(home.statusCode, 200);
       assert.doesNotMatch(home.body, /href="\/connexion/);
+      assert.match(home.body, /href="\/adhesion"/);
+      assert.match(home.body, /href="\/activation"/);
       assert.match(home.body, /Adresse officielle de Kairos : <strong>localhost:3000<\/strong>/);
     });
   });

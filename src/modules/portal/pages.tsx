@@ -104,6 +104,15 @@ export async function portalPages(app: FastifyInstance): Promise<void> {
           sur un message qui vous demande vos codes, ne cliquez sur aucun lien : saisissez vous-même l’adresse officielle
           indiquée en bas de page.
         </p>
+        <h2 class="h5 mt-4">Organismes de formation</h2>
+        <ul>
+          <li>
+            Votre organisme souhaite rejoindre Kairos : <a href="/adhesion">déposer une demande d’adhésion</a>.
+          </li>
+          <li>
+            Vous avez reçu votre identifiant et votre code d’activation : <a href="/activation">activer votre compte</a>.
+          </li>
+        </ul>
       </section>
     ));
   });
