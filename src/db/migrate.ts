@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_onboarding_gid.js';
+import * as m0003 from './migrations/0003_candidates_quotes.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -10,6 +11,7 @@ import * as m0002 from './migrations/0002_onboarding_gid.js';
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_onboarding_gid': m0002,
+  '0003_candidates_quotes': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -225,7 +225,51 @@ export interface AccountManagerChangeTable {
   decision_reason: string | null;
 }
 
+export interface CandidateTable {
+  id: Generated<string>;
+  identifier: string;
+  last_name: string;
+  first_name: string;
+  /** A `date` column, read as 'yyyy-mm-dd' text. */
+  birth_date: string;
+  email: string;
+  account_id: string | null;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface QuoteTable {
+  id: Generated<string>;
+  organisation_id: string;
+  candidate_id: string;
+  type: 'AIF' | 'POEI';
+  status: Generated<string>;
+  version: Generated<number>;
+  /** Stored sections (training, costs in cents, poei): see modules/quotes/quote-json.ts. */
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string;
+}
+
+export interface QuoteEventTable {
+  id: Generated<string>;
+  quote_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_login: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  version: number;
+  comment: string | null;
+  seq: Generated<number>;
+}
+
 export interface DB {
+  candidate: CandidateTable;
+  quote: QuoteTable;
+  quote_event: QuoteEventTable;
   membership_request: MembershipRequestTable;
   activation_code: ActivationCodeTable;
   letter: LetterTable;
@@ -250,3 +294,5 @@ export interface DB {
 export type Account = Selectable<AccountTable>;
 export type Organisation = Selectable<OrganisationTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
+export type Candidate = Selectable<CandidateTable>;
+export type Quote = Selectable<QuoteTable>;

@@ -7,6 +7,14 @@ import { DEMO_ACCOUNTS, DEMO_ORGANISATIONS, DEMO_PENDING_REQUEST, DEMO_PASSWORD,
 
 const SEEDED_KEY = 'demo_seeded_at';
 
+/** Fictitious candidate records (issue #4) for the two demo candidate accounts. */
+const DEMO_CANDIDATES: Record<string, { identifier: string; last_name: string; first_name: string; birth_date: string }> = {
+  'candidat.demo': { identifier: '1234567A', last_name: 'Martin', first_name: 'Camille', birth_date: '1990-04-12' },
+  'candidat.demo2': { identifier: '7654321B', last_name: 'Bernard', first_name: 'Inès', birth_date: '1985-11-03' },
+};
+/** Quotes check the organisation's Qualiopi certificate on the start date (§5). */
+const DEMO_QUALIOPI_EXPIRY = '2030-12-31';
+
 /** Seeds the demo organisations and accounts once; later starts keep whatever changed since. */
 export async function seedDemoData(ctx: AppContext): Promise<boolean> {
   if (await getSetting(ctx.db, SEEDED_KEY)) return false;
@@ -16,7 +24,8 @@ export async function seedDemoData(ctx: AppContext): Promise<boolean> {
   await ctx.db.transaction().execute(async (trx) => {
     const orgIds = {} as Record<DemoOrganisationKey, string>;
     for (const [key, org] of Object.entries(DEMO_ORGANISATIONS) as Array<[DemoOrganisationKey, (typeof DEMO_ORGANISATIONS)[DemoOrganisationKey]]>) {
-      const row = await trx.insertInto('organisation').values({ ...org, created_at: now }).returning('id').executeTakeFirstOrThrow();
+      const qualiopi = org.kind === 'training_provider' ? { qualiopi: true, qualiopi_expiry: DEMO_QUALIOPI_EXPIRY } : {};
+      const row = await trx.insertInto('organisation').values({ ...org, ...qualiopi, created_at: now }).returning('id').executeTakeFirstOrThrow();
       orgIds[key] = row.id;
     }
     for (const demo of DEMO_ACCOUNTS) {
@@ -38,6 +47,13 @@ export async function seedDemoData(ctx: AppContext): Promise<boolean> {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      const candidate = DEMO_CANDIDATES[demo.login];
+      if (candidate) {
+        await trx
+          .insertInto('candidate')
+          .values({ ...candidate, email: `${demo.login}@demo.kairos.example`, account_id: account.id, created_at: now, created_by: null })
+          .execute();
+      }
       const codes = generateRecoveryCodes().map((c) => ({ account_id: account.id, code_hash: hashRecoveryCode(c), used_at: null }));
       await trx.insertInto('recovery_code').values(codes).execute();
       for (const [application, role] of demo.habilitations) {

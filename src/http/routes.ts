@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { outboxPages } from '../mail/pages.js';
 import { auditPages } from '../modules/audit/pages.js';
 import { auditRoutes } from '../modules/audit/routes.js';
+import { candidateRoutes } from '../modules/candidates/routes.js';
 import { gidPages } from '../modules/habilitations/pages.js';
 import { gidRoutes } from '../modules/habilitations/routes.js';
 import { managerChangePages } from '../modules/habilitations/manager-change-pages.js';
@@ -17,6 +18,7 @@ import { onboardingPages } from '../modules/onboarding/pages.js';
 import { onboardingRoutes } from '../modules/onboarding/routes.js';
 import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
+import { quoteRoutes } from '../modules/quotes/routes.js';
 import { healthRoutes } from './health.js';
 
 /** Every module's routes and pages; each route declares its access rule (see auth.ts). */
@@ -36,4 +38,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   }
   await app.register(onboardingRoutes);
   await app.register(onboardingPages);
+  // Funding quotes (issue #4): candidates, then quote drafts and submission (API only so far).
+  await app.register(candidateRoutes);
+  await app.register(quoteRoutes);
 }

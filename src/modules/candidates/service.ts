@@ -1,0 +1,134 @@
+/**
+ * Candidates (issue #4 item 1, §5, §8): advisors register and look them up, every advisor read
+ * is audited (personal data of job seekers), a candidate reads their own profile.
+ */
+import { z } from 'zod';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { Candidate } from '../../db/schema.js';
+import { problems } from '../../http/problem.js';
+import { recordAudit } from '../audit/service.js';
+import type { Actor } from '../habilitations/policy.js';
+import { isRealDate } from '../onboarding/rules.js';
+import { findByAccount, findByIdentifier, quotesOfCandidate, searchCandidates } from './repository.js';
+
+export const IDENTIFIER = /^\d{7}[A-Z]$/;
+const NOT_FOUND = 'Ce candidat est introuvable.';
+const DUPLICATE = 'Un candidat avec cet identifiant est déjà enregistré : recherchez-le plutôt que de le créer à nouveau.';
+
+/** Spaces and lower case are how people copy an identifier from a letter; both are harmless. */
+export const normaliseIdentifier = (v: string) => v.replace(/\s/g, '').toUpperCase();
+
+const name = (label: string) =>
+  z
+    .string({ error: `${label} : champ obligatoire.` })
+    .trim()
+    .min(1, `${label} : champ obligatoire.`)
+    .max(100, `${label} : 100 caractères au maximum.`)
+    .regex(/^[\p{L}][\p{L}\s'’-]*$/u, `${label} : lettres, espaces, apostrophes et tirets uniquement.`);
+
+export function candidateInputSchema(today: string) {
+  return z.strictObject({
+    identifier: z
+      .string({ error: 'Identifiant : champ obligatoire.' })
+      .transform(normaliseIdentifier)
+      .refine((v) => IDENTIFIER.test(v), 'Identifiant : 7 chiffres suivis d’une lettre attendus (exemple : 1234567A).'),
+    lastName: name('Nom'),
+    firstName: name('Prénom'),
+    birthDate: z
+      .string({ error: 'Date de naissance : champ obligatoire.' })
+      .refine(isRealDate, 'Date de naissance : date invalide, saisissez-la au format aaaa-mm-jj (exemple : 1990-04-12).')
+      .refine((v) => v >= '1900-01-01' && v < today, 'Date de naissance : elle doit être passée et postérieure au 1er janvier 1900.'),
+    email: z
+      .string({ error: 'Adresse e-mail : champ obligatoire.' })
+      .trim()
+      .max(254, 'Adresse e-mail : 254 caractères au maximum.')
+      .pipe(z.email('Adresse e-mail : adresse invalide (exemple : prenom.nom@exemple.fr).')),
+  });
+}
+export type CandidateInput = z.output<ReturnType<typeof candidateInputSchema>>;
+
+export function candidateView(c: Candidate) {
+  return { identifier: c.identifier, lastName: c.last_name, firstName: c.first_name, birthDate: c.birth_date, email: c.email };
+}
+
+const auditBase = (actor: Actor, meta: RequestMeta, at: Date) => ({
+  at,
+  actor: { id: actor.accountId, login: actor.login },
+  organisationId: actor.organisation?.id ?? null,
+  ip: meta.ip,
+  requestId: meta.requestId,
+});
+
+export async function registerCandidate(ctx: AppContext, actor: Actor, input: CandidateInput, meta: RequestMeta) {
+  const now = ctx.clock.now();
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      if (await findByIdentifier(trx, input.identifier)) throw problems.conflict(DUPLICATE);
+      const row = await trx
+        .insertInto('candidate')
+        .values({
+          identifier: input.identifier,
+          last_name: input.lastName,
+          first_name: input.firstName,
+          birth_date: input.birthDate,
+          email: input.email,
+          account_id: null,
+          created_at: now,
+          created_by: actor.accountId,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, { ...auditBase(actor, meta, now), action: 'candidate.created', target: { type: 'candidate', id: row.id }, details: { identifier: row.identifier } });
+      return row;
+    });
+  } catch (err) {
+    // Two advisors registering the same person at once: the unique index decides.
+    if ((err as { code?: string })?.code === '23505') throw problems.conflict(DUPLICATE);
+    throw err;
+  }
+}
+
+/** One audit row per candidate shown, so a candidate's access history is a query on target_id. */
+async function auditViews(ctx: AppContext, actor: Actor, rows: Candidate[], meta: RequestMeta, via: 'search' | 'file') {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const c of rows) {
+      await recordAudit(trx, { ...auditBase(actor, meta, now), action: 'candidate.viewed', target: { type: 'candidate', id: c.id }, details: { identifier: c.identifier, via } });
+    }
+  });
+}
+
+export async function searchForAdvisor(ctx: AppContext, actor: Actor, q: string, meta: RequestMeta) {
+  const rows = await searchCandidates(ctx.db, q);
+  await auditViews(ctx, actor, rows, meta, 'search');
+  return rows.map(candidateView);
+}
+
+export async function candidateFile(ctx: AppContext, actor: Actor, identifier: string, meta: RequestMeta) {
+  const normalised = normaliseIdentifier(identifier);
+  const row = IDENTIFIER.test(normalised) ? await findByIdentifier(ctx.db, normalised) : undefined;
+  if (!row) throw problems.notFound(NOT_FOUND);
+  await auditViews(ctx, actor, [row], meta, 'file');
+  const quotes = (await quotesOfCandidate(ctx.db, row.id)).map((q) => {
+    const training = (q.data as { training?: { title?: string; startDate?: string; endDate?: string } }).training ?? {};
+    return {
+      id: q.id,
+      type: q.type,
+      status: q.status,
+      version: q.version,
+      organisation: { id: q.organisation_id, name: q.organisation_name },
+      title: training.title ?? null,
+      startDate: training.startDate ?? null,
+      endDate: training.endDate ?? null,
+      updatedAt: q.updated_at.toISOString(),
+    };
+  });
+  // Trainings arrive with the funding agreement (issue #4 item 9).
+  return { ...candidateView(row), quotes, trainings: [] as unknown[] };
+}
+
+export async function ownProfile(ctx: AppContext, actor: Actor) {
+  const row = await findByAccount(ctx.db, actor.accountId);
+  if (!row) throw problems.notFound('Aucun dossier candidat n’est rattaché à votre compte. Contactez votre conseiller.');
+  return candidateView(row);
+}

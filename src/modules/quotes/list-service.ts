@@ -1,0 +1,31 @@
+/** The organisation's quote list (issue #4 item 2): a page of summaries, own organisation only. */
+import type { AppContext } from '../../context.js';
+import { problems } from '../../http/problem.js';
+import type { Actor } from '../habilitations/policy.js';
+import type { StoredQuoteData } from './quote-json.js';
+import { PAGE_SIZE, listOwnQuotes, type QuoteFilters } from './repository.js';
+
+export async function listQuotes(ctx: AppContext, actor: Actor, filters: QuoteFilters) {
+  if (!actor.organisation) throw problems.forbidden();
+  const { total, rows } = await listOwnQuotes(ctx.db, actor.organisation.id, filters);
+  return {
+    page: filters.page,
+    pageSize: PAGE_SIZE,
+    total,
+    quotes: rows.map((r) => {
+      const { training } = r.data as unknown as StoredQuoteData;
+      return {
+        id: r.id,
+        type: r.type,
+        status: r.status,
+        version: r.version,
+        // Its own quote: the organisation already knows this candidate (it gave the trio).
+        candidate: { identifier: r.identifier, lastName: r.last_name, birthDate: r.birth_date },
+        title: training.title,
+        startDate: training.startDate,
+        endDate: training.endDate,
+        updatedAt: r.updated_at.toISOString(),
+      };
+    }),
+  };
+}
