@@ -56,7 +56,10 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
             <a class="kairos-brand" href={frame.actor ? '/portail' : '/'}>
               <strong>Kairos</strong> <span class="kairos-operator">{frame.operatorName}</span>
             </a>
-            <UserMenu frame={frame} />
+            <div class="d-flex align-items-center gap-3 flex-wrap">
+              <a class="link-light" href="/aide">Aide</a>
+              <UserMenu frame={frame} />
+            </div>
           </div>
         </header>
         <main id="contenu" class="container py-4" tabIndex={-1}>
