@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { isRealDate } from '../onboarding/rules.js';
 import { findByAccount, findByIdentifier, quotesOfCandidate, searchCandidates } from './repository.js';
+import { personName } from '../../validation.js';
 
 export const IDENTIFIER = /^\d{7}[A-Z]$/;
 const NOT_FOUND = 'Ce candidat est introuvable.';
@@ -18,13 +19,6 @@ const DUPLICATE = 'Un candidat avec cet identifiant est déjà enregistré : rec
 /** Spaces and lower case are how people copy an identifier from a letter; both are harmless. */
 export const normaliseIdentifier = (v: string) => v.replace(/\s/g, '').toUpperCase();
 
-const name = (label: string) =>
-  z
-    .string({ error: `${label} : champ obligatoire.` })
-    .trim()
-    .min(1, `${label} : champ obligatoire.`)
-    .max(100, `${label} : 100 caractères au maximum.`)
-    .regex(/^[\p{L}][\p{L}\s'’-]*$/u, `${label} : lettres, espaces, apostrophes et tirets uniquement.`);
 
 export function candidateInputSchema(today: string) {
   return z.strictObject({
@@ -32,8 +26,8 @@ export function candidateInputSchema(today: string) {
       .string({ error: 'Identifiant : champ obligatoire.' })
       .transform(normaliseIdentifier)
       .refine((v) => IDENTIFIER.test(v), 'Identifiant : 7 chiffres suivis d’une lettre attendus (exemple : 1234567A).'),
-    lastName: name('Nom'),
-    firstName: name('Prénom'),
+    lastName: personName('Nom'),
+    firstName: personName('Prénom'),
     birthDate: z
       .string({ error: 'Date de naissance : champ obligatoire.' })
       .refine(isRealDate, 'Date de naissance : date invalide, saisissez-la au format aaaa-mm-jj (exemple : 1990-04-12).')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personName } from '../../validation.js';
 
 /** Luhn check over a string of digits. */
 export function luhnValid(digits: string): boolean {
@@ -47,13 +48,6 @@ export function isRealDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-const name = (label: string) =>
-  z
-    .string({ error: `${label} : champ obligatoire.` })
-    .trim()
-    .min(1, `${label} : champ obligatoire.`)
-    .max(100, `${label} : 100 caractères au maximum.`)
-    .regex(/^[\p{L}][\p{L}\s'’-]*$/u, `${label} : lettres, espaces, apostrophes et tirets uniquement.`);
 
 /** The adhesion request (§3), with the clock's "today" for the Qualiopi expiry rule. */
 export function membershipRequestSchema(today: string) {
@@ -86,8 +80,8 @@ export function membershipRequestSchema(today: string) {
         .max(500, 'Adresse : 500 caractères au maximum.'),
       accountManager: z.strictObject(
         {
-          lastName: name('Nom du responsable'),
-          firstName: name('Prénom du responsable'),
+          lastName: personName('Nom du responsable'),
+          firstName: personName('Prénom du responsable'),
           email: z
             .string({ error: 'Courriel du responsable : champ obligatoire.' })
             .trim()
