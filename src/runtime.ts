@@ -12,6 +12,7 @@ import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
 import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
 import { registerAccessReviewJobs } from './modules/habilitations/review-jobs.js';
+import { registerErrorPurge } from './modules/support/error-purge.js';
 import { createSecretBox } from './modules/identity/secret-box.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
 
@@ -54,6 +55,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(MAIL_JOB, mailJobHandler(mailer));
     worker.register(LETTER_JOB, letterJobHandler(ctx));
     registerAccessReviewJobs(worker, ctx);
+    registerErrorPurge(worker, ctx);
     let closed = false;
     return {
       ctx,

@@ -3,6 +3,7 @@ import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_onboarding_gid.js';
 import * as m0003 from './migrations/0003_candidates_quotes.js';
+import * as m0004 from './migrations/0004_request_errors.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_onboarding_gid': m0002,
   '0003_candidates_quotes': m0003,
+  '0004_request_errors': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

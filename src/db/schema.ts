@@ -266,7 +266,20 @@ export interface QuoteEventTable {
   seq: Generated<number>;
 }
 
+export interface RequestErrorTable {
+  request_id: string;
+  at: Timestamp;
+  method: string;
+  route: string;
+  status: number;
+  account_id: string | null;
+  organisation_id: string | null;
+  error_class: string;
+  message: string;
+}
+
 export interface DB {
+  request_error: RequestErrorTable;
   candidate: CandidateTable;
   quote: QuoteTable;
   quote_event: QuoteEventTable;

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isApiRequest } from './auth.js';
 import { HttpProblem, problems, titleFor, unexpectedFieldMessage, type FieldError } from './problem.js';
+import { recordRequestError } from '../modules/support/error-references.js';
 import { sendPage } from './render.js';
 
 /** Field name for a validation issue: the path inside the body, query or params. */
@@ -92,14 +93,43 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
   return sendPage(request, reply, problem.title, () => <ErrorBody problem={problem} reference={request.id} />, problem.status);
 }
 
+/**
+ * Keeps what support needs behind the reference shown to the user (§7): never the body, the
+ * query string or the path (they can carry personal data), only the route pattern, the status,
+ * who, and the error's class and message (scrubbed). A failure here must not hide the answer.
+ */
+async function rememberError(app: FastifyInstance, request: FastifyRequest, problem: HttpProblem, cause: unknown, unexpected: boolean) {
+  // An anonymous 401 is the normal way to reach the sign-in page, not an incident.
+  if (problem.status === 401) return;
+  const err = cause as (Error & { code?: string }) | undefined;
+  try {
+    await recordRequestError(app.ctx.db, {
+      requestId: request.id,
+      at: app.ctx.clock.now(),
+      method: request.method,
+      route: request.routeOptions?.url ?? '(aucune route)',
+      status: problem.status,
+      accountId: request.actor?.accountId ?? null,
+      organisationId: request.actor?.organisation?.id ?? null,
+      errorClass: unexpected ? `${err?.name ?? 'Error'}${err?.code ? ` ${err.code}` : ''}` : err?.code ?? 'HttpProblem',
+      message: unexpected ? String(err?.message ?? err) : problem.detail,
+    });
+  } catch (recordErr) {
+    request.log.warn({ err: recordErr }, 'could not record the error reference');
+  }
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const { problem, unexpected } = toProblem(error);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ status: problem.status, code: (error as FastifyError).code }, 'request refused');
+    await rememberError(app, request, problem, error, unexpected);
     return sendProblem(request, reply, problem);
   });
-  app.setNotFoundHandler({}, (request, reply) =>
-    sendProblem(request, reply, problems.notFound(isApiRequest(request) ? "Cette ressource n'existe pas." : "Cette page n'existe pas.")),
-  );
+  app.setNotFoundHandler({}, async (request, reply) => {
+    const problem = problems.notFound(isApiRequest(request) ? "Cette ressource n'existe pas." : "Cette page n'existe pas.");
+    await rememberError(app, request, problem, undefined, false);
+    return sendProblem(request, reply, problem);
+  });
 }

@@ -20,11 +20,13 @@ import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { quoteRoutes } from '../modules/quotes/routes.js';
 import { helpRoutes } from '../modules/support/help-routes.js';
+import { referenceRoutes } from '../modules/support/reference-routes.js';
 import { healthRoutes } from './health.js';
 
 /** Every module's routes and pages; each route declares its access rule (see auth.ts). */
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
+  await app.register(referenceRoutes);
   await app.register(helpRoutes); // Help centre (issue #6, item 1): /aide pages and /api/v1/help/articles.
   await app.register(identityRoutes);
   await app.register(identityPages);
