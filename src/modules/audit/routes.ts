@@ -11,7 +11,7 @@ import { problems } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { hasHabilitation, requireHabilitation, type Actor } from '../habilitations/policy.js';
 import { searchAuditLog, type AuditLogRow } from './repository.js';
-import { recordAuditAlone } from './service.js';
+import { byActor, recordAuditAlone } from './service.js';
 
 export const PAGE_SIZE = 50;
 
@@ -112,10 +112,8 @@ export async function readAuditTrail(ctx: AppContext, actor: Actor, q: AuditQuer
   await recordAuditAlone(ctx.db, {
     at: ctx.clock.now(),
     action: 'audit.viewed',
-    actor: { id: actor.accountId, login: actor.login },
+    ...byActor(actor, meta),
     organisationId: actor.organisation?.id ?? null,
-    ip: meta.ip,
-    requestId: meta.requestId,
     details: { filters: { organisation: organisationId ?? null, action: q.action ?? null, actor: q.actor ?? null, from: q.from ? isoDay(q.from) : null, to: q.to ? isoDay(q.to) : null }, page: q.page },
   });
   return { rows: rows.slice(0, PAGE_SIZE), page: q.page, hasMore: rows.length > PAGE_SIZE };

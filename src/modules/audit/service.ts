@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely';
+import type { RequestMeta } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
+import type { Actor } from '../habilitations/policy.js';
 import {
   GENESIS_HASH,
   computeAuditHash,
@@ -20,6 +22,11 @@ export interface AuditEntry {
   requestId?: string | null;
   /** Facts about the change; never secrets, and personal data only as identifiers. */
   details?: Record<string, unknown>;
+}
+
+/** Who did it and from where, for an entry recording a request's change. */
+export function byActor(actor: Pick<Actor, 'accountId' | 'login'>, meta: RequestMeta): Pick<AuditEntry, 'actor' | 'ip' | 'requestId'> {
+  return { actor: { id: actor.accountId, login: actor.login }, ip: meta.ip, requestId: meta.requestId };
 }
 
 // Serialises writers of the chain across connections and app instances.

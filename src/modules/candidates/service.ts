@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
-import { recordAudit } from '../audit/service.js';
+import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { isRealDate } from '../onboarding/rules.js';
 import { findByAccount, findByIdentifier, quotesOfCandidate, searchCandidates } from './repository.js';
@@ -47,10 +47,8 @@ export function candidateView(c: Candidate) {
 
 const auditBase = (actor: Actor, meta: RequestMeta, at: Date) => ({
   at,
-  actor: { id: actor.accountId, login: actor.login },
+  ...byActor(actor, meta),
   organisationId: actor.organisation?.id ?? null,
-  ip: meta.ip,
-  requestId: meta.requestId,
 });
 
 export async function registerCandidate(ctx: AppContext, actor: Actor, input: CandidateInput, meta: RequestMeta) {

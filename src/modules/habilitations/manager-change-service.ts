@@ -10,7 +10,7 @@ import type { DB } from '../../db/schema.js';
 import { uuidOr404 } from '../../http/ids.js';
 import { problems } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
-import { recordAudit, type AuditEntry } from '../audit/service.js';
+import { byActor, recordAudit, type AuditEntry } from '../audit/service.js';
 import { managerChangeDecidedMail, managerChangeRequestedMail } from './manager-change-mails.js';
 import * as repo from './manager-change-repository.js';
 import { NEW_MANAGER_INVALID, type ApproveInput, type ChangeRequestInput, type ChangeStatus, type RejectInput } from './manager-change-rules.js';
@@ -21,7 +21,7 @@ export const PENDING_EXISTS = 'Une demande de changement de responsable est déj
 export const CHANGE_NOT_FOUND = 'Cette demande de changement de responsable est introuvable.';
 
 function auditOf(actor: Actor, meta: RequestMeta, at: Date, organisationId: string, action: string, target: AuditEntry['target'], details?: Record<string, unknown>): AuditEntry {
-  return { at, action, actor: { id: actor.accountId, login: actor.login }, organisationId, target, ip: meta.ip, requestId: meta.requestId, ...(details ? { details } : {}) };
+  return { at, action, ...byActor(actor, meta), organisationId, target, ...(details ? { details } : {}) };
 }
 
 /** Everything the account manager's page shows: who holds the role, whom they may designate, the pending request. */

@@ -6,7 +6,7 @@
 import type { AppContext, RequestMeta } from '../../context.js';
 import { uuidOr404 } from '../../http/ids.js';
 import { problems } from '../../http/problem.js';
-import { recordAudit } from '../audit/service.js';
+import { byActor, recordAudit } from '../audit/service.js';
 import { sameOrganisation, type Actor } from './policy.js';
 import { closeComplete } from './review-jobs.js';
 import * as repo from './review-repository.js';
@@ -78,11 +78,9 @@ export async function decideReviewItem(ctx: AppContext, actor: Actor, organisati
     await recordAudit(trx, {
       at: now,
       action: input.decision === 'confirmed' ? 'access_review.confirmed' : 'access_review.revoked',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: orgId,
       target: { type: 'habilitation', id: item.id },
-      ip: meta.ip,
-      requestId: meta.requestId,
       details: { reviewId: review.id, accountId: item.account_id, login: item.login, application: item.application, role: item.role },
     });
     const reviewClosed = (await repo.countUndecided(trx, review)) === 0;

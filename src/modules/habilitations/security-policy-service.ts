@@ -3,7 +3,7 @@
  * and how departures are handled; the agency sees which organisations have none.
  */
 import type { AppContext, RequestMeta } from '../../context.js';
-import { recordAudit } from '../audit/service.js';
+import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from './policy.js';
 import { ownOrganisationOr404 } from './review-service.js';
 import * as repo from './security-policy-repository.js';
@@ -47,11 +47,9 @@ export async function saveSecurityPolicy(ctx: AppContext, actor: Actor, organisa
     await recordAudit(trx, {
       at: now,
       action: before ? 'security_policy.updated' : 'security_policy.created',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: orgId,
       target: { type: 'security_policy', id: orgId },
-      ip: meta.ip,
-      requestId: meta.requestId,
       details: { changed, lengths: { rolesPolicy: input.rolesPolicy.length, departuresPolicy: input.departuresPolicy.length, otherRules: input.otherRules.length } },
     });
   });

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { HttpProblem, TITLES, problems } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
-import { recordAudit, type AuditEntry } from '../audit/service.js';
+import { byActor, recordAudit, type AuditEntry } from '../audit/service.js';
 import { reinstateAccount, markAccountDeleted, suspendAccount } from '../identity/account-status.js';
 import { createPendingStaffAccount } from '../identity/accounts.js';
 import { issueActivationCode } from '../onboarding/activation-codes.js';
@@ -90,11 +90,9 @@ function audit(actor: Actor, meta: RequestMeta, at: Date, organisationId: string
   return {
     at,
     action,
-    actor: { id: actor.accountId, login: actor.login },
+    ...byActor(actor, meta),
     organisationId,
     target: { type: 'account', id: accountId },
-    ip: meta.ip,
-    requestId: meta.requestId,
     ...(details ? { details } : {}),
   };
 }

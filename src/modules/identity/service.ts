@@ -1,5 +1,5 @@
 import type { AppContext, RequestMeta } from '../../context.js';
-import { recordAudit, recordAuditAlone } from '../audit/service.js';
+import { byActor, recordAudit, recordAuditAlone } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { checkPassword, hashPassword, minPasswordLength, verifyAgainstDummy, verifyPassword } from './password-policy.js';
 import { hashRecoveryCode, looksLikeRecoveryCode, normaliseRecoveryCode } from './recovery-codes.js';
@@ -149,10 +149,8 @@ export async function signOut(ctx: AppContext, actor: Actor, meta: RequestMeta):
     await recordAudit(trx, {
       at: now,
       action: 'sign_out',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: actor.organisation?.id ?? null,
-      ip: meta.ip,
-      requestId: meta.requestId,
     });
   });
 }
@@ -220,11 +218,9 @@ export async function endOwnSession(ctx: AppContext, actor: Actor, sessionId: st
     await recordAudit(trx, {
       at: now,
       action: 'session.revoked',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: actor.organisation?.id ?? null,
       target: { type: 'session', id: sessionId.slice(0, 16) },
-      ip: meta.ip,
-      requestId: meta.requestId,
     });
     return true;
   });

@@ -5,12 +5,13 @@ import type { DB } from '../../db/schema.js';
 import { formatDate } from '../../http/format.js';
 import { HttpProblem, problems } from '../../http/problem.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { recordAudit } from '../audit/service.js';
+import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { ACTIVATION_CODE_DAYS, issueActivationCode } from './activation-codes.js';
 import { renderLetterPdf } from './letter-pdf.js';
 
 export const LETTER_JOB = 'letter.render';
+const BEING_PREPARED = 'Ce courrier est en cours de préparation. Réessayez dans quelques instants.';
 
 function letterReference(now: Date): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
@@ -110,17 +111,15 @@ export async function letterPdf(ctx: AppContext, actor: Actor, id: string, meta:
   const letter = await findLetter(ctx, id);
   if (!letter.pdf_sealed) {
     if (letter.sent_at) throw new HttpProblem(410, 'Courrier envoyé', 'Ce courrier a été envoyé : son contenu n’est plus conservé. Régénérez-le si le destinataire ne l’a pas reçu.');
-    throw problems.conflict('Ce courrier est en cours de préparation. Réessayez dans quelques instants.');
+    throw problems.conflict(BEING_PREPARED);
   }
   await ctx.db.transaction().execute((trx) =>
     recordAudit(trx, {
       at: ctx.clock.now(),
       action: 'letter.downloaded',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: letter.organisation_id,
       target: { type: 'letter', id },
-      ip: meta.ip,
-      requestId: meta.requestId,
       details: { kind: letter.kind },
     }),
   );
@@ -131,7 +130,7 @@ export async function letterPdf(ctx: AppContext, actor: Actor, id: string, meta:
 export async function markLetterSent(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
   const letter = await findLetter(ctx, id);
   if (letter.sent_at) throw problems.conflict('Ce courrier est déjà marqué comme envoyé.');
-  if (!letter.pdf_sealed) throw problems.conflict('Ce courrier est en cours de préparation. Réessayez dans quelques instants.');
+  if (!letter.pdf_sealed) throw problems.conflict(BEING_PREPARED);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     await trx
@@ -142,11 +141,9 @@ export async function markLetterSent(ctx: AppContext, actor: Actor, id: string, 
     await recordAudit(trx, {
       at: now,
       action: 'letter.sent',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: letter.organisation_id,
       target: { type: 'letter', id },
-      ip: meta.ip,
-      requestId: meta.requestId,
       details: { kind: letter.kind },
     });
   });
@@ -166,11 +163,9 @@ export async function regenerateActivationLetter(ctx: AppContext, actor: Actor, 
     await recordAudit(trx, {
       at: now,
       action: 'letter.activation_regenerated',
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       organisationId: letter.organisation_id,
       target: { type: 'letter', id: newId },
-      ip: meta.ip,
-      requestId: meta.requestId,
       details: { replaces: id },
     });
     return { id: newId, kind: 'activation' as const };

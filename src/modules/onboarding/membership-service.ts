@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
-import { recordAudit } from '../audit/service.js';
+import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { createPendingStaffAccount } from '../identity/accounts.js';
 import { issueActivationCode } from './activation-codes.js';
@@ -99,7 +99,7 @@ async function lockPending(trx: Transaction<DB>, id: string) {
  */
 export async function approveMembershipRequest(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
   const now = ctx.clock.now();
-  const audit = { at: now, actor: { id: actor.accountId, login: actor.login }, ip: meta.ip, requestId: meta.requestId };
+  const audit = { at: now, ...byActor(actor, meta) };
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const r = await lockPending(trx, id);
@@ -173,11 +173,9 @@ export async function rejectMembershipRequest(ctx: AppContext, actor: Actor, id:
     });
     await recordAudit(trx, {
       at: now,
-      actor: { id: actor.accountId, login: actor.login },
+      ...byActor(actor, meta),
       action: 'membership_request.rejected',
       target: { type: 'membership_request', id },
-      ip: meta.ip,
-      requestId: meta.requestId,
     });
   });
   return { id, status: 'rejected' as const };

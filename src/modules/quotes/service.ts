@@ -7,7 +7,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate, DB, Quote } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
-import { recordAudit } from '../audit/service.js';
+import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
 import { applyTransition, type QuoteStatus } from './lifecycle.js';
@@ -46,11 +46,9 @@ function organisationOf(actor: Actor): string {
 
 const auditBase = (actor: Actor, meta: RequestMeta, at: Date, quoteId: string) => ({
   at,
-  actor: { id: actor.accountId, login: actor.login },
+  ...byActor(actor, meta),
   organisationId: actor.organisation?.id ?? null,
   target: { type: 'quote', id: quoteId },
-  ip: meta.ip,
-  requestId: meta.requestId,
 });
 
 interface EventInput {
