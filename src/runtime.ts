@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
+import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
 import { buildApp } from './http/app.js';
 import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
@@ -56,6 +57,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(LETTER_JOB, letterJobHandler(ctx));
     registerAccessReviewJobs(worker, ctx);
     registerErrorPurge(worker, ctx);
+    registerQuoteExpiry(worker, ctx);
     let closed = false;
     return {
       ctx,

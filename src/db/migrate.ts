@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_onboarding_gid.js';
 import * as m0003 from './migrations/0003_candidates_quotes.js';
 import * as m0004 from './migrations/0004_request_errors.js';
+import * as m0005 from './migrations/0005_quote_decisions_trainings.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_onboarding_gid': m0002,
   '0003_candidates_quotes': m0003,
   '0004_request_errors': m0004,
+  '0005_quote_decisions_trainings': m0005,
 };
 
 class StaticProvider implements MigrationProvider {

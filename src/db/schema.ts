@@ -250,6 +250,52 @@ export interface QuoteTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   created_by: string;
+  submitted_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  agreement_reference: string | null;
+}
+
+/** A submitted version, frozen (immutable once written). */
+export interface QuoteVersionTable {
+  quote_id: string;
+  version: number;
+  type: 'AIF' | 'POEI';
+  candidate_id: string;
+  data: Json<Record<string, unknown>>;
+  submitted_at: Timestamp;
+}
+
+export interface QuoteTemplateTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  type: 'AIF' | 'POEI';
+  /** The quote's training section, as in the JSON contract. */
+  training: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string;
+}
+
+export type TrainingStatus = 'planned' | 'in_progress' | 'withdrawn' | 'exited' | 'reported';
+
+export interface TrainingTable {
+  id: Generated<string>;
+  quote_id: string;
+  quote_version: number;
+  organisation_id: string;
+  candidate_id: string;
+  status: Generated<TrainingStatus>;
+  title: string;
+  carif_oref_session: string;
+  /** `date` columns, read as 'yyyy-mm-dd' text. */
+  start_date: string;
+  end_date: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface QuoteEventTable {
@@ -283,6 +329,9 @@ export interface DB {
   candidate: CandidateTable;
   quote: QuoteTable;
   quote_event: QuoteEventTable;
+  quote_version: QuoteVersionTable;
+  quote_template: QuoteTemplateTable;
+  training: TrainingTable;
   membership_request: MembershipRequestTable;
   activation_code: ActivationCodeTable;
   letter: LetterTable;
@@ -309,3 +358,4 @@ export type Organisation = Selectable<OrganisationTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
 export type Candidate = Selectable<CandidateTable>;
 export type Quote = Selectable<QuoteTable>;
+export type Training = Selectable<TrainingTable>;

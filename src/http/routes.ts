@@ -19,6 +19,7 @@ import { onboardingRoutes } from '../modules/onboarding/routes.js';
 import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { quoteRoutes } from '../modules/quotes/routes.js';
+import { quoteTemplateRoutes } from '../modules/quotes/template-routes.js';
 import { helpRoutes } from '../modules/support/help-routes.js';
 import { referenceRoutes } from '../modules/support/reference-routes.js';
 import { healthRoutes } from './health.js';
@@ -45,4 +46,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   // Funding quotes (issue #4): candidates, then quote drafts and submission (API only so far).
   await app.register(candidateRoutes);
   await app.register(quoteRoutes);
+  await app.register(quoteTemplateRoutes);
 }

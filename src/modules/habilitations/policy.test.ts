@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideAccess, effectiveHabilitations, publicAccess, requireHabilitation, signedIn, candidateOnly, type Actor } from './policy.js';
+import { decideAccess, effectiveHabilitations, publicAccess, requireHabilitation, signedIn, anyOf, candidateOnly, type Actor } from './policy.js';
 
 const agency = { id: 'org-agency', name: 'Agence', kind: 'agency' as const };
 const provider = { id: 'org-of', name: 'OF', kind: 'training_provider' as const };
@@ -46,6 +46,11 @@ describe('habilitation policy', () => {
     ['gid, editor', requireHabilitation('gid'), editor, 'forbidden'],
     ['kairos, candidate', requireHabilitation('kairos'), candidate, 'forbidden'],
     ['kairos, anonymous', requireHabilitation('kairos'), null, 'unauthenticated'],
+    ['any of (advisor, candidate), candidate', anyOf(requireHabilitation('kairos', ['advisor']), candidateOnly), candidate, 'allow'],
+    ['any of (advisor, candidate), editor', anyOf(requireHabilitation('kairos', ['advisor']), candidateOnly), editor, 'forbidden'],
+    ['any of (editor, candidate), editor', anyOf(requireHabilitation('kairos', ['quote_editor']), candidateOnly), editor, 'allow'],
+    ['any of (advisor, candidate), anonymous', anyOf(requireHabilitation('kairos', ['advisor']), candidateOnly), null, 'unauthenticated'],
+    ['any of nothing, signed in', anyOf(), editor, 'forbidden'],
   ];
   for (const [name, rule, who, expected] of table) {
     it(`decides ${name} → ${expected}`, () => assert.equal(decideAccess(rule, who), expected));

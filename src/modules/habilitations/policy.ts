@@ -22,11 +22,16 @@ export type AccessRule =
   | { kind: 'public' }
   | { kind: 'signedIn' }
   | { kind: 'candidate' }
-  | { kind: 'habilitation'; application: ApplicationCode; roles?: readonly string[] };
+  | { kind: 'habilitation'; application: ApplicationCode; roles?: readonly string[] }
+  /** Allowed when any of the rules allows (e.g. a quote read by its organisation, the advisor or the candidate). */
+  | { kind: 'anyOf'; rules: readonly AccessRule[] };
 
 export const publicAccess: AccessRule = { kind: 'public' };
 export const signedIn: AccessRule = { kind: 'signedIn' };
 export const candidateOnly: AccessRule = { kind: 'candidate' };
+export function anyOf(...rules: AccessRule[]): AccessRule {
+  return { kind: 'anyOf', rules };
+}
 export function requireHabilitation(application: ApplicationCode, roles?: readonly string[]): AccessRule {
   return { kind: 'habilitation', application, ...(roles ? { roles } : {}) };
 }
@@ -67,6 +72,11 @@ export function decideAccess(rule: AccessRule | undefined, actor: Actor | null):
     case 'habilitation':
       if (!actor) return 'unauthenticated';
       return hasHabilitation(actor, rule.application, rule.roles) ? 'allow' : 'forbidden';
+    case 'anyOf': {
+      const decisions = rule.rules.map((r) => decideAccess(r, actor));
+      if (decisions.includes('allow')) return 'allow';
+      return actor ? 'forbidden' : 'unauthenticated';
+    }
     default:
       return 'forbidden';
   }

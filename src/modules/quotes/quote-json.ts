@@ -7,7 +7,7 @@
 import type { Candidate, Quote } from '../../db/schema.js';
 import { centsToEuros, eurosToCents } from './money.js';
 import type { QuoteInput } from './quote-schema.js';
-import type { Finding } from './rules.js';
+import { quoteTotals, type Finding } from './rules.js';
 
 export interface StoredCosts {
   hourlyRateCents: number;
@@ -69,15 +69,22 @@ export function quoteView(
   q: Quote,
   c: Candidate,
   organisation: { id: string; name: string },
-  extra: { warnings: Finding[]; timeline?: TimelineRow[] },
+  extra: { warnings: Finding[]; timeline?: TimelineRow[]; trainingId?: string | null },
 ) {
+  const input = quoteInputOf(q, c);
+  const totals = quoteTotals(input);
   return {
     id: q.id,
-    ...quoteInputOf(q, c),
+    ...input,
+    // What the agency pays and what remains for someone else (AIF funds the pedagogical cost only).
+    funding: { fundedAmount: centsToEuros(totals.fundedCents), notFundedAmount: centsToEuros(totals.notFundedCents), totalAmount: centsToEuros(totals.totalCents) },
     status: q.status,
     version: q.version,
     organisation,
     warnings: extra.warnings.map(findingView),
+    submittedAt: q.submitted_at?.toISOString() ?? null,
+    agreementReference: q.agreement_reference,
+    trainingId: extra.trainingId ?? null,
     createdAt: q.created_at.toISOString(),
     updatedAt: q.updated_at.toISOString(),
     ...(extra.timeline

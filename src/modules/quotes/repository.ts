@@ -94,3 +94,25 @@ export async function listOwnQuotes(db: Db, organisationId: string, filters: Quo
   ]);
   return { total: Number(total), rows };
 }
+
+export async function trainingIdOf(db: Db, quoteId: string): Promise<string | null> {
+  const row = await db.selectFrom('training').select('id').where('quote_id', '=', quoteId).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The organisation's active quote editors: who hears about the candidate's and the advisor's decisions. */
+export function editorEmailsOf(db: Db, organisationId: string) {
+  return db
+    .selectFrom('account')
+    .innerJoin('habilitation', 'habilitation.account_id', 'account.id')
+    .select('account.email')
+    .distinct()
+    .where('account.organisation_id', '=', organisationId)
+    .where('account.status', '=', 'active')
+    .where('habilitation.organisation_id', '=', organisationId)
+    .where('habilitation.application', '=', 'kairos')
+    .where('habilitation.role', '=', 'quote_editor')
+    .where('habilitation.suspended_at', 'is', null)
+    .where('account.email', 'is not', null)
+    .execute();
+}

@@ -1,27 +1,27 @@
 /**
- * Quote drafts and their submission (issue #4 items 2–3, API). The pure core (shape, rules,
- * lifecycle, money) decides; this module loads, locks, stores, records the timeline and audits,
- * each change and its audit row in one transaction.
+ * Quotes as their organisation works on them (issue #4 items 2–5): drafts, submission, cancel,
+ * new version after a change request, and reading a quote as any of its three parties. The pure
+ * core (shape, rules, lifecycle, money) decides; this module loads, locks, stores, records the
+ * timeline and audits, each change and its audit row in one transaction.
+ * The candidate's and the advisor's decisions live in decision-service.ts.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate, DB, Quote } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { applyTransition, type QuoteStatus } from './lifecycle.js';
+import { applyTransition, transitionFor, type QuoteAction, type QuoteStatus } from './lifecycle.js';
+import { CANDIDATE_UNMATCHED, QUOTE_NOT_FOUND, notADraft, staleVersion } from './messages.js';
+import { submittedMail } from './quote-mails.js';
+import { quoteFor, type QuoteParty } from './quote-access.js';
 import { costsToStored, findingView, quoteInputOf, quoteView, storedData, type StoredQuoteData } from './quote-json.js';
 import type { QuoteInput, QuotePatch } from './quote-schema.js';
-import { findCandidateById, findOrganisation, findOwnQuote, lockOwnQuote, otherOpenPeriods, timelineOf } from './repository.js';
+import { findCandidateById, findOrganisation, lockOwnQuote, otherOpenPeriods, timelineOf, trainingIdOf } from './repository.js';
 import { DEFAULT_QUOTE_SETTINGS, validateQuote, type Finding } from './rules.js';
+import { recordEvent, recordQuoteAudit } from './timeline.js';
 
-export const QUOTE_NOT_FOUND = 'Ce devis est introuvable.';
-/**
- * One answer for an unknown identifier and for a name or birth date that does not match: an
- * organisation must not learn that an identifier exists (§8), only that the trio is wrong.
- */
-export const CANDIDATE_UNMATCHED = 'Candidat : aucun candidat ne correspond à cet identifiant, ce nom et cette date de naissance. Vérifiez les trois sur la convocation du candidat.';
+export { QUOTE_NOT_FOUND, CANDIDATE_UNMATCHED } from './messages.js';
 
 type Db = AppContext['db'] | Transaction<DB>;
 
@@ -44,32 +44,8 @@ function organisationOf(actor: Actor): string {
   return actor.organisation.id;
 }
 
-const auditBase = (actor: Actor, meta: RequestMeta, at: Date, quoteId: string) => ({
-  at,
-  ...byActor(actor, meta),
-  organisationId: actor.organisation?.id ?? null,
-  target: { type: 'quote', id: quoteId },
-});
-
-interface EventInput {
-  quote: Pick<Quote, 'id' | 'version'>;
-  actor: Actor;
-  at: Date;
-  action: string;
-  from: QuoteStatus | null;
-  to: QuoteStatus;
-  comment?: string | null;
-}
-
-async function recordEvent(trx: Transaction<DB>, e: EventInput): Promise<void> {
-  await trx
-    .insertInto('quote_event')
-    .values({ quote_id: e.quote.id, at: e.at, actor_id: e.actor.accountId, actor_login: e.actor.login, action: e.action, from_status: e.from, to_status: e.to, version: e.quote.version, comment: e.comment ?? null })
-    .execute();
-}
-
 /** Everything the rules need besides the quote (see QuoteRuleContext). */
-async function findingsOf(ctx: AppContext, db: Db, quote: Quote, candidate: Candidate): Promise<Finding[]> {
+export async function findingsOf(ctx: AppContext, db: Db, quote: Quote, candidate: Candidate): Promise<Finding[]> {
   const org = await findOrganisation(db, quote.organisation_id);
   return validateQuote(quoteInputOf(quote, candidate), {
     today: parisDay(ctx.clock.now()),
@@ -79,18 +55,34 @@ async function findingsOf(ctx: AppContext, db: Db, quote: Quote, candidate: Cand
   });
 }
 
-/** The full quote as its organisation sees it: warnings computed now, timeline included. */
-async function viewOf(ctx: AppContext, quote: Quote) {
-  const [candidate, org, timeline] = await Promise.all([
+const CANDIDATE_SEES_ACTOR: Record<string, string> = {
+  organisation: 'l’organisme de formation',
+  candidate: 'vous',
+  advisor: 'votre conseiller',
+  system: 'traitement automatique',
+};
+
+/**
+ * The quote as `party` sees it: warnings computed now (for the organisation and the advisor),
+ * the timeline, the training record once approved. A candidate is not shown staff logins.
+ */
+export async function viewOf(ctx: AppContext, quote: Quote, party: QuoteParty = 'organisation') {
+  const [candidate, org, timeline, trainingId] = await Promise.all([
     findCandidateById(ctx.db, quote.candidate_id),
     findOrganisation(ctx.db, quote.organisation_id),
     timelineOf(ctx.db, quote.id),
+    trainingIdOf(ctx.db, quote.id),
   ]);
-  const warnings = (await findingsOf(ctx, ctx.db, quote, candidate)).filter((f) => f.severity === 'warning');
-  return quoteView(quote, candidate, { id: org.id, name: org.name }, { warnings, timeline });
+  const warnings = party === 'candidate' ? [] : (await findingsOf(ctx, ctx.db, quote, candidate)).filter((f) => f.severity === 'warning');
+  const shownTimeline =
+    party === 'candidate'
+      ? timeline.map((e) => ({ ...e, actor_login: CANDIDATE_SEES_ACTOR[transitionFor(e.action as QuoteAction)?.actor ?? 'organisation'] ?? null }))
+      : timeline;
+  return quoteView(quote, candidate, { id: org.id, name: org.name }, { warnings, timeline: shownTimeline, trainingId });
 }
+export type QuoteViewJson = Awaited<ReturnType<typeof viewOf>>;
 
-export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteInput, meta: RequestMeta) {
+export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteInput, meta: RequestMeta, options: { templateId?: string } = {}) {
   const organisationId = organisationOf(actor);
   const now = ctx.clock.now();
   const quote = await ctx.db.transaction().execute(async (trx) => {
@@ -102,21 +94,26 @@ export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteInp
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordEvent(trx, { quote: row, actor, at: now, action: 'create', from: null, to: 'draft' });
-    await recordAudit(trx, { ...auditBase(actor, meta, now, row.id), action: 'quote.created', details: { type: row.type, candidate: candidate.identifier } });
+    await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.created', details: { type: row.type, candidate: candidate.identifier, template: options.templateId ?? null } });
     return row;
   });
   return viewOf(ctx, quote);
 }
 
-/** Another organisation's quote and an unknown id give the same 404: existence is not leaked. */
-export async function getQuote(ctx: AppContext, actor: Actor, id: string) {
-  const quote = await findOwnQuote(ctx.db, organisationOf(actor), id);
-  if (!quote) throw problems.notFound(QUOTE_NOT_FOUND);
-  return viewOf(ctx, quote);
+/**
+ * Reads a quote as whichever party the actor is. Another organisation's quote, someone else's
+ * quote and an unknown id give the same 404. Views by the advisor and the candidate are audited
+ * (§8: every view of a candidate's personal data by someone outside the owning organisation).
+ */
+export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta?: RequestMeta) {
+  const { quote, party } = await quoteFor(ctx.db, actor, id);
+  if (party !== 'organisation' && meta) {
+    await ctx.db.transaction().execute((trx) =>
+      recordQuoteAudit(trx, { quote, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: quote.version } }),
+    );
+  }
+  return viewOf(ctx, quote, party);
 }
-
-const NOT_A_DRAFT = (status: string) =>
-  `Ce devis n’est plus modifiable : seul un brouillon peut l’être (statut actuel : ${status}). Rechargez la page pour voir son état actuel.`;
 
 /** Applies the given sections, each replacing its stored counterpart; only a draft changes (submitted versions are immutable). */
 export async function patchQuote(ctx: AppContext, actor: Actor, id: string, patch: QuotePatch, meta: RequestMeta) {
@@ -125,7 +122,7 @@ export async function patchQuote(ctx: AppContext, actor: Actor, id: string, patc
   const quote = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockOwnQuote(trx, organisationId, id);
     if (!current) throw problems.notFound(QUOTE_NOT_FOUND);
-    if (current.status !== 'draft') throw problems.conflict(NOT_A_DRAFT(current.status));
+    if (current.status !== 'draft') throw problems.conflict(notADraft(current.status));
     const candidateId = patch.candidate ? (await resolveCandidate(trx, patch.candidate)).id : current.candidate_id;
     const old = storedData(current);
     const data: StoredQuoteData = {
@@ -139,30 +136,95 @@ export async function patchQuote(ctx: AppContext, actor: Actor, id: string, patc
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { ...auditBase(actor, meta, now, id), action: 'quote.updated', details: { sections: Object.keys(patch), version: row.version } });
+    await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.updated', details: { sections: Object.keys(patch), version: row.version } });
     return row;
   });
   return viewOf(ctx, quote);
 }
 
-/** draft → submitted when no blocking error remains; otherwise 422 listing every one. */
+/**
+ * Locks the organisation's quote and applies `action`, refusing with a 409 (French detail) when
+ * the lifecycle does not allow it or the caller decided on an older version than the current one.
+ */
+async function transitionOwn(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  actor: Actor,
+  id: string,
+  action: QuoteAction,
+  expectedVersion?: number,
+): Promise<{ current: Quote; from: QuoteStatus; to: QuoteStatus }> {
+  const current = await lockOwnQuote(trx, organisationOf(actor), id);
+  if (!current) throw problems.notFound(QUOTE_NOT_FOUND);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) throw problems.conflict(staleVersion(expectedVersion, current.version));
+  const from = current.status as QuoteStatus;
+  const t = applyTransition(from, action, 'organisation');
+  if (!t.ok) throw problems.conflict(t.message);
+  return { current, from, to: t.to };
+}
+
+/** draft → submitted when no blocking error remains (otherwise 422 listing every one); the version is frozen and the candidate mailed. */
 export async function submitQuote(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
-  const organisationId = organisationOf(actor);
   const now = ctx.clock.now();
   const quote = await ctx.db.transaction().execute(async (trx) => {
-    const current = await lockOwnQuote(trx, organisationId, id);
-    if (!current) throw problems.notFound(QUOTE_NOT_FOUND);
-    const from = current.status as QuoteStatus;
-    const t = applyTransition(from, 'submit', 'organisation');
-    if (!t.ok) throw problems.conflict(t.message);
+    const { current, from, to } = await transitionOwn(ctx, trx, actor, id, 'submit');
     const candidate = await findCandidateById(trx, current.candidate_id);
     const errors = (await findingsOf(ctx, trx, current, candidate)).filter((f) => f.severity === 'error');
     if (errors.length > 0) {
       throw problems.invalid(errors.map(findingView), 'Le devis ne peut pas être soumis : corrigez les champs indiqués puis soumettez-le à nouveau.');
     }
-    const row = await trx.updateTable('quote').set({ status: t.to, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(trx, { quote: row, actor, at: now, action: 'submit', from, to: t.to });
-    await recordAudit(trx, { ...auditBase(actor, meta, now, id), action: 'quote.submitted', details: { from, to: t.to, version: row.version } });
+    const row = await trx
+      .updateTable('quote')
+      .set({ status: to, updated_at: now, submitted_at: now, reminded_at: null, accepted_at: null })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('quote_version').values({ quote_id: id, version: row.version, type: row.type, candidate_id: row.candidate_id, data: JSON.stringify(row.data), submitted_at: now }).execute();
+    await recordEvent(trx, { quote: row, actor, at: now, action: 'submit', from, to });
+    await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.submitted', details: { from, to, version: row.version } });
+    await submittedMail(ctx, trx, now, row, candidate, actor.organisation!.name);
+    return row;
+  });
+  return viewOf(ctx, quote);
+}
+
+/** Withdrawn by the organisation before any decision by the advisor (§5). */
+export async function cancelQuote(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta, options: { reason?: string | null; version?: number } = {}) {
+  const now = ctx.clock.now();
+  const quote = await ctx.db.transaction().execute(async (trx) => {
+    const { from, to } = await transitionOwn(ctx, trx, actor, id, 'cancel', options.version);
+    const row = await trx.updateTable('quote').set({ status: to, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(trx, { quote: row, actor, at: now, action: 'cancel', from, to, comment: options.reason ?? null });
+    await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.cancelled', details: { from, to, version: row.version } });
+    return row;
+  });
+  return viewOf(ctx, quote);
+}
+
+/**
+ * After a change request, a new draft version opens, carrying the advisor's comment in its
+ * timeline entry; the previous version stays frozen in quote_version.
+ */
+export async function newQuoteVersion(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
+  const now = ctx.clock.now();
+  const quote = await ctx.db.transaction().execute(async (trx) => {
+    const { current, from, to } = await transitionOwn(ctx, trx, actor, id, 'new_version');
+    const request = await trx
+      .selectFrom('quote_event')
+      .select('comment')
+      .where('quote_id', '=', id)
+      .where('action', '=', 'request_changes')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const row = await trx
+      .updateTable('quote')
+      .set({ status: to, version: current.version + 1, updated_at: now, submitted_at: current.submitted_at })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(trx, { quote: row, actor, at: now, action: 'new_version', from, to, comment: request?.comment ?? null });
+    await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.new_version', details: { from, to, version: row.version } });
     return row;
   });
   return viewOf(ctx, quote);
