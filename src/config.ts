@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -13,6 +14,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  ATTACHMENTS_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   SEED_DEMO: bool.optional(),
   SMTP_URL: z.string().url().optional(),
@@ -36,6 +38,12 @@ const envSchema = z.object({
   ACCESS_REVIEW_GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ACCESS_REVIEW_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   ACCOUNT_INACTIVITY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  BULK_ACCESS_THRESHOLD_PER_HOUR: z.coerce.number().int().min(5).max(100_000).default(100),
+  BULK_EXPORT_THRESHOLD_PER_HOUR: z.coerce.number().int().min(2).max(100_000).default(30),
+  ACCOUNT_CREATIONS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(3),
+  HABILITATION_GRANTS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(10),
+  ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
+  REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -45,6 +53,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Support screenshots, outside the web root (default `<DATA_DIR>/attachments`); shared storage when several instances run. */
+  attachmentsDir: string;
   databaseUrl: string | undefined;
   /** Demo mode: demo data is seeded, the outbox is readable in the UI, demo secrets are printed. */
   demoMode: boolean;
@@ -70,6 +80,12 @@ export interface Config {
   accessReview: { periodDays: number; graceDays: number; reminderDays: number };
   /** Staff accounts without a sign-in for this long are suspended by the daily sweep (§4). */
   accountInactivityDays: number;
+  /** Bulk-access detection (§8): distinct candidates an account may read (or export) in a sliding hour before it is suspended. */
+  bulkAccess: { readsPerHour: number; exportsPerHour: number };
+  /** Account-creation guard (issue #7 item 3): beyond these per account manager and 24 h, the agency must confirm. */
+  creationGuard: { accountsPerDay: number; grantsPerDay: number };
+  /** Training follow-up (§6): advisor alert above this many unjustified half-day absences in a month; days between overdue-report reminders. */
+  training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    attachmentsDir: e.ATTACHMENTS_DIR ?? path.join(e.DATA_DIR, 'attachments'),
     databaseUrl: e.DATABASE_URL,
     demoMode: e.SEED_DEMO ?? (embedded && !production),
     smtpUrl: e.SMTP_URL,
@@ -119,5 +136,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderDays: e.ACCESS_REVIEW_REMINDER_DAYS,
     },
     accountInactivityDays: e.ACCOUNT_INACTIVITY_DAYS,
+    bulkAccess: { readsPerHour: e.BULK_ACCESS_THRESHOLD_PER_HOUR, exportsPerHour: e.BULK_EXPORT_THRESHOLD_PER_HOUR },
+    creationGuard: { accountsPerDay: e.ACCOUNT_CREATIONS_PER_DAY, grantsPerDay: e.HABILITATION_GRANTS_PER_DAY },
+    training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
   };
 }

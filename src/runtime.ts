@@ -8,6 +8,7 @@ import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
 import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
+import { registerSecurityJobs } from './modules/security/jobs.js';
 import { buildApp } from './http/app.js';
 import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
@@ -58,6 +59,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerAccessReviewJobs(worker, ctx);
     registerErrorPurge(worker, ctx);
     registerQuoteExpiry(worker, ctx);
+    registerSecurityJobs(worker, ctx);
     let closed = false;
     return {
       ctx,

@@ -5,6 +5,9 @@ import * as m0002 from './migrations/0002_onboarding_gid.js';
 import * as m0003 from './migrations/0003_candidates_quotes.js';
 import * as m0004 from './migrations/0004_request_errors.js';
 import * as m0005 from './migrations/0005_quote_decisions_trainings.js';
+import * as m0006 from './migrations/0006_support_requests.js';
+import * as m0007 from './migrations/0007_training_follow_up.js';
+import * as m0008 from './migrations/0008_security_alerts.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -16,6 +19,9 @@ const migrations: Record<string, Migration> = {
   '0003_candidates_quotes': m0003,
   '0004_request_errors': m0004,
   '0005_quote_decisions_trainings': m0005,
+  '0006_support_requests': m0006,
+  '0007_training_follow_up': m0007,
+  '0008_security_alerts': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -296,6 +296,80 @@ export interface TrainingTable {
   end_date: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  // Follow-up (0007, issue #5); dates as 'yyyy-mm-dd' text.
+  entry_date: Generated<string | null>;
+  withdrawal_date: Generated<string | null>;
+  withdrawal_reason: Generated<'found_job' | 'health' | 'personal' | 'disengagement' | 'other' | null>;
+  withdrawal_comment: Generated<string | null>;
+  exit_date: Generated<string | null>;
+  report_reminded_at: Generated<Date | null>;
+}
+
+/** Training follow-up (0007, issue #5): generated half-days, attendance, statements, reports, alerts. */
+export interface TrainingSessionTable {
+  training_id: string;
+  date: string;
+  period: 'am' | 'pm';
+  starts_at: string;
+  ends_at: string;
+  minutes: number;
+}
+
+export interface AttendanceTable {
+  training_id: string;
+  date: string;
+  period: 'am' | 'pm';
+  status: 'present' | 'late' | 'absent';
+  late_minutes: number | null;
+  reason: 'sickness' | 'justified' | 'unjustified' | 'family_event' | 'agency_appointment' | 'other' | null;
+  justified: boolean | null;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface MonthlyStatementTable {
+  training_id: string;
+  month: string;
+  /** StatementFigures of modules/training/rules.ts. */
+  figures: Json<Record<string, unknown>>;
+  submitted_at: Timestamp;
+  submitted_by: string;
+  updated_at: Timestamp;
+}
+
+export interface AttendanceCorrectionTable {
+  id: Generated<string>;
+  training_id: string;
+  date: string;
+  period: 'am' | 'pm';
+  before: Json<Record<string, unknown>> | null;
+  after: Json<Record<string, unknown>>;
+  reason: string;
+  corrected_at: Timestamp;
+  corrected_by: string;
+  corrected_by_login: string;
+}
+
+export interface TrainingReportTable {
+  training_id: string;
+  outcome: 'completed' | 'partially_completed';
+  certification: 'full' | 'partial' | 'none' | 'pending';
+  skills: string;
+  difficulties: string;
+  next_steps: string;
+  employment_outcome: string | null;
+  submitted_at: Timestamp;
+  submitted_by: string;
+}
+
+export interface TrainingAlertTable {
+  id: Generated<string>;
+  training_id: string;
+  kind: 'unjustified_absences' | 'withdrawal' | 'report_overdue';
+  month: Generated<string>;
+  advisor_id: string | null;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
 }
 
 export interface QuoteEventTable {
@@ -324,14 +398,85 @@ export interface RequestErrorTable {
   message: string;
 }
 
+export type SupportRequestStatus = 'open' | 'answered' | 'closed';
+
+export interface SupportRequestTable {
+  id: Generated<string>;
+  number: Generated<number>;
+  account_id: string;
+  organisation_id: string | null;
+  category: string;
+  subject: string;
+  description: string;
+  steps: string | null;
+  error_reference: string | null;
+  status: Generated<SupportRequestStatus>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SupportMessageTable {
+  id: Generated<string>;
+  request_id: string;
+  author_id: string;
+  author_role: 'requester' | 'agent';
+  body: string;
+  at: Timestamp;
+  seq: Generated<number>;
+}
+
+export interface SupportAttachmentTable {
+  id: Generated<string>;
+  request_id: string;
+  position: number;
+  /** A random name in ATTACHMENTS_DIR, never derived from the client's file name. */
+  stored_name: string;
+  media_type: 'image/png' | 'image/jpeg' | 'image/webp';
+  size: number;
+  original_name: string;
+  at: Timestamp;
+}
+
+/** Security (0008, issue #7): last access of a candidate by an account, and alerts. */
+export interface CandidateAccessTable {
+  account_id: string;
+  candidate_id: string;
+  kind: 'read' | 'export';
+  at: Timestamp;
+}
+
+export interface SecurityAlertTable {
+  id: Generated<string>;
+  kind: 'bulk_access' | 'account_creation';
+  at: Timestamp;
+  account_id: string;
+  organisation_id: string | null;
+  details: Json<Record<string, unknown>>;
+  status: Generated<'open' | 'resolved'>;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
 export interface DB {
+  candidate_access: CandidateAccessTable;
+  security_alert: SecurityAlertTable;
   request_error: RequestErrorTable;
+  support_request: SupportRequestTable;
+  support_message: SupportMessageTable;
+  support_attachment: SupportAttachmentTable;
   candidate: CandidateTable;
   quote: QuoteTable;
   quote_event: QuoteEventTable;
   quote_version: QuoteVersionTable;
   quote_template: QuoteTemplateTable;
   training: TrainingTable;
+  training_session: TrainingSessionTable;
+  attendance: AttendanceTable;
+  monthly_statement: MonthlyStatementTable;
+  attendance_correction: AttendanceCorrectionTable;
+  training_report: TrainingReportTable;
+  training_alert: TrainingAlertTable;
   membership_request: MembershipRequestTable;
   activation_code: ActivationCodeTable;
   letter: LetterTable;

@@ -48,7 +48,7 @@ export function toProblem(error: unknown): { problem: HttpProblem; unexpected: b
   };
 }
 
-function ErrorBody({ problem, reference }: { problem: HttpProblem; reference: string }) {
+function ErrorBody({ problem, reference, signedIn }: { problem: HttpProblem; reference: string; signedIn: boolean }) {
   return (
     <section aria-labelledby="titre-erreur">
       <h1 id="titre-erreur" class="h3">{problem.title}</h1>
@@ -63,7 +63,13 @@ function ErrorBody({ problem, reference }: { problem: HttpProblem; reference: st
       <p class="alert alert-secondary">
         Référence à communiquer à l’assistance : <strong class="font-monospace">{reference}</strong>
       </p>
-      <p>
+      {/* Signed-in users get the support form with the reference filled in; others, what to prepare. */}
+      <p class="d-flex gap-3 flex-wrap align-items-center">
+        {signedIn ? (
+          <a class="btn btn-primary" href={`/support/demandes/nouvelle?reference=${encodeURIComponent(reference)}`}>Contacter l’assistance</a>
+        ) : (
+          <a href="/aide/contacter-assistance">Contacter l’assistance : ce qu’il faut préparer</a>
+        )}
         <a href="/">Retour à l’accueil</a>
       </p>
     </section>
@@ -90,7 +96,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     const next = encodeURIComponent(request.url.split('?')[0]);
     return reply.redirect(`/connexion?suite=${next}`, 303);
   }
-  return sendPage(request, reply, problem.title, () => <ErrorBody problem={problem} reference={request.id} />, problem.status);
+  return sendPage(request, reply, problem.title, () => <ErrorBody problem={problem} reference={request.id} signedIn={!!request.actor} />, problem.status);
 }
 
 /**

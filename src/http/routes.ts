@@ -20,8 +20,16 @@ import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { quoteRoutes } from '../modules/quotes/routes.js';
 import { quoteTemplateRoutes } from '../modules/quotes/template-routes.js';
+import { quotePages } from '../modules/quotes/pages.js';
+import { quoteTemplatePages } from '../modules/quotes/template-pages.js';
+import { candidateQuotePages } from '../modules/quotes/candidate-pages.js';
+import { advisorQuotePages } from '../modules/quotes/advisor-pages.js';
 import { helpRoutes } from '../modules/support/help-routes.js';
 import { referenceRoutes } from '../modules/support/reference-routes.js';
+import { supportRequestPages } from '../modules/support/request-pages.js';
+import { supportRequestRoutes } from '../modules/support/request-routes.js';
+import { securityAlertPages } from '../modules/security/alerts-pages.js';
+import { securityAlertRoutes } from '../modules/security/alerts-routes.js';
 import { healthRoutes } from './health.js';
 
 /** Every module's routes and pages; each route declares its access rule (see auth.ts). */
@@ -29,6 +37,9 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(referenceRoutes);
   await app.register(helpRoutes); // Help centre (issue #6, item 1): /aide pages and /api/v1/help/articles.
+  // Support requests (issue #6, item 2): /api/v1/support-requests, /support/demandes, the agents' queue /support/file.
+  await app.register(supportRequestRoutes);
+  await app.register(supportRequestPages);
   await app.register(identityRoutes);
   await app.register(identityPages);
   await app.register(secondFactorRoutes);
@@ -47,4 +58,11 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(candidateRoutes);
   await app.register(quoteRoutes);
   await app.register(quoteTemplateRoutes);
+  await app.register(quotePages); // Quote editor pages (issue #4 items 2, 5): /devis.
+  await app.register(quoteTemplatePages); // Template pages (issue #4 item 4): /devis/modeles.
+  await app.register(candidateQuotePages); // Candidate's space (issue #4 item 6): /mon-espace, /mon-espace/devis/{id}.
+  await app.register(advisorQuotePages); // Advisor's queue and decision (issue #4 item 7): /conseiller/devis.
+  // Security alerts (issue #7 item 1): bulk-access suspensions and their review.
+  await app.register(securityAlertRoutes);
+  await app.register(securityAlertPages);
 }

@@ -48,7 +48,7 @@ for (const engine of ENGINES) {
     let devisHab = '';
 
     before(async () => {
-      rt = await startTestRuntime(engine);
+      rt = await startTestRuntime(engine, { env: { ACCOUNT_CREATIONS_PER_DAY: '100', HABILITATION_GRANTS_PER_DAY: '100' } }); // the guard has its own test (creation-guard.test.ts)
       const byName = Object.fromEntries((await rt.ctx.db.selectFrom('organisation').select(['id', 'name']).execute()).map((o) => [o.name, o.id]));
       Object.assign(org, { formapro: byName['Formapro Démo'], atelier: byName['Atelier Compétences Démo'], agency: byName['France Travail'] });
       for (const a of await rt.ctx.db.selectFrom('account').select(['id', 'login']).execute()) ids[a.login] = a.id;

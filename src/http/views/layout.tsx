@@ -29,6 +29,7 @@ function UserMenu({ frame }: { frame: PageFrame }) {
       <a class="link-light" href="/portail">Mes applications</a>
       <a class="link-light" href="/compte/mot-de-passe">Mot de passe</a>
       <a class="link-light" href="/compte/incidents">Mes incidents</a>
+      <a class="link-light" href="/support/demandes">Assistance</a>
       <form method="post" action="/deconnexion" class="d-inline">
         <CsrfField token={frame.csrfToken} />
         <button type="submit" class="btn btn-sm btn-outline-light">Se déconnecter</button>

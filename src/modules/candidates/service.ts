@@ -7,6 +7,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
+import { guardCandidateAccess } from '../security/bulk-access.js';
 import type { Actor } from '../habilitations/policy.js';
 import { isRealDate } from '../onboarding/rules.js';
 import { findByAccount, findByIdentifier, quotesOfCandidate, searchCandidates } from './repository.js';
@@ -82,6 +83,7 @@ export async function registerCandidate(ctx: AppContext, actor: Actor, input: Ca
 
 /** One audit row per candidate shown, so a candidate's access history is a query on target_id. */
 async function auditViews(ctx: AppContext, actor: Actor, rows: Candidate[], meta: RequestMeta, via: 'search' | 'file') {
+  await guardCandidateAccess(ctx, actor, rows.map((c) => c.id), meta);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     for (const c of rows) {

@@ -96,10 +96,13 @@ async function showUser(app: FastifyInstance, request: FastifyRequest, reply: Fa
   const organisationId = await gid.organisationForUserPage(app.ctx, actor, userId);
   const { user, ...scope } = await gid.getUser(app.ctx, actor, organisationId, userId);
   const catalogue = await gid.roleCatalogue(app.ctx);
-  const created = text(request.query, 'confirmation', 40) === 'compte-cree';
-  const confirmation = created
-    ? `Compte créé. Identifiant : ${user.login}. Deux courriels séparés ont été envoyés à ${user.email ?? 'la personne'} : le premier avec l’identifiant et l’adresse d’activation, le second avec le code d’activation.`
-    : confirmationOf(request);
+  const created = text(request.query, 'confirmation', 40);
+  const confirmation =
+    created === 'compte-cree'
+      ? `Compte créé. Identifiant : ${user.login}. Deux courriels séparés ont été envoyés à ${user.email ?? 'la personne'} : le premier avec l’identifiant et l’adresse d’activation, le second avec le code d’activation.`
+      : created === 'compte-retenu'
+        ? `Compte créé mais en attente : vous avez créé beaucoup de comptes en 24 heures, l’agence doit confirmer celui-ci (identifiant ${user.login}) avant l’envoi des courriels d’activation. C’est une protection contre l’usurpation des comptes de responsable.`
+        : confirmationOf(request);
   const title = `${state.errors.length ? 'Erreur — ' : ''}${user.displayName} — Gestion des comptes`;
   return sendPage(
     request,
@@ -156,7 +159,7 @@ export async function gidPages(app: FastifyInstance): Promise<void> {
     const values = { lastName: text(request.body, 'lastName'), firstName: text(request.body, 'firstName'), email: text(request.body, 'email') };
     try {
       const created = await gid.createUser(app.ctx, actor, actor.organisation?.id, values, requestMeta(request));
-      return reply.redirect(`/gid/utilisateurs/${created.id}?confirmation=compte-cree`, 303);
+      return reply.redirect(`/gid/utilisateurs/${created.id}?confirmation=${created.pendingAgencyConfirmation ? 'compte-retenu' : 'compte-cree'}`, 303);
     } catch (err) {
       const problem = formProblem(err);
       if (!problem) throw err;

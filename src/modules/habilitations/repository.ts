@@ -75,10 +75,10 @@ export async function findAccount(db: Db, organisationId: string, accountId: str
  * Locks the account row for the rest of the transaction, so two concurrent changes of the same
  * account (suspend and grant, say) apply one after the other.
  */
-export async function lockAccount(trx: Db, organisationId: string, accountId: string): Promise<{ id: string; status: AccountStatus } | undefined> {
+export async function lockAccount(trx: Db, organisationId: string, accountId: string): Promise<{ id: string; login: string; status: AccountStatus } | undefined> {
   return trx
     .selectFrom('account')
-    .select(['id', 'status'])
+    .select(['id', 'login', 'status'])
     .where('id', '=', accountId)
     .where('organisation_id', '=', organisationId)
     .where('kind', '=', 'staff')

@@ -54,7 +54,7 @@ export async function gidRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(base, { config }, async (request, reply) => {
     const created = await createUser(app.ctx, actorOf(request), paramsOf(request).orgId, request.body, requestMeta(request));
-    return reply.code(201).send({ id: created.id, login: created.login });
+    return reply.code(201).send({ id: created.id, login: created.login, pendingAgencyConfirmation: created.pendingAgencyConfirmation });
   });
 
   app.post(`${base}/:userId/suspend`, { config }, async (request, reply) => {

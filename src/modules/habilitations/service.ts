@@ -12,7 +12,7 @@ import { byActor, recordAudit, type AuditEntry } from '../audit/service.js';
 import { reinstateAccount, markAccountDeleted, suspendAccount } from '../identity/account-status.js';
 import { createPendingStaffAccount } from '../identity/accounts.js';
 import { issueActivationCode } from '../onboarding/activation-codes.js';
-import { activationCodeMail, identifierMail } from './mails.js';
+import { doneInLastDay, holdAccount, limitFor, sendActivation } from './creation-guard.js';
 import { hasHabilitation, type Actor } from './policy.js';
 import * as repo from './repository.js';
 import {
@@ -171,39 +171,30 @@ export async function roleCatalogue(ctx: AppContext): Promise<RoleEntry[]> {
   }));
 }
 
+/**
+ * Creates a colleague's account and mails the identifier and the activation code apart. Beyond
+ * the daily volume, the account is held for the agency's confirmation (creation-guard.ts).
+ */
 export async function createUser(
   ctx: AppContext,
   actor: Actor,
   organisationId: unknown,
   input: unknown,
   meta: RequestMeta,
-): Promise<{ id: string; login: string; email: string }> {
+): Promise<{ id: string; login: string; email: string; pendingAgencyConfirmation: boolean }> {
   const { organisation } = await authorise(ctx, actor, organisationId, 'create');
   const data = parse(newUserSchema, input);
   const now = ctx.clock.now();
-  const { config } = ctx;
   return ctx.db.transaction().execute(async (trx) => {
+    const unusual = (await doneInLastDay(trx, actor, 'gid.user_created', now)) >= limitFor(ctx, 'gid.user_created');
     const account = await createPendingStaffAccount(trx, { organisationId: organisation.id, ...data, now });
-    const code = await issueActivationCode(trx, account.id, now);
-    await queueMail(
-      trx,
-      now,
-      identifierMail({
-        to: data.email,
-        firstName: data.firstName,
-        lastName: data.lastName,
-        login: account.login,
-        organisationName: organisation.name,
-        managerName: actor.displayName,
-        activationUrl: `${config.publicUrl}/activation`,
-        officialAddress: config.officialAddress,
-        operatorName: config.operatorName,
-      }),
-    );
-    // A separate job, so the code travels apart from the identifier (§3).
-    await queueMail(trx, now, activationCodeMail({ to: data.email, code, operatorName: config.operatorName }));
     await recordAudit(trx, audit(actor, meta, now, organisation.id, 'gid.user_created', account.id));
-    return { ...account, email: data.email };
+    if (unusual) {
+      await holdAccount(ctx, trx, actor, organisation.id, { ...account, activationHeld: true }, 'gid.user_created', meta);
+    } else {
+      await sendActivation(ctx, trx, { ...account, email: data.email, firstName: data.firstName, lastName: data.lastName }, organisation.name, actor.displayName);
+    }
+    return { ...account, email: data.email, pendingAgencyConfirmation: unusual };
   });
 }
 
@@ -285,10 +276,13 @@ export async function grantHabilitation(
     const target = await lockTarget(trx, organisation.id, userId);
     const { application, role } = parse(grantSchema, input);
     checkGrantable(application, role);
+    const unusual = (await doneInLastDay(trx, actor, 'gid.habilitation_granted', now)) >= limitFor(ctx, 'gid.habilitation_granted');
     const granted = await repo.grantHabilitationRow(trx, { organisationId: organisation.id, accountId: target.id, application, role, grantedBy: actor.accountId, now });
     if (!granted) throw problems.conflict('Cet utilisateur détient déjà ce rôle.');
     const details = { habilitationId: granted.id, application, role, ...(granted.reinstated ? { reinstated: true } : {}) };
     await recordAudit(trx, audit(actor, meta, now, organisation.id, 'gid.habilitation_granted', target.id, details));
+    // Beyond the usual volume, the account cannot use its new role until the agency confirms.
+    if (unusual && target.status !== 'suspended') await holdAccount(ctx, trx, actor, organisation.id, { id: target.id, login: target.login, activationHeld: false }, 'gid.habilitation_granted', meta);
     return { id: granted.id, application, role };
   });
 }

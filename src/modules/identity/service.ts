@@ -13,6 +13,7 @@ import {
   normaliseLogin,
   useRecoveryCode,
 } from './repository.js';
+import { isNewDevice, newDeviceMail } from './new-device.js';
 import { createSession, endAllSessions, endSession, expiryReason, needsTouch, sessionIdFromToken, touchSession } from './sessions.js';
 import { clearFailures, recordFailure, throttledUntil, type ThrottleKey } from './throttle.js';
 import { verifyTotp } from './totp.js';
@@ -104,7 +105,12 @@ export async function signIn(
   const created = await ctx.db.transaction().execute(async (trx) => {
     // Rotation: whatever session the browser had before is ended, never upgraded.
     if (input.previousSessionId) await endSession(trx, input.previousSessionId, 'rotated', now);
+    const newDevice = await isNewDevice(trx, account.id, meta.ip, meta.userAgent, now);
     const session = await createSession(trx, { accountId: account.id, ip: meta.ip, userAgent: meta.userAgent, now });
+    if (newDevice) {
+      if (account.email) await newDeviceMail(ctx, trx, account.email, now, meta.ip, meta.userAgent);
+      await recordAudit(trx, { ...audit, action: 'sign_in.new_device', actor: { id: account.id, login: account.login }, organisationId: account.organisation_id, details: { mailed: !!account.email } });
+    }
     await recordAudit(trx, {
       ...audit,
       action: 'sign_in.succeeded',

@@ -77,12 +77,20 @@ function Sessions({ sessions, currentId, csrf }: { sessions: SessionView[]; curr
   );
 }
 
+/** The pages an application's roles open, listed on its home ("application/role" → link). */
+const ROLE_LINKS: Record<string, { href: string; label: string }> = {
+  'kairos/quote_editor': { href: '/devis', label: 'Devis de formation (AIF, POEI) et modèles' },
+  'kairos/advisor': { href: '/conseiller/devis', label: 'File des devis à décider' },
+};
+
 function AppHome({ app }: { app: PortalApplication }) {
+  const links = app.roles.map((r) => ROLE_LINKS[`${app.code}/${r.code}`]).filter((l) => l !== undefined);
   return (
     <section>
       <h1 class="h3">{app.name}</h1>
       <p>{app.description}</p>
       <p>Vos rôles dans cette application : {app.roles.map((r) => r.label).join(', ')}.</p>
+      {links.length ? <ul id="liens-application">{links.map((l) => <li><a href={l.href}>{l.label}</a></li>)}</ul> : null}
       <p><a href="/portail">Retour au portail</a></p>
     </section>
   );
@@ -126,7 +134,7 @@ export async function portalPages(app: FastifyInstance): Promise<void> {
         <h1 class="h3 mb-3">Bonjour {actor.displayName}</h1>
         <section aria-labelledby="titre-applications" class="mb-4">
           <h2 id="titre-applications" class="h4">Mes applications</h2>
-          <Tiles apps={apps} />
+          {actor.kind === 'candidate' ? <p id="lien-mon-espace">Un compte de candidat n’ouvre aucune application partenaire : vos devis de formation sont dans <a href="/mon-espace">votre espace personnel</a>.</p> : <Tiles apps={apps} />}
         </section>
         <section aria-labelledby="titre-securite" class="mb-4">
           <h2 id="titre-securite" class="h4">Sécurité de mon compte</h2>

@@ -9,12 +9,14 @@ import { findCandidateById } from './repository.js';
 import { quoteTotals } from './rules.js';
 import { recordQuoteAudit } from './timeline.js';
 import { parisDay } from '../onboarding/rules.js';
+import { guardCandidateAccess } from '../security/bulk-access.js';
 
 export const NO_AGREEMENT = 'Aucun accord de prise en charge pour ce devis : il n’existe qu’une fois le devis validé par le conseiller.';
 
 export async function agreementPdf(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta): Promise<{ filename: string; pdf: Buffer }> {
   const { quote, party } = await quoteFor(ctx.db, actor, id);
   if (quote.status !== 'approved' || !quote.agreement_reference || !quote.decided_at) throw problems.notFound(NO_AGREEMENT);
+  await guardCandidateAccess(ctx, actor, [quote.candidate_id], meta, 'export');
   const [candidate, organisation] = await Promise.all([
     findCandidateById(ctx.db, quote.candidate_id),
     ctx.db.selectFrom('organisation').select(['name', 'siret', 'nda', 'address']).where('id', '=', quote.organisation_id).executeTakeFirstOrThrow(),

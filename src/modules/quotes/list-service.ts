@@ -1,13 +1,16 @@
 /** The organisation's quote list (issue #4 item 2): a page of summaries, own organisation only. */
-import type { AppContext } from '../../context.js';
+import type { AppContext, RequestMeta } from '../../context.js';
+import { guardCandidateAccess } from '../security/bulk-access.js';
 import { problems } from '../../http/problem.js';
 import type { Actor } from '../habilitations/policy.js';
 import type { StoredQuoteData } from './quote-json.js';
 import { PAGE_SIZE, listOwnQuotes, type QuoteFilters } from './repository.js';
 
-export async function listQuotes(ctx: AppContext, actor: Actor, filters: QuoteFilters) {
+/** The list shows candidates' names: each one counts as a read for bulk-access detection. */
+export async function listQuotes(ctx: AppContext, actor: Actor, filters: QuoteFilters, meta: RequestMeta) {
   if (!actor.organisation) throw problems.forbidden();
   const { total, rows } = await listOwnQuotes(ctx.db, actor.organisation.id, filters);
+  await guardCandidateAccess(ctx, actor, rows.map((r) => r.candidate_id), meta);
   return {
     page: filters.page,
     pageSize: PAGE_SIZE,

@@ -9,6 +9,7 @@ import { fieldErrorsFrom, problems } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { isRealDate } from '../onboarding/rules.js';
+import { guardCandidateAccess } from '../security/bulk-access.js';
 import { DAY_MS } from '../../jobs/recurring.js';
 import { QUOTE_STATUSES } from './lifecycle.js';
 import { storedData } from './quote-json.js';
@@ -71,6 +72,7 @@ export async function advisorQueue(ctx: AppContext, actor: Actor, filters: Queue
   );
   const filtered = withWarnings.filter((x) => (filters.warnings === 'with' ? x.warnings.length > 0 : filters.warnings === 'without' ? x.warnings.length === 0 : true));
   const pageRows = filtered.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
+  await guardCandidateAccess(ctx, actor, pageRows.map((x) => x.candidate.id), meta);
   // The queue shows candidates' names: a view of personal data, audited (§8).
   await ctx.db.transaction().execute((trx) =>
     recordAudit(trx, { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'quote.queue_viewed', details: { status: filters.status, shown: pageRows.length } }),

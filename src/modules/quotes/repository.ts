@@ -85,7 +85,7 @@ export async function listOwnQuotes(db: Db, organisationId: string, filters: Quo
   const [{ total }, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     base
-      .select(['quote.id', 'quote.type', 'quote.status', 'quote.version', 'quote.data', 'quote.updated_at', 'candidate.identifier', 'candidate.last_name', 'candidate.birth_date'])
+      .select(['quote.id', 'quote.candidate_id', 'quote.type', 'quote.status', 'quote.version', 'quote.data', 'quote.updated_at', 'candidate.identifier', 'candidate.last_name', 'candidate.birth_date'])
       .orderBy('quote.updated_at', 'desc')
       .orderBy('quote.id')
       .limit(PAGE_SIZE)

@@ -65,7 +65,7 @@ export async function quoteRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send(await createQuote(app.ctx, actorOf(request), input, requestMeta(request), { templateId }));
   });
 
-  app.get('/api/v1/quotes', { config: { access: organisationReaders } }, async (request) => listQuotes(app.ctx, actorOf(request), parse(listQuery, request.query)));
+  app.get('/api/v1/quotes', { config: { access: organisationReaders } }, async (request) => listQuotes(app.ctx, actorOf(request), parse(listQuery, request.query), requestMeta(request)));
 
   app.get('/api/v1/quotes/:id', { config: { access: quoteReaders } }, async (request) =>
     getQuote(app.ctx, actorOf(request), idOf(request.params), requestMeta(request)),

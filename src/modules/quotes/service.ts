@@ -11,6 +11,7 @@ import type { Candidate, DB, Quote } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
 import type { Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
+import { guardCandidateAccess } from '../security/bulk-access.js';
 import { applyTransition, transitionFor, type QuoteAction, type QuoteStatus } from './lifecycle.js';
 import { CANDIDATE_UNMATCHED, QUOTE_NOT_FOUND, notADraft, staleVersion } from './messages.js';
 import { submittedMail } from './quote-mails.js';
@@ -104,10 +105,12 @@ export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteInp
  * Reads a quote as whichever party the actor is. Another organisation's quote, someone else's
  * quote and an unknown id give the same 404. Views by the advisor and the candidate are audited
  * (§8: every view of a candidate's personal data by someone outside the owning organisation).
+ * Every staff read counts towards the account's bulk-access threshold.
  */
-export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta?: RequestMeta) {
+export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
   const { quote, party } = await quoteFor(ctx.db, actor, id);
-  if (party !== 'organisation' && meta) {
+  await guardCandidateAccess(ctx, actor, [quote.candidate_id], meta);
+  if (party !== 'organisation') {
     await ctx.db.transaction().execute((trx) =>
       recordQuoteAudit(trx, { quote, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: quote.version } }),
     );

@@ -1,0 +1,100 @@
+/**
+ * Bulk-access detection (§8, issue #7 item 1). Both breaches of the real system were legitimate
+ * partner credentials used to pull personal data at scale. Every read of a candidate's personal
+ * data by staff is counted per account over a sliding hour (distinct candidates, in the
+ * database, so every instance sees the same count); past the threshold the account is suspended
+ * at once, its sessions end, the request is refused, and the organisation's account managers
+ * and the agency's administrators are alerted. Exports have a lower threshold of their own.
+ * Candidates reading their own dossier are not counted: they only ever see themselves.
+ */
+import { sql } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import { HttpProblem } from '../../http/problem.js';
+import { queueMail } from '../../mail/mailer.js';
+import { byActor, recordAudit } from '../audit/service.js';
+import type { Actor } from '../habilitations/policy.js';
+import { suspendAccount } from '../identity/account-status.js';
+import { securityRecipients } from './recipients.js';
+
+export const WINDOW_MS = 3_600_000;
+export type AccessKind = 'read' | 'export';
+
+export const SUSPENDED_FOR_BULK_ACCESS =
+  'Votre compte vient d’être suspendu par mesure de sécurité : il a consulté un nombre inhabituel de dossiers de candidats en peu de temps. ' +
+  'Le responsable de gestion des comptes de votre organisme et l’agence ont été prévenus. Si ce n’était pas vous, votre poste est peut-être compromis : ' +
+  'prévenez votre responsable informatique. Un administrateur de l’agence rétablira votre accès après vérification.';
+
+async function distinctRecent(ctx: AppContext, accountId: string, kind: AccessKind, now: Date): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('candidate_access')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('at', '>', new Date(now.getTime() - WINDOW_MS))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Counts `candidateIds` as read (and exported) by `actor` now, and trips the guard when a count
+ * passes its threshold. Call it BEFORE returning the data: on trip it throws a 403.
+ */
+export async function guardCandidateAccess(ctx: AppContext, actor: Actor, candidateIds: readonly string[], meta: RequestMeta, kind: AccessKind = 'read'): Promise<void> {
+  if (actor.kind === 'candidate' || candidateIds.length === 0) return;
+  const now = ctx.clock.now();
+  const ids = [...new Set(candidateIds)];
+  const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];
+  for (const k of kinds) {
+    await ctx.db
+      .insertInto('candidate_access')
+      .values(ids.map((candidate_id) => ({ account_id: actor.accountId, candidate_id, kind: k, at: now })))
+      .onConflict((oc) => oc.columns(['account_id', 'kind', 'candidate_id']).doUpdateSet({ at: now }))
+      .execute();
+  }
+  const { readsPerHour, exportsPerHour } = ctx.config.bulkAccess;
+  const reads = await distinctRecent(ctx, actor.accountId, 'read', now);
+  const exports = kind === 'export' ? await distinctRecent(ctx, actor.accountId, 'export', now) : 0;
+  if (reads > readsPerHour) await trip(ctx, actor, meta, { kind: 'read', count: reads, threshold: readsPerHour });
+  if (exports > exportsPerHour) await trip(ctx, actor, meta, { kind: 'export', count: exports, threshold: exportsPerHour });
+}
+
+async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { kind: AccessKind; count: number; threshold: number }): Promise<never> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    // Only the request that suspends raises the alert: concurrent ones find the account already suspended.
+    if (!(await suspendAccount(trx, actor.accountId, 'Accès en masse à des dossiers de candidats (détection automatique)', now))) return;
+    const organisationId = actor.organisation?.id ?? null;
+    const alert = await trx
+      .insertInto('security_alert')
+      .values({ kind: 'bulk_access', at: now, account_id: actor.accountId, organisation_id: organisationId, details: JSON.stringify({ ...what, windowMinutes: WINDOW_MS / 60_000, login: actor.login }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      at: now,
+      ...byActor(actor, meta),
+      organisationId,
+      action: 'security.bulk_access_suspended',
+      target: { type: 'account', id: actor.accountId },
+      details: { alert: alert.id, ...what },
+    });
+    for (const to of await securityRecipients(trx, organisationId, actor.accountId)) {
+      await queueMail(trx, now, {
+        to,
+        subject: `Alerte de sécurité Kairos : compte ${actor.login} suspendu`,
+        text:
+          `Bonjour,\n\nLe compte ${actor.login}${actor.organisation ? ` (${actor.organisation.name})` : ''} a consulté ${what.count} dossiers de candidats différents en moins d’une heure ` +
+          `(${what.kind === 'export' ? 'exports' : 'consultations'} ; seuil ${what.threshold}). Il a été suspendu automatiquement et ses sessions ont été fermées.\n\n` +
+          `Consultez l’alerte et la trace des accès : ${ctx.config.publicUrl}/securite/alertes/${alert.id}\n` +
+          'Si le titulaire du compte n’est pas à l’origine de ces accès, son poste est peut-être compromis (logiciel espion) : faites-le vérifier avant toute réactivation.\n\n' +
+          `L’équipe Kairos — ${ctx.config.operatorName}`,
+      });
+    }
+  });
+  throw new HttpProblem(403, 'Compte suspendu', SUSPENDED_FOR_BULK_ACCESS);
+}
+
+/** Counts older than the window serve nothing; kept a day for the alert's trail, then purged. */
+export async function purgeCandidateAccess(ctx: AppContext): Promise<number> {
+  const r = await ctx.db.deleteFrom('candidate_access').where('at', '<', new Date(ctx.clock.now().getTime() - 24 * WINDOW_MS)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

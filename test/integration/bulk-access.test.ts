@@ -1,0 +1,154 @@
+// Bulk-access detection (issue #7 item 1): an account reading more distinct candidates than the
+// threshold in a sliding hour is suspended at once, its sessions end, the request is refused,
+// the account managers and agency administrators are alerted; an agency administrator
+// reinstates it after review. A busy organisation's normal day does not trigger it.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { guardCandidateAccess } from '../../src/modules/security/bulk-access.js';
+import type { Actor } from '../../src/modules/habilitations/policy.js';
+import { validQuote } from '../helpers/quotes.js';
+import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { signInAs, type SignedIn } from '../helpers/session.js';
+import { parisDay } from '../../src/modules/onboarding/rules.js';
+
+type Method = 'GET' | 'POST';
+const THRESHOLD = 100;
+
+for (const engine of ENGINES) {
+  describe(`bulk-access detection (${engine})`, () => {
+    let rt: TestRuntime;
+    const as: Record<string, SignedIn> = {};
+    let today = '';
+    before(async () => {
+      rt = await startTestRuntime(engine);
+      today = parisDay(rt.clock.now());
+      // 130 registered candidates, as an advisor's agency would have.
+      const now = rt.clock.now();
+      await rt.ctx.db
+        .insertInto('candidate')
+        .values(Array.from({ length: 130 }, (_, i) => ({ identifier: `${String(5_000_000 + i)}Z`, last_name: `Nom${i}`, first_name: 'Test', birth_date: '1991-01-01', email: `c${i}@example.test`, created_at: now })))
+        .execute();
+      for (const login of ['conseiller.demo', 'admin.agence', 'devis.demo', 'rgc.demo', 'rgc.demo2']) as[login] = await signInAs(rt.app, rt.clock, login);
+    });
+    after(() => rt?.stop());
+
+    const call = (who: string | null, method: Method, url: string, payload?: object): Promise<LightMyRequestResponse> =>
+      rt.app.inject({ method, url, headers: who ? as[who].headers : {}, ...(payload ? { payload } : {}) });
+    const identifier = (i: number) => `${String(5_000_000 + i)}Z`;
+    const accountStatus = async (login: string) => (await rt.ctx.db.selectFrom('account').select('status').where('login', '=', login).executeTakeFirstOrThrow()).status;
+    const mailsTo = async (to: string) =>
+      (await rt.ctx.db.selectFrom('job').select('payload').where('kind', '=', 'mail.send').execute()).map((j) => j.payload as { to: string; subject: string; text: string }).filter((m) => m.to === to);
+
+    it('a busy organisation’s day stays under the threshold: 40 trainees’ quotes listed and each opened several times', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const q = validQuote(today, i % 8);
+        const res = await call('devis.demo', 'POST', '/api/v1/quotes', { ...q, candidate: { identifier: identifier(i), lastName: `Nom${i}`, birthDate: '1991-01-01' } });
+        assert.equal(res.statusCode, 201, res.body);
+        ids.push(res.json().id);
+      }
+      for (let round = 0; round < 3; round++) {
+        for (const page of [1, 2]) assert.equal((await call('devis.demo', 'GET', `/api/v1/quotes?page=${page}`)).statusCode, 200);
+        for (const id of ids) assert.equal((await call('devis.demo', 'GET', `/api/v1/quotes/${id}`)).statusCode, 200);
+      }
+      assert.equal(await accountStatus('devis.demo'), 'active');
+      assert.equal((await rt.ctx.db.selectFrom('security_alert').select('id').execute()).length, 0);
+    });
+
+    it('counts a sliding hour: 80 candidates, then 80 others an hour later, is normal', async () => {
+      for (let i = 0; i < 80; i++) assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(i)}`)).statusCode, 200);
+      rt.clock.advance(61 * 60_000);
+      as['conseiller.demo'] = await signInAs(rt.app, rt.clock, 'conseiller.demo');
+      for (let i = 40; i < 120; i++) assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(i)}`)).statusCode, 200, `read ${i}`);
+      assert.equal(await accountStatus('conseiller.demo'), 'active');
+    });
+
+    it('past the threshold: suspended at once, request refused, sessions ended, alerts mailed and listed with the trail; reinstated after review', async () => {
+      rt.clock.advance(61 * 60_000);
+      for (const login of ['conseiller.demo', 'admin.agence', 'rgc.demo', 'rgc.demo2']) as[login] = await signInAs(rt.app, rt.clock, login);
+      for (let i = 0; i < THRESHOLD; i++) assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(i)}`)).statusCode, 200);
+      const refused = await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(THRESHOLD)}`);
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.json().detail, /suspendu par mesure de sécurité/);
+      assert.doesNotMatch(refused.body, new RegExp(`Nom${THRESHOLD}`), 'nothing of the candidate is returned');
+      assert.equal(await accountStatus('conseiller.demo'), 'suspended');
+      assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(1)}`)).statusCode, 401, 'its sessions ended');
+      const mails = await mailsTo('admin.agence@demo.kairos.example');
+      assert.equal(mails.length, 1);
+      assert.match(mails[0].subject, /conseiller\.demo suspendu/);
+      assert.match(mails[0].text, /\/securite\/alertes\//);
+
+      // Agency administrators see it with the trail; an OF's account manager does not (agency account).
+      const list = await call('admin.agence', 'GET', '/api/v1/security/alerts');
+      assert.equal(list.statusCode, 200);
+      const alert = list.json().alerts[0];
+      assert.equal(alert.kind, 'bulk_access');
+      assert.equal(alert.account.login, 'conseiller.demo');
+      assert.equal(alert.details.count, THRESHOLD + 1);
+      const detail = (await call('admin.agence', 'GET', `/api/v1/security/alerts/${alert.id}`)).json();
+      assert.equal(detail.trail.candidates.length, THRESHOLD + 1);
+      assert.ok(detail.trail.actions.some((a: { action: string }) => a.action === 'candidate.viewed'));
+      assert.deepEqual((await call('rgc.demo', 'GET', '/api/v1/security/alerts')).json().alerts, []);
+      assert.equal((await call('rgc.demo', 'GET', `/api/v1/security/alerts/${alert.id}`)).statusCode, 404);
+      const page = await call('admin.agence', 'GET', `/securite/alertes/${alert.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Rétablir le compte/);
+
+      // Reinstatement: agency administrators only, with a note of what was checked.
+      assert.equal((await call('rgc.demo', 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'Vérifié avec le titulaire.' })).statusCode, 403);
+      assert.equal((await call(null, 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'Vérifié avec le titulaire.' })).statusCode, 401);
+      const short = await call('admin.agence', 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'ok' });
+      assert.equal(short.statusCode, 422);
+      assert.equal(short.json().errors[0].field, 'note');
+      assert.equal(await accountStatus('conseiller.demo'), 'suspended');
+      assert.equal((await call('admin.agence', 'POST', '/api/v1/security/alerts/00000000-0000-4000-8000-000000000000/reinstate', { note: 'Vérifié avec le titulaire.' })).statusCode, 404);
+      const done = await call('admin.agence', 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'Poste analysé, aucun logiciel espion ; recherche légitime.' });
+      assert.equal(done.statusCode, 200, done.body);
+      assert.equal(done.json().status, 'resolved');
+      assert.equal(await accountStatus('conseiller.demo'), 'active');
+      assert.equal((await call('admin.agence', 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'Poste analysé une seconde fois.' })).statusCode, 409);
+      as['conseiller.demo'] = await signInAs(rt.app, rt.clock, 'conseiller.demo');
+      assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(1)}`)).statusCode, 200, 'counts reset on reinstatement');
+    });
+
+    it('an organisation’s account is suspended too, and its account manager sees the alert (not another organisation’s)', async () => {
+      rt.clock.advance(61 * 60_000);
+      for (const login of ['devis.demo', 'rgc.demo', 'rgc.demo2']) as[login] = await signInAs(rt.app, rt.clock, login);
+      for (let i = 40; i <= THRESHOLD; i++) {
+        const res = await call('devis.demo', 'POST', '/api/v1/quotes', { ...validQuote(today), candidate: { identifier: identifier(i), lastName: `Nom${i}`, birthDate: '1991-01-01' } });
+        assert.equal(res.statusCode, 201);
+      }
+      const ids = (await rt.ctx.db.selectFrom('quote').select('id').orderBy('created_at').execute()).map((r) => r.id);
+      let refusedAt = -1;
+      for (let i = 0; i < ids.length; i++) {
+        const res = await call('devis.demo', 'GET', `/api/v1/quotes/${ids[i]}`);
+        if (res.statusCode === 403) {
+          refusedAt = i;
+          break;
+        }
+      }
+      // 101 quotes of 101 distinct candidates: the 101st read is one too many.
+      assert.equal(ids.length, THRESHOLD + 1);
+      assert.equal(refusedAt, THRESHOLD);
+      assert.equal(await accountStatus('devis.demo'), 'suspended');
+      const theirs = (await call('rgc.demo', 'GET', '/api/v1/security/alerts')).json().alerts;
+      assert.equal(theirs.length, 1);
+      assert.equal(theirs[0].account.login, 'devis.demo');
+      assert.equal((await mailsTo('rgc.demo@demo.kairos.example')).length, 1);
+      assert.deepEqual((await call('rgc.demo2', 'GET', '/api/v1/security/alerts')).json().alerts, []);
+      assert.equal((await call('devis.demo', 'GET', '/api/v1/security/alerts')).statusCode, 401, 'its sessions ended');
+    });
+
+    it('exports have a lower threshold of their own', async () => {
+      const account = await rt.ctx.db.selectFrom('account').select(['id']).where('login', '=', 'rgc.demo2').executeTakeFirstOrThrow();
+      const actor: Actor = { accountId: account.id, sessionId: 'x', login: 'rgc.demo2', displayName: 'X', kind: 'staff', organisation: null, habilitations: [] };
+      const candidates = (await rt.ctx.db.selectFrom('candidate').select('id').limit(40).execute()).map((c) => c.id);
+      const exportsPerHour = rt.ctx.config.bulkAccess.exportsPerHour;
+      assert.ok(exportsPerHour < THRESHOLD);
+      for (let i = 0; i < exportsPerHour; i++) await guardCandidateAccess(rt.ctx, actor, [candidates[i]], { ip: null, requestId: null } as never, 'export');
+      await assert.rejects(guardCandidateAccess(rt.ctx, actor, [candidates[exportsPerHour]], { ip: null, requestId: null } as never, 'export'), (err: { status: number }) => err.status === 403);
+      assert.equal(await accountStatus('rgc.demo2'), 'suspended');
+    });
+  });
+}
