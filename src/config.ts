@@ -42,6 +42,9 @@ const envSchema = z.object({
   BULK_EXPORT_THRESHOLD_PER_HOUR: z.coerce.number().int().min(2).max(100_000).default(30),
   ACCOUNT_CREATIONS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(3),
   HABILITATION_GRANTS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(10),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
+  FINISHED_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  DOSSIER_RETENTION_YEARS: z.coerce.number().int().min(1).max(30).default(3),
   ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
@@ -84,6 +87,8 @@ export interface Config {
   bulkAccess: { readsPerHour: number; exportsPerHour: number };
   /** Account-creation guard (issue #7 item 3): beyond these per account manager and 24 h, the agency must confirm. */
   creationGuard: { accountsPerDay: number; grantsPerDay: number };
+  /** Retention (§9, issue #7 item 8): audit rows, finished jobs, and closed dossiers (years after the report) before anonymisation. */
+  retention: { auditDays: number; finishedJobDays: number; dossierYears: number };
   /** Training follow-up (§6): advisor alert above this many unjustified half-day absences in a month; days between overdue-report reminders. */
   training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
 }
@@ -138,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accountInactivityDays: e.ACCOUNT_INACTIVITY_DAYS,
     bulkAccess: { readsPerHour: e.BULK_ACCESS_THRESHOLD_PER_HOUR, exportsPerHour: e.BULK_EXPORT_THRESHOLD_PER_HOUR },
     creationGuard: { accountsPerDay: e.ACCOUNT_CREATIONS_PER_DAY, grantsPerDay: e.HABILITATION_GRANTS_PER_DAY },
+    retention: { auditDays: e.AUDIT_RETENTION_DAYS, finishedJobDays: e.FINISHED_JOB_RETENTION_DAYS, dossierYears: e.DOSSIER_RETENTION_YEARS },
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
   };
 }

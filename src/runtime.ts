@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
 import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
+import { registerAuditRetention } from './modules/audit/retention.js';
 import { buildApp } from './http/app.js';
 import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
@@ -60,6 +61,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerErrorPurge(worker, ctx);
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
+    registerAuditRetention(worker, ctx);
     let closed = false;
     return {
       ctx,

@@ -11,7 +11,6 @@ import { ACCESS_REVIEW_SWEEP, registerAccessReviewJobs } from '../../src/modules
 import { reinstateAccount } from '../../src/modules/identity/account-status.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
-import { ERROR_PURGE } from '../../src/modules/support/error-purge.js';
 
 const DAY = 86_400_000;
 type Mail = { to: string; subject: string; text: string };
@@ -84,9 +83,9 @@ for (const engine of ENGINES) {
       assert.equal(new Set(results.map((r) => r.jobId)).size, 1);
       rt.worker.start(); // a starting instance makes sure the chain exists, and finds it
       await rt.worker.stop();
-      // Other recurring chains (the error-reference purge) are not this file's subject: the
-      // exact runDue() counts below are about the sweep alone.
-      await rt.ctx.db.deleteFrom('job').where('kind', '=', ERROR_PURGE.kind).execute();
+      // Other recurring chains (purges, quote expiry…) are not this file's subject: the exact
+      // runDue() counts below are about the sweep alone.
+      await rt.ctx.db.deleteFrom('job').where('kind', '!=', ACCESS_REVIEW_SWEEP.kind).execute();
       const live = await h.liveSweeps();
       assert.equal(live.length, 1);
       assert.equal(live[0].run_at.getTime(), nextSlot(now, ACCESS_REVIEW_SWEEP).getTime());

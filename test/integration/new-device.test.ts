@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
 import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { changePassword } from '../../src/modules/identity/service.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -59,6 +60,18 @@ for (const engine of ENGINES) {
       rt.clock.advance(91 * 86_400_000);
       await signIn('198.51.100.7', FIREFOX);
       assert.equal((await alerts()).length, 3, 'not seen for 90 days');
+    });
+
+    it('mails the owner when the password changes', async () => {
+      const account = await rt.ctx.db.selectFrom('account').select(['id', 'login', 'display_name', 'organisation_id']).where('login', '=', 'devis.demo').executeTakeFirstOrThrow();
+      const actor = { accountId: account.id, sessionId: 'x', login: account.login, displayName: account.display_name, kind: 'staff' as const, organisation: null, habilitations: [] };
+      const changed = await changePassword(rt.ctx, actor, { currentPassword: DEMO_PASSWORD, newPassword: 'Un-tout-nouveau-mot-de-passe-2026' }, { ip: '203.0.113.9', userAgent: null, requestId: 'r' });
+      assert.deepEqual(changed, { ok: true });
+      const mails = (await rt.ctx.db.selectFrom('job').select('payload').where('kind', '=', 'mail.send').execute())
+        .map((j) => j.payload as { to: string; subject: string; text: string })
+        .filter((m) => m.to === 'devis.demo@demo.kairos.example' && /mot de passe a été changé/.test(m.subject));
+      assert.equal(mails.length, 1);
+      assert.match(mails[0].text, /203\.0\.113\.9/);
     });
   });
 }

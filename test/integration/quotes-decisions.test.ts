@@ -114,6 +114,13 @@ for (const engine of ENGINES) {
       assert.equal(v2.version, 2);
       assert.equal(v2.timeline.at(-1).comment, reason);
       await ok('devis.demo', 'PATCH', `/api/v1/quotes/${draft.id}`, { training: { ...good.training, place: '3 avenue du Port, 13002 Marseille' } });
+      // Until it is submitted, the candidate and the advisor see the version they were shown, not the work in progress.
+      for (const who of ['candidat.demo', 'conseiller.demo']) {
+        const shown = await ok(who, 'GET', `/api/v1/quotes/${draft.id}`);
+        assert.equal(shown.status, 'draft');
+        assert.equal(shown.version, 1);
+        assert.equal(shown.training.place, good.training.place, who);
+      }
       await ok('devis.demo', 'POST', `/api/v1/quotes/${draft.id}/submit`);
       await ok('candidat.demo', 'POST', `/api/v1/quotes/${draft.id}/candidate-decision`, { decision: 'accept', version: 2 });
       const versions = await rt.ctx.db.selectFrom('quote_version').select(['version', 'data']).where('quote_id', '=', draft.id).orderBy('version').execute();

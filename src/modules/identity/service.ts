@@ -13,7 +13,7 @@ import {
   normaliseLogin,
   useRecoveryCode,
 } from './repository.js';
-import { isNewDevice, newDeviceMail } from './new-device.js';
+import { isNewDevice, newDeviceMail, passwordChangedMail } from './new-device.js';
 import { createSession, endAllSessions, endSession, expiryReason, needsTouch, sessionIdFromToken, touchSession } from './sessions.js';
 import { clearFailures, recordFailure, throttledUntil, type ThrottleKey } from './throttle.js';
 import { verifyTotp } from './totp.js';
@@ -195,6 +195,8 @@ export async function changePassword(
       requestId: meta.requestId,
       details: { sessionsEnded: ended },
     });
+    // ASVS 2.2.3: the owner hears of it, so a password changed by someone else does not go unnoticed.
+    if (account.email) await passwordChangedMail(ctx, trx, account.email, now, meta.ip);
   });
   return { ok: true };
 }

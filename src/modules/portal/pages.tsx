@@ -81,6 +81,8 @@ function Sessions({ sessions, currentId, csrf }: { sessions: SessionView[]; curr
 const ROLE_LINKS: Record<string, { href: string; label: string }> = {
   'kairos/quote_editor': { href: '/devis', label: 'Devis de formation (AIF, POEI) et modèles' },
   'kairos/advisor': { href: '/conseiller/devis', label: 'File des devis à décider' },
+  'support/user': { href: '/support/demandes', label: 'Mes demandes d’assistance (et en créer une)' },
+  'support/agent': { href: '/support/file', label: 'File des demandes d’assistance' },
 };
 
 function AppHome({ app }: { app: PortalApplication }) {

@@ -67,7 +67,8 @@ const CANDIDATE_SEES_ACTOR: Record<string, string> = {
  * The quote as `party` sees it: warnings computed now (for the organisation and the advisor),
  * the timeline, the training record once approved. A candidate is not shown staff logins.
  */
-export async function viewOf(ctx: AppContext, quote: Quote, party: QuoteParty = 'organisation') {
+export async function viewOf(ctx: AppContext, current: Quote, party: QuoteParty = 'organisation') {
+  const quote = party === 'organisation' ? current : await lastShownVersion(ctx, current);
   const [candidate, org, timeline, trainingId] = await Promise.all([
     findCandidateById(ctx.db, quote.candidate_id),
     findOrganisation(ctx.db, quote.organisation_id),
@@ -82,6 +83,23 @@ export async function viewOf(ctx: AppContext, quote: Quote, party: QuoteParty = 
   return quoteView(quote, candidate, { id: org.id, name: org.name }, { warnings, timeline: shownTimeline, trainingId });
 }
 export type QuoteViewJson = Awaited<ReturnType<typeof viewOf>>;
+
+/**
+ * While the organisation prepares a new version (a draft after a change request), the candidate
+ * and the advisor keep seeing the last version submitted to them, not the work in progress;
+ * the status (draft) tells them a new version is coming.
+ */
+async function lastShownVersion(ctx: AppContext, quote: Quote): Promise<Quote> {
+  if (quote.status !== 'draft') return quote;
+  const frozen = await ctx.db
+    .selectFrom('quote_version')
+    .selectAll()
+    .where('quote_id', '=', quote.id)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return frozen ? { ...quote, type: frozen.type, candidate_id: frozen.candidate_id, data: frozen.data, version: frozen.version } : quote;
+}
 
 export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteInput, meta: RequestMeta, options: { templateId?: string } = {}) {
   const organisationId = organisationOf(actor);
