@@ -16,6 +16,7 @@ import type { JobWorker } from './jobs/worker.js';
 import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
 import { registerAccessReviewJobs } from './modules/habilitations/review-jobs.js';
 import { registerErrorPurge } from './modules/support/error-purge.js';
+import { registerTrainingJobs } from './modules/training/jobs.js';
 import { createSecretBox } from './modules/identity/secret-box.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
 
@@ -59,6 +60,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(LETTER_JOB, letterJobHandler(ctx));
     registerAccessReviewJobs(worker, ctx);
     registerErrorPurge(worker, ctx);
+    registerTrainingJobs(worker, ctx); // overdue training reports: daily reminders (issue #5)
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
     registerAuditRetention(worker, ctx);

@@ -28,6 +28,8 @@ import { helpRoutes } from '../modules/support/help-routes.js';
 import { referenceRoutes } from '../modules/support/reference-routes.js';
 import { supportRequestPages } from '../modules/support/request-pages.js';
 import { supportRequestRoutes } from '../modules/support/request-routes.js';
+import { trainingPages } from '../modules/training/pages.js';
+import { myTrainingRoutes, trainingRoutes } from '../modules/training/routes.js';
 import { securityAlertPages } from '../modules/security/alerts-pages.js';
 import { securityAlertRoutes } from '../modules/security/alerts-routes.js';
 import { healthRoutes } from './health.js';
@@ -62,6 +64,10 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(quoteTemplatePages); // Template pages (issue #4 item 4): /devis/modeles.
   await app.register(candidateQuotePages); // Candidate's space (issue #4 item 6): /mon-espace, /mon-espace/devis/{id}.
   await app.register(advisorQuotePages); // Advisor's queue and decision (issue #4 item 7): /conseiller/devis.
+  // Training follow-up (issue #5): trainings, attendance, statements, withdrawal, report; the candidate's own.
+  await app.register(trainingRoutes);
+  await app.register(myTrainingRoutes);
+  await app.register(trainingPages); // /kairos/formations, /kairos/assiduite (grid, CSV import), /mon-espace/formations
   // Security alerts (issue #7 item 1): bulk-access suspensions and their review.
   await app.register(securityAlertRoutes);
   await app.register(securityAlertPages);

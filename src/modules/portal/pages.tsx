@@ -78,15 +78,21 @@ function Sessions({ sessions, currentId, csrf }: { sessions: SessionView[]; curr
 }
 
 /** The pages an application's roles open, listed on its home ("application/role" → link). */
-const ROLE_LINKS: Record<string, { href: string; label: string }> = {
-  'kairos/quote_editor': { href: '/devis', label: 'Devis de formation (AIF, POEI) et modèles' },
-  'kairos/advisor': { href: '/conseiller/devis', label: 'File des devis à décider' },
-  'support/user': { href: '/support/demandes', label: 'Mes demandes d’assistance (et en créer une)' },
-  'support/agent': { href: '/support/file', label: 'File des demandes d’assistance' },
+const ROLE_LINKS: Record<string, Array<{ href: string; label: string }>> = {
+  'kairos/quote_editor': [{ href: '/devis', label: 'Devis de formation (AIF, POEI) et modèles' }],
+  'kairos/advisor': [
+    { href: '/conseiller/devis', label: 'File des devis à décider' },
+    { href: '/kairos/formations', label: 'Formations de vos candidats et alertes' },
+  ],
+  'kairos/attendance_officer': [{ href: '/kairos/formations', label: 'Formations : entrées, assiduité, abandons et bilans' }],
+  'kairos/reader': [{ href: '/kairos/formations', label: 'Formations (consultation)' }],
+  'support/user': [{ href: '/support/demandes', label: 'Mes demandes d’assistance (et en créer une)' }],
+  'support/agent': [{ href: '/support/file', label: 'File des demandes d’assistance' }],
 };
 
 function AppHome({ app }: { app: PortalApplication }) {
-  const links = app.roles.map((r) => ROLE_LINKS[`${app.code}/${r.code}`]).filter((l) => l !== undefined);
+  const all = app.roles.flatMap((r) => ROLE_LINKS[`${app.code}/${r.code}`] ?? []);
+  const links = all.filter((l, i) => all.findIndex((o) => o.href === l.href) === i);
   return (
     <section>
       <h1 class="h3">{app.name}</h1>

@@ -22,6 +22,7 @@ import { AgreementSection, DecisionErrors, DraftInProgress, FundingSection, Noti
 import { candidateQuotes } from './queue-service.js';
 import { Timeline, type QuoteView } from './record-views.js';
 import { getQuote } from './service.js';
+import { trainingSpaceSection } from '../training/me-pages.js';
 
 /**
  * The blocks of the candidate's home, in order. Other modules add theirs here (the training
@@ -69,7 +70,10 @@ async function myQuotesSection(app: FastifyInstance, actor: Actor): Promise<Comp
   );
 }
 
-export const CANDIDATE_SPACE_SECTIONS: CandidateSpaceSection[] = [{ id: 'mes-devis', title: 'Mes devis', content: myQuotesSection }];
+export const CANDIDATE_SPACE_SECTIONS: CandidateSpaceSection[] = [
+  { id: 'mes-devis', title: 'Mes devis', content: myQuotesSection },
+  { id: 'mes-formations', title: 'Mes formations', content: trainingSpaceSection },
+];
 
 interface QuotePageState {
   quote: QuoteView;

@@ -1,0 +1,18 @@
+/**
+ * The training follow-up pages (issue #5): the list and a training's page (with its declaration
+ * forms), the monthly grid, the CSV import, and the candidate's own trainings.
+ */
+import type { FastifyInstance } from 'fastify';
+import { trainingDetailPages } from './detail-pages.js';
+import { trainingGridPages } from './grid-pages.js';
+import { trainingImportPages } from './import-pages.js';
+import { trainingListPages } from './list-pages.js';
+import { trainingSpacePages } from './me-pages.js';
+
+export async function trainingPages(app: FastifyInstance): Promise<void> {
+  await app.register(trainingListPages);
+  await app.register(trainingDetailPages);
+  await app.register(trainingGridPages);
+  await app.register(trainingImportPages);
+  await app.register(trainingSpacePages);
+}
