@@ -10,6 +10,7 @@ import { seedDemoData } from './demo/seed.js';
 import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
+import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
 import { buildApp } from './http/app.js';
 import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
@@ -64,6 +65,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
     registerAuditRetention(worker, ctx);
+    registerDossierAnonymisation(worker, ctx);
     let closed = false;
     return {
       ctx,

@@ -236,6 +236,8 @@ export interface CandidateTable {
   account_id: string | null;
   created_at: Timestamp;
   created_by: string | null;
+  /** Set when the closed dossier was anonymised (§9); identifier, names, birth date and email are then placeholders. */
+  anonymised_at: Generated<Date | null>;
 }
 
 export interface QuoteTable {
