@@ -11,8 +11,8 @@ import type { DestinationStream } from 'pino';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { registerAuth } from './auth.js';
-import { registerBodyParsers } from './body-parsers.js';
-import { registerErrorHandling } from './errors.js';
+import { registerBodyParsers, registerTextGuard } from './body-parsers.js';
+import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { HttpProblem, titleFor } from './problem.js';
 import { loggerOptions } from './logging.js';
 import { registerRoutes } from './routes.js';
@@ -36,6 +36,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler, // malformed URLs: a French problem, not Fastify's English echo of the path
   });
   app.decorate('ctx', ctx);
   app.setValidatorCompiler(validatorCompiler);
@@ -62,13 +63,22 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         objectSrc: ["'none'"],
       },
     },
-    strictTransportSecurity: ctx.config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: false, // sent below, and only over HTTPS
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+    // HSTS only on answers that travel over TLS (RFC 6797 §7.2): when a proxy trusted with
+    // TRUST_PROXY says so in X-Forwarded-Proto (Fastify ignores the header otherwise, so a forged
+    // one earns nothing) or TLS ends here; without a trusted proxy the server cannot see it, and
+    // an https PUBLIC_URL (or production) is the operator's word that users come over TLS.
+    const overTls = request.protocol === 'https' || (!ctx.config.trustProxy && ctx.config.secureCookies);
+    if (overTls) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    // Answers carry personal data (JSON reads, problem documents, health probes): no cache keeps
+    // them unless the route chose otherwise. Pages set it when rendered; static files keep theirs.
+    if (!reply.hasHeader('cache-control') && !request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
   });
   await app.register(rateLimit, {
     max: ctx.config.rateLimitPerMinute,
@@ -81,6 +91,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   registerBodyParsers(app);
   registerAuth(app);
+  registerTextGuard(app); // after access and CSRF: NUL and broken UTF-16 never reach a handler
   registerErrorHandling(app);
 
   await app.register(fastifyStatic, {

@@ -1,9 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decideAccess } from '../modules/habilitations/policy.js';
+import { decideAccess, type AccessRule } from '../modules/habilitations/policy.js';
 import { resolveSession } from '../modules/identity/service.js';
 import { readSessionToken } from './cookies.js';
 import { checkApiCsrf, checkFormCsrf, csrfRefused, isStateChanging } from './csrf.js';
 import { problems } from './problem.js';
+
+/** One registered route and its declared access rule (see `app.routeTable`). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: AccessRule;
+}
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
@@ -19,8 +26,17 @@ export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionCsrf', null);
 
+  // The route table with each rule, read by the access-control matrix test so that a new route
+  // is covered (or fails the test) without anyone remembering to list it. Costs one array.
+  app.decorate('routeTable', [] as RouteEntry[]);
   app.addHook('onRoute', (route) => {
-    if (route.config?.access) return;
+    const access = route.config?.access;
+    if (access) {
+      for (const method of [route.method].flat().map(String)) {
+        if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access }); // HEAD twins answer as their GET
+      }
+      return;
+    }
     // Static files and the framework's own HEAD twins inherit the rule of their GET.
     if (route.method === 'HEAD' || (route as { prefix?: string }).prefix?.startsWith('/assets')) return;
     if (route.url.startsWith('/assets/')) return;

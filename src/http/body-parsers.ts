@@ -42,6 +42,32 @@ export function parseForm(text: string): Record<string, string | string[]> {
 }
 
 /**
+ * NUL, which PostgreSQL text cannot hold, and unpaired UTF-16 surrogates (from JSON escapes such
+ * as "\ud800"), which are not text at all and which jsonb refuses. Both made the database fail
+ * (a 500) wherever a field reached it; no field of ours has a use for them (found by fuzzing).
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function hasUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || depth > MAX_JSON_DEPTH + 2) return false;
+  for (const [key, item] of Object.entries(value)) if (UNSTORABLE.test(key) || hasUnstorableText(item, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Path, query string and parsed body alike, before any validation or handler sees them.
+ * Registered after the access and CSRF hooks (app.ts), so a refused caller learns nothing more.
+ */
+export function registerTextGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (hasUnstorableText(request.params) || hasUnstorableText(request.query) || hasUnstorableText(request.body)) {
+      throw new HttpProblem(400, TITLES[400], 'Le contenu envoyé contient un caractère non autorisé (caractère nul ou caractère Unicode incomplet) : retirez-le puis réessayez.');
+    }
+  });
+}
+
+/**
  * Our own JSON and form parsers (docs/decisions/0003-body-parsing.md): invalid UTF-8 is
  * refused instead of being silently replaced, prototype pollution keys are refused, and
  * pathological nesting never reaches the validator.

@@ -139,3 +139,32 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendProblem(request, reply, problem);
   });
 }
+
+/**
+ * Errors Fastify raises before any hook runs (a malformed percent-encoding, an over-long path
+ * parameter). Its default answer is English JSON that echoes the path, without our security
+ * headers; this one is a French problem document that echoes nothing, API or page alike (no
+ * session or cookie has been read yet, so no page can be rendered).
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
+  request.log.info({ status, code: error.code }, 'request refused by the router');
+  return reply
+    .code(status)
+    .headers({
+      'content-type': 'application/problem+json',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cache-control': 'no-store',
+      'x-request-id': request.id,
+    })
+    .send(
+      JSON.stringify({
+        type: 'about:blank',
+        title: titleFor(status),
+        status,
+        detail: status === 414 ? 'L’adresse demandée est trop longue.' : 'L’adresse demandée est mal formée (caractères mal encodés). Vérifiez-la puis réessayez.',
+        requestId: request.id,
+      }),
+    );
+}

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { AccessRule, Actor } from '../modules/habilitations/policy.js';
+import type { RouteEntry } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,6 +14,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     ctx: AppContext;
+    /** Every route registered with an access rule (HEAD twins and static files excepted), for the access-control matrix test. */
+    routeTable: RouteEntry[];
   }
 }
 

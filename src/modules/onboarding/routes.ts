@@ -14,11 +14,12 @@ import {
   rejectMembershipRequest,
   submitMembershipRequest,
 } from './membership-service.js';
-import { membershipRequestSchema, parisDay } from './rules.js';
+import { isRealDate, membershipRequestSchema, parisDay } from './rules.js';
 import { membershipRequestView } from './views.js';
 
 export const agencyAdmin = requireHabilitation('gid', ['agency_admin']);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date au format aaaa-mm-jj attendue.');
+// A real calendar day: 2026-02-30 passed the format and made the database fail (found by fuzzing).
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date au format aaaa-mm-jj attendue.').refine(isRealDate, 'Date invalide : saisissez un jour qui existe, au format aaaa-mm-jj.');
 
 /** Throws the HTTP answer for a refused activation step. */
 export function activationProblem(outcome: Exclude<ActivationOutcome<object>, { ok: true }>): HttpProblem {
