@@ -40,10 +40,19 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
 
 export async function startTestRuntime(
   engine: Engine,
-  options: { env?: Record<string, string>; clock?: ManualClock } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: ManualClock;
+    /**
+     * PostgreSQL only: run on this (empty) database instead of a throwaway one, and leave it in
+     * place at the end, e.g. for CI to run `npm run audit:verify` on what the test wrote.
+     */
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestRuntime> {
   const clock = options.clock ?? new ManualClock(new Date());
-  const pgDb = engine === 'postgres' ? await createPostgresDatabase() : null;
+  const kept = engine === 'postgres' && options.databaseUrl ? { url: options.databaseUrl, async drop() {} } : null;
+  const pgDb = kept ?? (engine === 'postgres' ? await createPostgresDatabase() : null);
   const config = loadConfig({
     NODE_ENV: 'test',
     SEED_DEMO: 'true',

@@ -1,5 +1,5 @@
 import type { AppContext, RequestMeta } from '../../context.js';
-import { recordAuditAlone } from '../audit/service.js';
+import { recordAudit, recordAuditAlone } from '../audit/service.js';
 import { checkPassword, hashPassword, minPasswordLength } from '../identity/password-policy.js';
 import { findAccountByLogin } from '../identity/repository.js';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../identity/second-factor.js';
@@ -54,6 +54,16 @@ export async function startActivation(
   const passwordHash = await hashPassword(input.password);
   const otpauthUrl = await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('account').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', account.id).execute();
+    // The account's password is set here: whoever holds both letters did it, and the log says when and from where.
+    await recordAudit(trx, {
+      at: now,
+      action: 'activation.started',
+      actor: { id: account.id, login: account.login },
+      organisationId: account.organisation_id,
+      target: { type: 'account', id: account.id },
+      ip: meta.ip,
+      requestId: meta.requestId,
+    });
     return startTotpEnrolment(ctx, trx, { id: account.id, login: account.login });
   });
   return { ok: true, otpauthUrl };

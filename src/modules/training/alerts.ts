@@ -4,12 +4,13 @@
  * dashboard lists them) and mailed once, in the transaction of the change that raised it.
  */
 import type { Transaction } from 'kysely';
-import type { AppContext } from '../../context.js';
+import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { queueMail } from '../../mail/mailer.js';
 import type { Actor } from '../habilitations/policy.js';
 import { formatFrenchDate } from '../quotes/holidays.js';
 import { scopeOf } from './policy.js';
+import { auditCandidateViews } from './service.js';
 import { referentAdvisor, scopedTrainings, unjustifiedCount } from './repository.js';
 import { WITHDRAWAL_LABELS, exceedsUnjustifiedThreshold, monthBounds, monthLabel, reportDueDate, type WithdrawalReason } from './rules.js';
 
@@ -70,8 +71,8 @@ export async function checkUnjustifiedAbsences(trx: Transaction<DB>, ctx: AppCon
 
 export const overdueDetails = (closedOn: string) => ({ dueDate: reportDueDate(closedOn) });
 
-/** The advisor's dashboard: alerts about their candidates, newest first. */
-export async function listAlerts(ctx: AppContext, actor: Actor) {
+/** The advisor's dashboard: alerts about their candidates, newest first (a view of their data, audited). */
+export async function listAlerts(ctx: AppContext, actor: Actor, meta: RequestMeta) {
   const rows = await scopedTrainings(ctx.db, scopeOf(actor))
     .innerJoin('training_alert', 'training_alert.training_id', 'training.id')
     .select([
@@ -82,6 +83,7 @@ export async function listAlerts(ctx: AppContext, actor: Actor) {
       'training_alert.created_at',
       'training.id as training_id',
       'training.title',
+      'training.candidate_id',
       'candidate.identifier',
       'candidate.last_name',
       'candidate.first_name',
@@ -91,6 +93,7 @@ export async function listAlerts(ctx: AppContext, actor: Actor) {
     .orderBy('training_alert.id')
     .limit(200)
     .execute();
+  await auditCandidateViews(ctx, actor, meta, rows, 'training-alerts');
   return {
     alerts: rows.map((r) => ({
       id: r.id,

@@ -133,7 +133,8 @@ function bodyOf(form: FormName, fields: Record<string, string>): unknown {
   if (form !== 'correction') return present;
   const cell = decodeCell(fields.cell ?? '');
   const entry = { date: fields.date, period: fields.period, ...(cell && cell !== 'invalid' ? cell : { status: 'invalid' }) };
-  return { entry, ...(present.reason ? { reason: present.reason } : {}) };
+  // The month travels too: the correction action reads it (it was lost here, so no correction could be made from the page).
+  return { month: fields.month, entry, ...(present.reason ? { reason: present.reason } : {}) };
 }
 
 /** API field names → the prefixed ids of the page's form (`entry.date` → `correction-date`). */

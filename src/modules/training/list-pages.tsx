@@ -137,7 +137,7 @@ export async function trainingListPages(app: FastifyInstance): Promise<void> {
       errors = err.errors ?? [];
     }
     const advisor = hasHabilitation(actor, 'kairos', ['advisor']) && actor.organisation?.kind === 'agency';
-    const alerts = advisor ? (await listAlerts(app.ctx, actor)).alerts : null;
+    const alerts = advisor ? (await listAlerts(app.ctx, actor, requestMeta(request))).alerts : null;
     const officer = hasHabilitation(actor, 'kairos', ['attendance_officer']) && !advisor;
     return sendPage(request, reply, errors.length ? 'Erreur — Suivi des formations' : 'Suivi des formations', () => (
       <section>

@@ -99,7 +99,7 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send(await submitReport(app.ctx, actorOf(request), id, input, requestMeta(request)));
   });
 
-  app.get('/api/v1/training-alerts', { config: { access: advisors } }, async (request) => listAlerts(app.ctx, actorOf(request)));
+  app.get('/api/v1/training-alerts', { config: { access: advisors } }, async (request) => listAlerts(app.ctx, actorOf(request), requestMeta(request)));
 
   // Only this scope parses text/csv: elsewhere it stays a 415.
   await app.register(async (csvScope) => {
