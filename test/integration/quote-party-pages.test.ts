@@ -267,8 +267,8 @@ for (const engine of ENGINES) {
       assert.match(bad.body, /value="beaucoup"/, 'the typed value is kept');
       assert.doesNotMatch(bad.body, /data-quote=/);
       const weird = await rt.app.inject({ method: 'GET', url: '/conseiller/devis?status=accepted&status=declined&x=%00&minWaitingDays=99999999999999999999', headers: { cookie: as['conseiller.demo'].cookie } });
-      // The NUL character is refused before any validation (http/body-parsers.ts): a clear 400, never a 5xx.
-      assert.equal(weird.statusCode, 400);
+      // The NUL character is refused before any validation (http/body-parsers.ts), naming the field: never a 5xx.
+      assert.equal(weird.statusCode, 422);
     });
 
     it('shows the advisor a quote with its warnings, funding and decision form (view audited)', async () => {
