@@ -48,22 +48,31 @@ export function parseForm(text: string): Record<string, string | string[]> {
  */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function hasUnstorableText(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return UNSTORABLE.test(value);
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || depth > MAX_JSON_DEPTH + 2) return false;
-  for (const [key, item] of Object.entries(value)) if (UNSTORABLE.test(key) || hasUnstorableText(item, depth + 1)) return true;
-  return false;
+/** The path of the first string (or key) holding such a character, or null when there is none. */
+export function unstorableTextAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || path.length > MAX_JSON_DEPTH + 2) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (UNSTORABLE.test(key)) return [...path, key.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD')];
+    const found = unstorableTextAt(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**
- * Path, query string and parsed body alike, before any validation or handler sees them.
- * Registered after the access and CSRF hooks (app.ts), so a refused caller learns nothing more.
+ * Path, query string and parsed body alike, before any validation or handler sees them (422
+ * naming the field). Registered after the access and CSRF hooks (app.ts), so a refused caller
+ * learns nothing more.
  */
 export function registerTextGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    if (hasUnstorableText(request.params) || hasUnstorableText(request.query) || hasUnstorableText(request.body)) {
-      throw new HttpProblem(400, TITLES[400], 'Le contenu envoyé contient un caractère non autorisé (caractère nul ou caractère Unicode incomplet) : retirez-le puis réessayez.');
-    }
+    const at = unstorableTextAt(request.params) ?? unstorableTextAt(request.query) ?? unstorableTextAt(request.body);
+    if (!at) return;
+    const field = Array.from(at.join('.') || '(corps)').slice(0, 100).join(''); // keys are the sender's: shown, but short
+    throw new HttpProblem(422, TITLES[422], 'Le contenu envoyé contient un caractère non autorisé (caractère nul ou caractère Unicode incomplet) : retirez-le puis réessayez.', [
+      { field, message: `${field} : caractère non autorisé (caractère nul ou caractère Unicode incomplet).` },
+    ]);
   });
 }
 

@@ -73,8 +73,17 @@ export function Field(p: FieldProps) {
   );
 }
 
+/**
+ * At most `max` UTF-16 units, without keeping half of a surrogate pair: cut there, an emoji left
+ * a lone surrogate, which is not text (jsonb refuses it: a 500, found by fuzzing).
+ */
+export function cutText(value: string, max: number): string {
+  const cut = value.slice(0, max);
+  return cut.length === max && /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 /** A string field from a parsed urlencoded body (arrays and absent values become ''). */
 export function formText(body: unknown, name: string, max = 2000): string {
   const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
+  return typeof v === 'string' ? cutText(v, max) : '';
 }

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../http/format.js';
 import type { FieldError } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
+import { cutText } from '../../http/views/form.js';
 import { ErrorSummary } from '../../http/views/layout.js';
 import { requireHabilitation } from '../habilitations/policy.js';
 import { organisationChoices, type AuditLogRow } from './repository.js';
@@ -14,7 +15,7 @@ const FILTERS = ['organisation', 'action', 'actor', 'from', 'to'] as const;
 
 function rawFilters(query: unknown): Raw {
   const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-  return Object.fromEntries([...FILTERS, 'page'].map((k) => [k, typeof q[k] === 'string' ? (q[k] as string).slice(0, 100) : '']));
+  return Object.fromEntries([...FILTERS, 'page'].map((k) => [k, typeof q[k] === 'string' ? cutText(q[k] as string, 100) : '']));
 }
 
 function errorsOf(error: z.ZodError): FieldError[] {

@@ -71,11 +71,17 @@ export interface RequestFilters {
   to?: string;
 }
 
+/**
+ * Filter days are clamped to years the database and JavaScript share: `0000-01-01` and the day
+ * after `9999-12-31` made PGlite fail (a 500, found by fuzzing); no request is dated outside.
+ */
+const clampDay = (day: string) => (day < '1900-01-01' ? '1900-01-01' : day > '2199-12-31' ? '2199-12-31' : day);
+
 export async function listMembershipRequests(ctx: AppContext, filters: RequestFilters) {
   let q = ctx.db.selectFrom('membership_request').selectAll().orderBy('created_at', 'desc').limit(200);
   if (filters.status) q = q.where('status', '=', filters.status);
-  if (filters.from) q = q.where('created_at', '>=', new Date(`${filters.from}T00:00:00Z`));
-  if (filters.to) q = q.where('created_at', '<', new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000));
+  if (filters.from) q = q.where('created_at', '>=', new Date(`${clampDay(filters.from)}T00:00:00Z`));
+  if (filters.to) q = q.where('created_at', '<', new Date(new Date(`${clampDay(filters.to)}T00:00:00Z`).getTime() + 86_400_000));
   return q.execute();
 }
 
