@@ -1,10 +1,14 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { DefaultedTimestamp, Json, Timestamp } from './column-types.js';
+import type * as D from './schema-dossiers.js';
+import type * as S from './schema-support.js';
 
-/** Table types for Kysely; keep in step with migrations/. */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-/** A timestamp with a database default: optional on insert. */
-type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T = Record<string, unknown>> = ColumnType<T, string, string>;
+/**
+ * Table types for Kysely; keep in step with migrations/. The platform's own tables are here;
+ * dossiers (candidates, quotes, trainings) and support/security tables have their own files.
+ */
+export type * from './schema-dossiers.js';
+export type * from './schema-support.js';
 
 export interface OrganisationTable {
   id: Generated<string>;
@@ -225,260 +229,25 @@ export interface AccountManagerChangeTable {
   decision_reason: string | null;
 }
 
-export interface CandidateTable {
-  id: Generated<string>;
-  identifier: string;
-  last_name: string;
-  first_name: string;
-  /** A `date` column, read as 'yyyy-mm-dd' text. */
-  birth_date: string;
-  email: string;
-  account_id: string | null;
-  created_at: Timestamp;
-  created_by: string | null;
-  /** Set when the closed dossier was anonymised (§9); identifier, names, birth date and email are then placeholders. */
-  anonymised_at: Generated<Date | null>;
-}
-
-export interface QuoteTable {
-  id: Generated<string>;
-  organisation_id: string;
-  candidate_id: string;
-  type: 'AIF' | 'POEI';
-  status: Generated<string>;
-  version: Generated<number>;
-  /** Stored sections (training, costs in cents, poei): see modules/quotes/quote-json.ts. */
-  data: Json<Record<string, unknown>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  created_by: string;
-  submitted_at: Timestamp | null;
-  reminded_at: Timestamp | null;
-  accepted_at: Timestamp | null;
-  decided_at: Timestamp | null;
-  decided_by: string | null;
-  agreement_reference: string | null;
-}
-
-/** A submitted version, frozen (immutable once written). */
-export interface QuoteVersionTable {
-  quote_id: string;
-  version: number;
-  type: 'AIF' | 'POEI';
-  candidate_id: string;
-  data: Json<Record<string, unknown>>;
-  submitted_at: Timestamp;
-}
-
-export interface QuoteTemplateTable {
-  id: Generated<string>;
-  organisation_id: string;
-  name: string;
-  type: 'AIF' | 'POEI';
-  /** The quote's training section, as in the JSON contract. */
-  training: Json<Record<string, unknown>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  created_by: string;
-}
-
-export type TrainingStatus = 'planned' | 'in_progress' | 'withdrawn' | 'exited' | 'reported';
-
-export interface TrainingTable {
-  id: Generated<string>;
-  quote_id: string;
-  quote_version: number;
-  organisation_id: string;
-  candidate_id: string;
-  status: Generated<TrainingStatus>;
-  title: string;
-  carif_oref_session: string;
-  /** `date` columns, read as 'yyyy-mm-dd' text. */
-  start_date: string;
-  end_date: string;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  // Follow-up (0007, issue #5); dates as 'yyyy-mm-dd' text.
-  entry_date: Generated<string | null>;
-  withdrawal_date: Generated<string | null>;
-  withdrawal_reason: Generated<'found_job' | 'health' | 'personal' | 'disengagement' | 'other' | null>;
-  withdrawal_comment: Generated<string | null>;
-  exit_date: Generated<string | null>;
-  report_reminded_at: Generated<Date | null>;
-}
-
-/** Training follow-up (0007, issue #5): generated half-days, attendance, statements, reports, alerts. */
-export interface TrainingSessionTable {
-  training_id: string;
-  date: string;
-  period: 'am' | 'pm';
-  starts_at: string;
-  ends_at: string;
-  minutes: number;
-}
-
-export interface AttendanceTable {
-  training_id: string;
-  date: string;
-  period: 'am' | 'pm';
-  status: 'present' | 'late' | 'absent';
-  late_minutes: number | null;
-  reason: 'sickness' | 'justified' | 'unjustified' | 'family_event' | 'agency_appointment' | 'other' | null;
-  justified: boolean | null;
-  recorded_at: Timestamp;
-  recorded_by: string;
-}
-
-export interface MonthlyStatementTable {
-  training_id: string;
-  month: string;
-  /** StatementFigures of modules/training/rules.ts. */
-  figures: Json<Record<string, unknown>>;
-  submitted_at: Timestamp;
-  submitted_by: string;
-  updated_at: Timestamp;
-}
-
-export interface AttendanceCorrectionTable {
-  id: Generated<string>;
-  training_id: string;
-  date: string;
-  period: 'am' | 'pm';
-  before: Json<Record<string, unknown>> | null;
-  after: Json<Record<string, unknown>>;
-  reason: string;
-  corrected_at: Timestamp;
-  corrected_by: string;
-  corrected_by_login: string;
-}
-
-export interface TrainingReportTable {
-  training_id: string;
-  outcome: 'completed' | 'partially_completed';
-  certification: 'full' | 'partial' | 'none' | 'pending';
-  skills: string;
-  difficulties: string;
-  next_steps: string;
-  employment_outcome: string | null;
-  submitted_at: Timestamp;
-  submitted_by: string;
-}
-
-export interface TrainingAlertTable {
-  id: Generated<string>;
-  training_id: string;
-  kind: 'unjustified_absences' | 'withdrawal' | 'report_overdue';
-  month: Generated<string>;
-  advisor_id: string | null;
-  details: Json<Record<string, unknown>>;
-  created_at: Timestamp;
-}
-
-export interface QuoteEventTable {
-  id: Generated<string>;
-  quote_id: string;
-  at: Timestamp;
-  actor_id: string | null;
-  actor_login: string | null;
-  action: string;
-  from_status: string | null;
-  to_status: string;
-  version: number;
-  comment: string | null;
-  seq: Generated<number>;
-}
-
-export interface RequestErrorTable {
-  request_id: string;
-  at: Timestamp;
-  method: string;
-  route: string;
-  status: number;
-  account_id: string | null;
-  organisation_id: string | null;
-  error_class: string;
-  message: string;
-}
-
-export type SupportRequestStatus = 'open' | 'answered' | 'closed';
-
-export interface SupportRequestTable {
-  id: Generated<string>;
-  number: Generated<number>;
-  account_id: string;
-  organisation_id: string | null;
-  category: string;
-  subject: string;
-  description: string;
-  steps: string | null;
-  error_reference: string | null;
-  status: Generated<SupportRequestStatus>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface SupportMessageTable {
-  id: Generated<string>;
-  request_id: string;
-  author_id: string;
-  author_role: 'requester' | 'agent';
-  body: string;
-  at: Timestamp;
-  seq: Generated<number>;
-}
-
-export interface SupportAttachmentTable {
-  id: Generated<string>;
-  request_id: string;
-  position: number;
-  /** A random name in ATTACHMENTS_DIR, never derived from the client's file name. */
-  stored_name: string;
-  media_type: 'image/png' | 'image/jpeg' | 'image/webp';
-  size: number;
-  original_name: string;
-  at: Timestamp;
-}
-
-/** Security (0008, issue #7): last access of a candidate by an account, and alerts. */
-export interface CandidateAccessTable {
-  account_id: string;
-  candidate_id: string;
-  kind: 'read' | 'export';
-  at: Timestamp;
-}
-
-export interface SecurityAlertTable {
-  id: Generated<string>;
-  kind: 'bulk_access' | 'account_creation';
-  at: Timestamp;
-  account_id: string;
-  organisation_id: string | null;
-  details: Json<Record<string, unknown>>;
-  status: Generated<'open' | 'resolved'>;
-  resolved_at: Timestamp | null;
-  resolved_by: string | null;
-  resolution: string | null;
-}
-
 export interface DB {
-  candidate_access: CandidateAccessTable;
-  security_alert: SecurityAlertTable;
-  request_error: RequestErrorTable;
-  support_request: SupportRequestTable;
-  support_message: SupportMessageTable;
-  support_attachment: SupportAttachmentTable;
-  candidate: CandidateTable;
-  quote: QuoteTable;
-  quote_event: QuoteEventTable;
-  quote_version: QuoteVersionTable;
-  quote_template: QuoteTemplateTable;
-  training: TrainingTable;
-  training_session: TrainingSessionTable;
-  attendance: AttendanceTable;
-  monthly_statement: MonthlyStatementTable;
-  attendance_correction: AttendanceCorrectionTable;
-  training_report: TrainingReportTable;
-  training_alert: TrainingAlertTable;
+  candidate_access: S.CandidateAccessTable;
+  security_alert: S.SecurityAlertTable;
+  request_error: S.RequestErrorTable;
+  support_request: S.SupportRequestTable;
+  support_message: S.SupportMessageTable;
+  support_attachment: S.SupportAttachmentTable;
+  candidate: D.CandidateTable;
+  quote: D.QuoteTable;
+  quote_event: D.QuoteEventTable;
+  quote_version: D.QuoteVersionTable;
+  quote_template: D.QuoteTemplateTable;
+  training: D.TrainingTable;
+  training_session: D.TrainingSessionTable;
+  attendance: D.AttendanceTable;
+  monthly_statement: D.MonthlyStatementTable;
+  attendance_correction: D.AttendanceCorrectionTable;
+  training_report: D.TrainingReportTable;
+  training_alert: D.TrainingAlertTable;
   membership_request: MembershipRequestTable;
   activation_code: ActivationCodeTable;
   letter: LetterTable;
@@ -503,6 +272,6 @@ export interface DB {
 export type Account = Selectable<AccountTable>;
 export type Organisation = Selectable<OrganisationTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
-export type Candidate = Selectable<CandidateTable>;
-export type Quote = Selectable<QuoteTable>;
-export type Training = Selectable<TrainingTable>;
+export type Candidate = Selectable<D.CandidateTable>;
+export type Quote = Selectable<D.QuoteTable>;
+export type Training = Selectable<D.TrainingTable>;

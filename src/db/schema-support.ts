@@ -1,0 +1,75 @@
+/** Table types of support and security: error references, support requests, bulk-access counts and alerts (migrations 0004, 0006, 0008). */
+import type { Generated } from 'kysely';
+import type { Json, Timestamp } from './column-types.js';
+
+export interface RequestErrorTable {
+  request_id: string;
+  at: Timestamp;
+  method: string;
+  route: string;
+  status: number;
+  account_id: string | null;
+  organisation_id: string | null;
+  error_class: string;
+  message: string;
+}
+
+export type SupportRequestStatus = 'open' | 'answered' | 'closed';
+
+export interface SupportRequestTable {
+  id: Generated<string>;
+  number: Generated<number>;
+  account_id: string;
+  organisation_id: string | null;
+  category: string;
+  subject: string;
+  description: string;
+  steps: string | null;
+  error_reference: string | null;
+  status: Generated<SupportRequestStatus>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SupportMessageTable {
+  id: Generated<string>;
+  request_id: string;
+  author_id: string;
+  author_role: 'requester' | 'agent';
+  body: string;
+  at: Timestamp;
+  seq: Generated<number>;
+}
+
+export interface SupportAttachmentTable {
+  id: Generated<string>;
+  request_id: string;
+  position: number;
+  /** A random name in ATTACHMENTS_DIR, never derived from the client's file name. */
+  stored_name: string;
+  media_type: 'image/png' | 'image/jpeg' | 'image/webp';
+  size: number;
+  original_name: string;
+  at: Timestamp;
+}
+
+/** Security (0008, issue #7): last access of a candidate by an account, and alerts. */
+export interface CandidateAccessTable {
+  account_id: string;
+  candidate_id: string;
+  kind: 'read' | 'export';
+  at: Timestamp;
+}
+
+export interface SecurityAlertTable {
+  id: Generated<string>;
+  kind: 'bulk_access' | 'account_creation';
+  at: Timestamp;
+  account_id: string;
+  organisation_id: string | null;
+  details: Json<Record<string, unknown>>;
+  status: Generated<'open' | 'resolved'>;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
