@@ -3,16 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  describeFindings,
-  launchBrowser,
-  newSession,
-  seriousA11yViolations,
-  signInThroughForm,
-  startLiveServer,
-  type BrowserSession,
-  type LiveServer,
-} from './helpers.js';
+import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, signInThroughForm, startLiveServer } from './helpers.js';
 
 describe('GID (account manager) in Chromium', () => {
   let server: LiveServer | undefined;
@@ -30,10 +21,6 @@ describe('GID (account manager) in Chromium', () => {
     await server?.rt.stop();
   });
 
-  async function assertAccessible(page: Page, where: string) {
-    const findings = await seriousA11yViolations(page);
-    assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
-  }
 
   const submit = (page: Page, name: string) => Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
 

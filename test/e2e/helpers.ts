@@ -1,5 +1,6 @@
 // Browser tests: the app listening for real on 127.0.0.1, driven by Chromium through
 // playwright-core. `scripts/test.mjs` only runs test/e2e/ when Chromium is found.
+import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
@@ -133,4 +134,10 @@ export function describeFindings(findings: AxeFinding[]): string {
   return findings
     .map((f) => `[${f.impact}] ${f.id}: ${f.help}\n${f.nodes.map((n) => `    ${n}`).join('\n')}`)
     .join('\n');
+}
+
+/** Fails with the list of findings when axe sees a serious or critical violation on the page. */
+export async function assertAccessible(page: Page, where: string): Promise<void> {
+  const findings = await seriousA11yViolations(page);
+  assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
 }

@@ -10,18 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { validQuote } from '../helpers/quotes.js';
 import { signInAs } from '../helpers/session.js';
-import {
-  describeFindings,
-  launchBrowser,
-  newSession,
-  nextOtp,
-  seriousA11yViolations,
-  signInThroughForm,
-  startLiveServer,
-  submitSignIn,
-  type BrowserSession,
-  type LiveServer,
-} from './helpers.js';
+import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, nextOtp, signInThroughForm, startLiveServer, submitSignIn } from './helpers.js';
 
 describe('candidate and advisor quote pages in Chromium', () => {
   let server: LiveServer | undefined;
@@ -39,10 +28,6 @@ describe('candidate and advisor quote pages in Chromium', () => {
     await server?.rt.stop();
   });
 
-  async function assertAccessible(page: Page, where: string) {
-    const findings = await seriousA11yViolations(page);
-    assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
-  }
 
   function assertClean(s: BrowserSession) {
     assert.deepEqual(s.watch.cspViolations(), [], `CSP violations:\n${s.watch.cspViolations().join('\n')}`);

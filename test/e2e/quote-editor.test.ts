@@ -11,7 +11,7 @@ import { formatEuros, pedagogicalCostCents } from '../../src/modules/quotes/mone
 import { minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/schedule.js';
 import { FULL_TIME } from '../../src/modules/quotes/test-fixtures.js';
 import { signInAs } from '../helpers/session.js';
-import { describeFindings, launchBrowser, newSession, seriousA11yViolations, signInThroughForm, startLiveServer, type BrowserSession, type LiveServer } from './helpers.js';
+import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, signInThroughForm, startLiveServer } from './helpers.js';
 
 describe('quote editor in Chromium', () => {
   let server: LiveServer | undefined;
@@ -29,10 +29,6 @@ describe('quote editor in Chromium', () => {
     await server?.rt.stop();
   });
 
-  async function assertAccessible(page: Page, where: string) {
-    const findings = await seriousA11yViolations(page);
-    assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
-  }
 
   /** The demo clock is real time: four weeks from the first Monday at least 14 days ahead. */
   function draftWithErrors() {

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
 import { signInAs } from '../helpers/session.js';
 import { createCandidate, createTraining } from '../helpers/trainings.js';
-import { describeFindings, launchBrowser, newSession, seriousA11yViolations, signInThroughForm, startLiveServer, type BrowserSession, type LiveServer } from './helpers.js';
+import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, signInThroughForm, startLiveServer } from './helpers.js';
 
 describe('attendance grid and CSV import in Chromium', () => {
   let server: LiveServer | undefined;
@@ -38,10 +38,6 @@ describe('attendance grid and CSV import in Chromium', () => {
     await server?.rt.stop();
   });
 
-  async function assertAccessible(page: Page, where: string) {
-    const findings = await seriousA11yViolations(page);
-    assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
-  }
 
   it('fills the grid with the keyboard only and shows the totals per trainee', async () => {
     const { page, watch } = session!;
