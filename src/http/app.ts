@@ -36,6 +36,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // The handler returns the reply, which is thenable; Fastify ignores that return value.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     frameworkErrors: frameworkErrorHandler, // malformed URLs: a French problem, not Fastify's English echo of the path
   });
   app.decorate('ctx', ctx);

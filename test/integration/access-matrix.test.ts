@@ -14,7 +14,6 @@ import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.
 import { signInAs, type SignedIn } from '../helpers/session.js';
 import { ACTORS, FIXTURES, OUTSIDERS, POLICY, PROFILES, expectedCell, fixtureFor, routeKey, paramsOf, type ActorName, type Expect, type FixtureKey, type RoutePolicy, type SignedInActor } from './access-policy.js';
 
-const ORG_A_STAFF: ActorName[] = ['rgc.demo', 'devis.demo', 'assiduite.demo'];
 /** The candidate's own, their organisation's and their advisor's; and the agency administrator's demo outbox, which shows every mail. */
 const CANDIDATE_A_PARTIES: ActorName[] = ['devis.demo', 'assiduite.demo', 'conseiller.demo', 'candidat.demo', 'admin.agence'];
 /**

@@ -7,11 +7,9 @@
 import type { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { HttpProblem, TITLES, problems } from '../../http/problem.js';
-import { queueMail } from '../../mail/mailer.js';
 import { byActor, recordAudit, type AuditEntry } from '../audit/service.js';
 import { reinstateAccount, markAccountDeleted, suspendAccount } from '../identity/account-status.js';
 import { createPendingStaffAccount } from '../identity/accounts.js';
-import { issueActivationCode } from '../onboarding/activation-codes.js';
 import { doneInLastDay, holdAccount, limitFor, sendActivation } from './creation-guard.js';
 import { hasHabilitation, type Actor } from './policy.js';
 import * as repo from './repository.js';

@@ -19,6 +19,9 @@ import { clearFailures, recordFailure, throttledUntil, type ThrottleKey } from '
 import { verifyTotp } from './totp.js';
 import type { Account } from '../../db/schema.js';
 
+/** Activation (onboarding) looks an account up by its login, as sign-in does. */
+export { findAccountByLogin };
+
 export type SignInResult =
   | { ok: true; token: string; csrfToken: string; accountId: string }
   | { ok: false; reason: 'invalid' }

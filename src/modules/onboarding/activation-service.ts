@@ -1,9 +1,8 @@
 import type { AppContext, RequestMeta } from '../../context.js';
 import { recordAudit, recordAuditAlone } from '../audit/service.js';
 import { checkPassword, hashPassword, minPasswordLength } from '../identity/password-policy.js';
-import { findAccountByLogin } from '../identity/repository.js';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../identity/second-factor.js';
-import { throttleKeys } from '../identity/service.js';
+import { findAccountByLogin, throttleKeys } from '../identity/service.js';
 import { clearFailures, recordFailure, throttledUntil } from '../identity/throttle.js';
 import { findLiveActivationCode } from './activation-codes.js';
 

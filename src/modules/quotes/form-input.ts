@@ -7,7 +7,7 @@
  */
 import { fieldErrorsFrom, type FieldError } from '../../http/problem.js';
 import { fieldId } from '../../http/views/form.js';
-import { CONTRACT_TYPES, MAX_OTHER_LINES, quoteInputSchema, type QuoteInput } from './quote-schema.js';
+import { type CONTRACT_TYPES, MAX_OTHER_LINES, quoteInputSchema, type QuoteInput } from './quote-schema.js';
 import { MAX_SCHEDULE_RANGES } from './schedule.js';
 
 export interface ScheduleRow {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpProblem } from '../../http/problem.js';
+import type { HttpProblem } from '../../http/problem.js';
 import { MAX_SCREENSHOT_BYTES, checkScreenshots, contentDisposition, safeFileName, sniffImageType } from './request-files.js';
 import { UploadedFile, parseMultipart } from './request-multipart.js';
 import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from './request-test-images.js';

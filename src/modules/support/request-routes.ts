@@ -3,7 +3,7 @@
  * support agents (support/agent) read every request and work the queue.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { uuidOr404 } from '../../http/ids.js';
 import { HttpProblem, TITLES, fieldErrorsFrom, problems } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
