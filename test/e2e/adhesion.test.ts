@@ -1,32 +1,17 @@
 // The public adhesion form in Chromium: errors shown next to fields and in a summary that
 // links to them, then a corrected submission; axe on both states; no CSP refusal.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { nextSiret } from '../helpers/onboarding.js';
-import { describeFindings, launchBrowser, newSession, seriousA11yViolations, startLiveServer, type BrowserSession, type LiveServer } from './helpers.js';
+import { assertAccessible, assertNoCspViolation, withBrowser } from './helpers.js';
 
 describe('adhesion form in Chromium', () => {
-  let server: LiveServer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession | undefined;
-
-  before(async () => {
-    server = await startLiveServer('pglite');
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await session?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.rt.stop();
-  });
+  const e2e = withBrowser();
 
   it('shows every error, links the summary to the fields, then accepts the corrected request', async () => {
-    session = await newSession(browser!, server!.baseUrl);
-    const { page, watch } = session;
+    const { page, watch } = await e2e.open();
     await page.goto('/adhesion');
-    assert.deepEqual(await seriousA11yViolations(page), [], describeFindings(await seriousA11yViolations(page)));
+    await assertAccessible(page, '/adhesion');
 
     await page.getByLabel('Raison sociale').fill('Organisme Navigateur');
     await page.getByLabel('SIRET').fill('12345678901234');
@@ -45,7 +30,7 @@ describe('adhesion form in Chromium', () => {
     assert.match(await summary.innerText(), /2 champs sont à corriger/);
     assert.equal(await page.getByLabel('SIRET').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByLabel('Raison sociale').inputValue(), 'Organisme Navigateur', 'entered values are kept');
-    assert.deepEqual(await seriousA11yViolations(page), [], describeFindings(await seriousA11yViolations(page)));
+    await assertAccessible(page, '/adhesion (with errors)');
 
     await summary.getByRole('link', { name: /SIRET/ }).click();
     assert.equal(await page.evaluate(() => location.hash), '#siret', 'the summary link leads to the field');
@@ -53,9 +38,8 @@ describe('adhesion form in Chromium', () => {
     await page.getByLabel('Numéro de déclaration d’activité (NDA)').fill('11755555575');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Envoyer la demande' }).click()]);
     assert.match(await page.getByRole('status').innerText(), /bien été reçue/);
-    const stored = await server!.rt.ctx.db.selectFrom('membership_request').select(['legal_name', 'manager_phone']).where('legal_name', '=', 'Organisme Navigateur').execute();
+    const stored = await e2e.rt.ctx.db.selectFrom('membership_request').select(['legal_name', 'manager_phone']).where('legal_name', '=', 'Organisme Navigateur').execute();
     assert.deepEqual(stored, [{ legal_name: 'Organisme Navigateur', manager_phone: '0472000000' }]);
-    assert.deepEqual(watch.cspViolations(), []);
-    assert.deepEqual(watch.pageErrors, []);
+    assertNoCspViolation(watch);
   });
 });

@@ -1,33 +1,17 @@
 // GID in Chromium: an account manager creates a colleague and grants them a role, with the
 // keyboard; the pages pass axe (no serious or critical finding) and the CSP refuses nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, signInThroughForm, startLiveServer } from './helpers.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser } from './helpers.js';
 
 describe('GID (account manager) in Chromium', () => {
-  let server: LiveServer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession | undefined;
-
-  before(async () => {
-    server = await startLiveServer('pglite');
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await session?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.rt.stop();
-  });
-
-
+  const e2e = withBrowser();
   const submit = (page: Page, name: string) => Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
 
   it('rgc.demo creates a colleague, opens their page and grants “Rédaction des devis” with the keyboard', async () => {
-    session = await newSession(browser!, server!.baseUrl);
-    const { page, watch } = session;
-    await signInThroughForm(page, server!.rt, 'rgc.demo');
+    const { page, watch } = await e2e.open();
+    await signInThroughForm(page, e2e.rt, 'rgc.demo');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'GID Partenaires', exact: true }).click()]);
     assert.equal(new URL(page.url()).pathname, '/gid');
     assert.equal(await page.title(), 'Gestion des comptes — Kairos');
@@ -71,7 +55,6 @@ describe('GID (account manager) in Chromium', () => {
     const row = page.getByRole('row').filter({ hasText: login });
     assert.match(await row.innerText(), /En attente d’activation[\s\S]*Kairos — Rédaction des devis/);
 
-    assert.deepEqual(watch.cspViolations(), [], `CSP violations:\n${watch.cspViolations().join('\n')}`);
-    assert.deepEqual(watch.pageErrors, []);
+    assertNoCspViolation(watch);
   });
 });

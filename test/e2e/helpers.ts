@@ -1,17 +1,22 @@
 // Browser tests: the app listening for real on 127.0.0.1, driven by Chromium through
-// playwright-core. `scripts/test.mjs` only runs test/e2e/ when Chromium is found.
+// playwright-core. `scripts/test.mjs` only runs test/e2e/ when Chromium is found. Every test
+// file takes its browser and live server from `withBrowser()`, which starts both once for the
+// file and closes them (and every page it opened) at the end.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import type { Engine } from '../../src/db/database.js';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
 import { totpCodeAt } from '../../src/modules/identity/totp.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 export const SIGN_IN_FAILED_TEXT = 'Identifiant, mot de passe ou code de vérification incorrect.';
 
-export async function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
@@ -27,15 +32,15 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export interface LiveServer {
+interface LiveServer {
   rt: TestRuntime;
   /** e.g. http://127.0.0.1:41234 */
   baseUrl: string;
 }
 
-/** The runtime of the tests (manual clock, seeded demo data), listening on a random port. */
-export async function startLiveServer(engine: Engine = 'pglite'): Promise<LiveServer> {
-  const rt = await startTestRuntime(engine);
+/** The runtime of the tests (manual clock, seeded demo data, PGlite), listening on a random port. */
+async function startLiveServer(env: Record<string, string>): Promise<LiveServer> {
+  const rt = await startTestRuntime('pglite', { env });
   try {
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
   } catch (err) {
@@ -46,6 +51,79 @@ export async function startLiveServer(engine: Engine = 'pglite'): Promise<LiveSe
   return { rt, baseUrl: `http://127.0.0.1:${port}` };
 }
 
+export interface WithBrowserOptions {
+  /** Keep support screenshots (ATTACHMENTS_DIR) in a temporary folder of this file, removed at the end. */
+  attachmentsDir?: boolean;
+  /** Close the pages a test opened once it ends, so that every test starts signed out. */
+  closeSessionsAfterEach?: boolean;
+}
+
+export interface BrowserFixture {
+  /** The live server's runtime: manual clock, database, `app.inject` for set-up through the API. */
+  readonly rt: TestRuntime;
+  /** The live server's address, e.g. http://127.0.0.1:41234; pages resolve relative URLs against it. */
+  readonly baseUrl: string;
+  /** The screenshots folder, with `withBrowser({ attachmentsDir: true })`. */
+  readonly attachmentsDir: string;
+  /** A new browser context (French locale) and its page, watched for console and script errors. */
+  open(): Promise<BrowserSession>;
+}
+
+/**
+ * The browser and the live server of one test file. Call it at the top of a `describe`: it
+ * registers the `before` hook that starts both (hooks the file registers afterwards run after
+ * it, with the server up) and the `after` hook that closes every page, the browser and the
+ * server — each step even when an earlier one, or `before`, failed.
+ */
+export function withBrowser(options: WithBrowserOptions = {}): BrowserFixture {
+  let server: LiveServer | undefined;
+  let browser: Browser | undefined;
+  let dir: string | undefined;
+  const sessions: BrowserSession[] = [];
+  const closeSessions = async () => {
+    for (const s of sessions.splice(0)) await s.context.close().catch(() => {});
+  };
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`withBrowser(): ${what} is not there (used outside a test or hook, or before() failed)`);
+    return value;
+  };
+
+  before(async () => {
+    if (options.attachmentsDir) dir = await mkdtemp(path.join(tmpdir(), 'kairos-e2e-attachments-'));
+    server = await startLiveServer(dir ? { ATTACHMENTS_DIR: dir } : {});
+    browser = await launchBrowser();
+  });
+  if (options.closeSessionsAfterEach) afterEach(closeSessions);
+  after(async () => {
+    await closeSessions();
+    await browser?.close().catch(() => {});
+    try {
+      await server?.rt.stop();
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  return {
+    get rt() {
+      return ready(server, 'the live server').rt;
+    },
+    get baseUrl() {
+      return ready(server, 'the live server').baseUrl;
+    },
+    get attachmentsDir() {
+      return ready(dir, 'the attachments folder (withBrowser({ attachmentsDir: true }))');
+    },
+    async open() {
+      const context = await ready(browser, 'the browser').newContext({ baseURL: ready(server, 'the live server').baseUrl, locale: 'fr-FR' });
+      const page = await context.newPage();
+      const session = { context, page, watch: watchPage(page) };
+      sessions.push(session);
+      return session;
+    },
+  };
+}
+
 /** Console and script errors of a page; CSP refusals are reported by Chromium as console errors. */
 export interface PageWatch {
   consoleErrors: string[];
@@ -53,7 +131,7 @@ export interface PageWatch {
   cspViolations(): string[];
 }
 
-export function watchPage(page: Page): PageWatch {
+function watchPage(page: Page): PageWatch {
   const consoleErrors: string[] = [];
   const pageErrors: string[] = [];
   page.on('console', (msg: ConsoleMessage) => {
@@ -67,16 +145,16 @@ export function watchPage(page: Page): PageWatch {
   };
 }
 
+/** Fails when Chromium refused something under the CSP or a script of the page threw. */
+export function assertNoCspViolation(watch: PageWatch): void {
+  assert.deepEqual(watch.cspViolations(), [], `CSP violations:\n${watch.cspViolations().join('\n')}`);
+  assert.deepEqual(watch.pageErrors, [], `script errors:\n${watch.pageErrors.join('\n')}`);
+}
+
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
   watch: PageWatch;
-}
-
-export async function newSession(browser: Browser, baseUrl: string): Promise<BrowserSession> {
-  const context = await browser.newContext({ baseURL: baseUrl, locale: 'fr-FR' });
-  const page = await context.newPage();
-  return { context, page, watch: watchPage(page) };
 }
 
 /** The TOTP code of the runtime's clock, after one step forward (a used code is refused). */

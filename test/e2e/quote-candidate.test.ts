@@ -1,41 +1,21 @@
-// The candidate's answer and the advisor's decision in Chromium (issue #4 items 6, 7, 9): a quote
+// The candidate's answer and the advisor's decision in Chromium: a quote
 // submitted by devis.demo; the candidate opens the mail's link while signed out, signs in through
 // the form and lands on the quote, goes to their space, opens the quote again and accepts it with
 // a comment using the keyboard only; the advisor signs in, opens the queue, the quote, approves it
 // and sees the agreement link. axe (no serious or critical finding) on the four pages; the CSP
 // refuses nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { validQuote } from '../helpers/quotes.js';
 import { signInAs } from '../helpers/session.js';
-import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, nextOtp, signInThroughForm, startLiveServer, submitSignIn } from './helpers.js';
+import { assertAccessible, assertNoCspViolation, nextOtp, signInThroughForm, submitSignIn, withBrowser } from './helpers.js';
 
 describe('candidate and advisor quote pages in Chromium', () => {
-  let server: LiveServer | undefined;
-  let browser: Browser | undefined;
-  const sessions: BrowserSession[] = [];
-
-  before(async () => {
-    server = await startLiveServer('pglite');
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const s of sessions) await s.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.rt.stop();
-  });
-
-
-  function assertClean(s: BrowserSession) {
-    assert.deepEqual(s.watch.cspViolations(), [], `CSP violations:\n${s.watch.cspViolations().join('\n')}`);
-    assert.deepEqual(s.watch.pageErrors, []);
-  }
+  const e2e = withBrowser();
 
   it('the candidate accepts a quote with the keyboard, then the advisor approves it', async () => {
-    const rt = server!.rt;
+    const rt = e2e.rt;
     const editor = await signInAs(rt.app, rt.clock, 'devis.demo');
     const created = await rt.app.inject({ method: 'POST', url: '/api/v1/quotes', headers: editor.headers, payload: validQuote(parisDay(rt.clock.now())) });
     assert.equal(created.statusCode, 201, created.body);
@@ -44,8 +24,7 @@ describe('candidate and advisor quote pages in Chromium', () => {
     assert.equal(submitted.statusCode, 200, submitted.body);
 
     // The candidate follows the mail's link while signed out: sign-in first, then the quote.
-    const candidate = await newSession(browser!, server!.baseUrl);
-    sessions.push(candidate);
+    const candidate = await e2e.open();
     const page = candidate.page;
     await page.goto(`/mon-espace/devis/${id}`);
     assert.equal(new URL(page.url()).pathname, '/connexion');
@@ -73,11 +52,10 @@ describe('candidate and advisor quote pages in Chromium', () => {
     assert.match(await page.locator('#statut').innerText(), /accepté par vous, en attente de la décision du conseiller/);
     assert.ok(await page.getByRole('table', { name: /Historique du devis/ }).getByText('Merci, les frais d’inscription').isVisible());
     assert.equal(await page.locator('#formulaire-decision').count(), 0);
-    assertClean(candidate);
+    assertNoCspViolation(candidate.watch);
 
     // The advisor: queue, quote, approval, agreement.
-    const advisor = await newSession(browser!, server!.baseUrl);
-    sessions.push(advisor);
+    const advisor = await e2e.open();
     const ap = advisor.page;
     await signInThroughForm(ap, rt, 'conseiller.demo');
     await ap.goto('/conseiller/devis');
@@ -102,6 +80,6 @@ describe('candidate and advisor quote pages in Chromium', () => {
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()['content-type'], 'application/pdf');
     await assertAccessible(ap, `/conseiller/devis/${id} (approved)`);
-    assertClean(advisor);
+    assertNoCspViolation(advisor.watch);
   });
 });

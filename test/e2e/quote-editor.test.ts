@@ -3,36 +3,21 @@
 // updates as they type (htmx), submits, and sees the submitted status. axe on the list, the form
 // with errors and the read-only record; the CSP refuses nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { addDays, isoWeekday } from '../../src/modules/quotes/holidays.js';
 import { formatEuros, pedagogicalCostCents } from '../../src/modules/quotes/money.js';
 import { minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/schedule.js';
 import { FULL_TIME } from '../../src/modules/quotes/test-fixtures.js';
 import { signInAs } from '../helpers/session.js';
-import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, signInThroughForm, startLiveServer } from './helpers.js';
+import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser } from './helpers.js';
 
 describe('quote editor in Chromium', () => {
-  let server: LiveServer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession | undefined;
-
-  before(async () => {
-    server = await startLiveServer('pglite');
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await session?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.rt.stop();
-  });
-
+  const e2e = withBrowser();
 
   /** The demo clock is real time: four weeks from the first Monday at least 14 days ahead. */
   function draftWithErrors() {
-    let start = addDays(parisDay(server!.rt.clock.now()), 21);
+    let start = addDays(parisDay(e2e.rt.clock.now()), 21);
     while (isoWeekday(start) !== 1) start = addDays(start, 1);
     const end = addDays(start, 25);
     const hundredths = minutesToHundredths(plannedMinutes(FULL_TIME, start, end));
@@ -60,15 +45,14 @@ describe('quote editor in Chromium', () => {
   }
 
   it('devis.demo fixes a draft from the error summary and submits it', async () => {
-    const rt = server!.rt;
+    const rt = e2e.rt;
     const { quote, expectedCents } = draftWithErrors();
     const api = await signInAs(rt.app, rt.clock, 'devis.demo');
     const created = await rt.app.inject({ method: 'POST', url: '/api/v1/quotes', headers: api.headers, payload: quote });
     assert.equal(created.statusCode, 201, created.body);
     const id = created.json().id as string;
 
-    session = await newSession(browser!, server!.baseUrl);
-    const { page, watch } = session;
+    const { page, watch } = await e2e.open();
     await signInThroughForm(page, rt, 'devis.demo');
     await page.goto('/devis');
     assert.equal(await page.title(), 'Devis — Kairos');
@@ -110,7 +94,6 @@ describe('quote editor in Chromium', () => {
     assert.ok(await page.getByRole('rowheader', { name: 'Développeur web — 4 semaines' }).isVisible());
     await assertAccessible(page, '/devis/modeles');
 
-    assert.deepEqual(watch.cspViolations(), [], `CSP violations:\n${watch.cspViolations().join('\n')}`);
-    assert.deepEqual(watch.pageErrors, []);
+    assertNoCspViolation(watch);
   });
 });

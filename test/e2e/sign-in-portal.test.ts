@@ -1,59 +1,12 @@
 // Sign-in and portal in a real browser (Chromium): accessibility (axe, keyboard), the strict
 // CSP (no refusal in the console), the generic error message, the tiles of each account.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import {
-  SIGN_IN_FAILED_TEXT,
-  describeFindings,
-  launchBrowser,
-  newSession,
-  nextOtp,
-  seriousA11yViolations,
-  signInThroughForm,
-  startLiveServer,
-  submitSignIn,
-  wrongOtp,
-  type BrowserSession,
-  type LiveServer,
-} from './helpers.js';
+import { describe, it } from 'node:test';
+import { SIGN_IN_FAILED_TEXT, assertAccessible, assertNoCspViolation, nextOtp, signInThroughForm, submitSignIn, withBrowser, wrongOtp, type BrowserSession } from './helpers.js';
 
 describe('sign-in and portal in Chromium', () => {
-  let server: LiveServer | undefined;
-  let browser: Browser | undefined;
-  const sessions: BrowserSession[] = [];
-
-  before(async () => {
-    server = await startLiveServer('pglite');
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.context.close().catch(() => {});
-  });
-
-  after(async () => {
-    // Each step runs even when an earlier one (or `before`) failed.
-    for (const s of sessions.splice(0)) await s.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.rt.stop();
-  });
-
-  async function open(): Promise<BrowserSession> {
-    const s = await newSession(browser!, server!.baseUrl);
-    sessions.push(s);
-    return s;
-  }
-
-  async function assertAccessible(s: BrowserSession, where: string) {
-    const findings = await seriousA11yViolations(s.page);
-    assert.equal(findings.length, 0, `axe: serious or critical violations on ${where}:\n${describeFindings(findings)}`);
-  }
-
-  function assertNoCspViolation(s: BrowserSession) {
-    assert.deepEqual(s.watch.cspViolations(), [], `CSP violations:\n${s.watch.cspViolations().join('\n')}`);
-    assert.deepEqual(s.watch.pageErrors, [], `script errors:\n${s.watch.pageErrors.join('\n')}`);
-  }
+  // Every test starts signed out, in a browser context of its own.
+  const e2e = withBrowser({ closeSessionsAfterEach: true });
 
   async function tileNames(s: BrowserSession): Promise<string[]> {
     const list = s.page.getByRole('list', { name: 'Applications disponibles' });
@@ -61,12 +14,12 @@ describe('sign-in and portal in Chromium', () => {
   }
 
   it('sign-in page: no serious axe violation, the first Tab reaches the skip link, no CSP refusal', async () => {
-    const s = await open();
+    const s = await e2e.open();
     const response = await s.page.goto('/connexion');
     assert.equal(response?.status(), 200);
     assert.equal(await s.page.title(), 'Connexion — Kairos');
     assert.equal(await s.page.locator('html').getAttribute('lang'), 'fr');
-    await assertAccessible(s, '/connexion');
+    await assertAccessible(s.page, '/connexion');
 
     await s.page.keyboard.press('Tab');
     const focused = s.page.locator(':focus');
@@ -75,14 +28,14 @@ describe('sign-in and portal in Chromium', () => {
     assert.ok(await focused.isVisible(), 'the skip link is visible when focused');
     await s.page.keyboard.press('Enter');
     assert.equal(await s.page.evaluate(() => document.activeElement?.id), 'contenu', 'the skip link moves focus to the main content');
-    assertNoCspViolation(s);
+    assertNoCspViolation(s.watch);
   });
 
   it('a wrong code shows the generic French error, announced as an alert, and the page stays accessible', async () => {
-    const s = await open();
+    const s = await e2e.open();
     await s.page.goto('/connexion');
-    nextOtp(server!.rt); // a fresh step, so the wrong code cannot collide with a window used earlier
-    await submitSignIn(s.page, { login: 'devis.demo', otp: wrongOtp(server!.rt) });
+    nextOtp(e2e.rt); // a fresh step, so the wrong code cannot collide with a window used earlier
+    await submitSignIn(s.page, { login: 'devis.demo', otp: wrongOtp(e2e.rt) });
 
     assert.equal(new URL(s.page.url()).pathname, '/connexion');
     assert.equal(await s.page.title(), 'Erreur — Connexion — Kairos');
@@ -93,8 +46,8 @@ describe('sign-in and portal in Chromium', () => {
     assert.equal(await s.page.getByLabel('Identifiant', { exact: true }).inputValue(), 'devis.demo');
     assert.equal(await s.page.getByLabel('Mot de passe', { exact: true }).inputValue(), '');
     assert.equal(await s.page.getByLabel('Code de vérification', { exact: true }).inputValue(), '');
-    await assertAccessible(s, '/connexion (after a failed sign-in)');
-    assertNoCspViolation(s);
+    await assertAccessible(s.page, '/connexion (after a failed sign-in)');
+    assertNoCspViolation(s.watch);
   });
 
   const accounts = [
@@ -104,8 +57,8 @@ describe('sign-in and portal in Chromium', () => {
 
   for (const account of accounts) {
     it(`${account.login}: signs in, sees exactly ${account.tiles.join(' + ')}, signs out`, async () => {
-      const s = await open();
-      await signInThroughForm(s.page, server!.rt, account.login);
+      const s = await e2e.open();
+      await signInThroughForm(s.page, e2e.rt, account.login);
 
       assert.equal(new URL(s.page.url()).pathname, '/portail');
       assert.equal(await s.page.title(), 'Mes applications — Kairos');
@@ -115,8 +68,8 @@ describe('sign-in and portal in Chromium', () => {
       for (const hidden of account.hidden) {
         assert.equal(await s.page.getByRole('link', { name: hidden, exact: true }).count(), 0, `${hidden} must not be offered`);
       }
-      await assertAccessible(s, `/portail (${account.login})`);
-      assertNoCspViolation(s);
+      await assertAccessible(s.page, `/portail (${account.login})`);
+      assertNoCspViolation(s.watch);
 
       await Promise.all([
         s.page.waitForURL((url) => url.pathname === '/connexion'),
@@ -127,7 +80,7 @@ describe('sign-in and portal in Chromium', () => {
       // The session is really closed: the portal sends back to the sign-in page.
       await s.page.goto('/portail');
       assert.equal(new URL(s.page.url()).pathname, '/connexion');
-      assertNoCspViolation(s);
+      assertNoCspViolation(s.watch);
     });
   }
 });

@@ -2,53 +2,25 @@
 // script of ours: the form is a plain multipart POST. axe on the help centre, the error page,
 // the form (empty and with errors) and the sent request; no CSP refusal.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { readdir } from 'node:fs/promises';
+import { describe, it } from 'node:test';
 import { tinyPng } from '../../src/modules/support/request-test-images.js';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-import { describeFindings, launchBrowser, newSession, seriousA11yViolations, signInThroughForm, type BrowserSession } from './helpers.js';
+import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser } from './helpers.js';
 
 describe('support request from an error page, in Chromium', () => {
-  let rt: TestRuntime | undefined;
-  let baseUrl = '';
-  let dir = '';
-  let browser: Browser | undefined;
-  let session: BrowserSession | undefined;
-
-  before(async () => {
-    // Like startLiveServer, with the screenshots in a folder of this test.
-    dir = await mkdtemp(path.join(tmpdir(), 'kairos-e2e-attachments-'));
-    rt = await startTestRuntime('pglite', { env: { ATTACHMENTS_DIR: dir } });
-    await rt.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await session?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await rt?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  // The screenshots go to a folder of this file, so that the test can count them.
+  const e2e = withBrowser({ attachmentsDir: true });
 
   it('goes from the error page’s reference to a sent request with its screenshot, every page axe-clean', async () => {
-    session = await newSession(browser!, baseUrl);
-    const { page, context, watch } = session;
-    const axeClean = async () => {
-      const findings = await seriousA11yViolations(page);
-      assert.deepEqual(findings, [], `${page.url()}: ${describeFindings(findings)}`);
-    };
+    const { page, context, watch } = await e2e.open();
+    const axeClean = () => assertAccessible(page, page.url());
 
     await page.goto('/aide');
     await axeClean();
     await page.goto('/aide/contacter-assistance');
     await axeClean();
 
-    await signInThroughForm(page, rt!, 'devis.demo');
+    await signInThroughForm(page, e2e.rt, 'devis.demo');
     const error = await page.goto('/page-introuvable');
     assert.equal(error?.status(), 404);
     const reference = (await page.locator('strong.font-monospace').innerText()).trim();
@@ -79,18 +51,17 @@ describe('support request from an error page, in Chromium', () => {
     await axeClean();
 
     const link = page.getByRole('link', { name: 'capture.png' });
-    const download = await context.request.get(new URL(String(await link.getAttribute('href')), baseUrl).toString());
+    const download = await context.request.get(new URL(String(await link.getAttribute('href')), e2e.baseUrl).toString());
     assert.equal(download.status(), 200);
     assert.equal(download.headers()['content-type'], 'image/png');
     assert.match(download.headers()['content-disposition'] ?? '', /^attachment; filename="capture\.png"/);
     assert.equal(download.headers()['x-content-type-options'], 'nosniff');
     assert.deepEqual(Buffer.from(await download.body()), tinyPng());
-    assert.equal((await readdir(dir)).length, 1);
+    assert.equal((await readdir(e2e.attachmentsDir)).length, 1);
 
     await page.goto('/support/demandes');
     assert.equal(await page.getByRole('link', { name: 'Le devis ne s’enregistre pas' }).count(), 1);
     await axeClean();
-    assert.deepEqual(watch.cspViolations(), []);
-    assert.deepEqual(watch.pageErrors, []);
+    assertNoCspViolation(watch);
   });
 });

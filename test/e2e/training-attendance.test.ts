@@ -1,23 +1,20 @@
-// Attendance in Chromium (issue #5): the monthly grid filled with the keyboard only (Tab and a
+// Attendance in Chromium: the monthly grid filled with the keyboard only (Tab and a
 // letter per half-day), and the CSV import with its progress bar, a large refused file, then a
 // valid one; axe finds nothing serious or critical and the CSP refuses nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
 import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
 import { signInAs } from '../helpers/session.js';
 import { createCandidate, createTraining } from '../helpers/trainings.js';
-import { assertAccessible, type BrowserSession, launchBrowser, type LiveServer, newSession, signInThroughForm, startLiveServer } from './helpers.js';
+import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser, type BrowserSession } from './helpers.js';
 
 describe('attendance grid and CSV import in Chromium', () => {
-  let server: LiveServer | undefined;
-  let browser: Browser | undefined;
+  const e2e = withBrowser();
   let session: BrowserSession | undefined;
   let durand = '';
 
   before(async () => {
-    server = await startLiveServer('pglite');
-    const rt = server.rt;
+    const rt = e2e.rt;
     rt.clock.set('2026-03-04T08:00:00Z');
     await createCandidate(rt.ctx.db, '9100001E', 'Durand', 'Paul');
     durand = (await createTraining(rt.ctx.db, { organisation: 'Formapro Démo', candidate: '9100001E', startDate: '2026-03-02', endDate: '2026-03-31', session: 'SESS-E2E', at: rt.clock.now() })).id;
@@ -27,17 +24,9 @@ describe('attendance grid and CSV import in Chromium', () => {
       const res = await rt.app.inject({ method: 'POST', url: `/api/v1/trainings/${id}/entry`, headers: officer.headers, payload: { startDate: '2026-03-02' } });
       assert.equal(res.statusCode, 200, res.body);
     }
-    browser = await launchBrowser();
-    session = await newSession(browser, server.baseUrl);
+    session = await e2e.open();
     await signInThroughForm(session.page, rt, 'assiduite.demo');
   });
-
-  after(async () => {
-    await session?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.rt.stop();
-  });
-
 
   it('fills the grid with the keyboard only and shows the totals per trainee', async () => {
     const { page, watch } = session!;
@@ -78,8 +67,7 @@ describe('attendance grid and CSV import in Chromium', () => {
     await summary.getByRole('link').first().click();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Paul Durand, jeudi 5 mars, matin (09:00–12:30)');
     await assertAccessible(page, '/kairos/assiduite (refused)');
-    assert.deepEqual(watch.cspViolations(), [], watch.cspViolations().join('\n'));
-    assert.deepEqual(watch.pageErrors, []);
+    assertNoCspViolation(watch);
   });
 
   it('imports a CSV file with a progress bar: a large refused file, then a valid one', async () => {
@@ -107,7 +95,6 @@ describe('attendance grid and CSV import in Chromium', () => {
     await page.getByText('Import terminé : 3 demi-journée(s) enregistrée(s).').waitFor();
     assert.equal(await page.locator('#progression-import').evaluate((el) => (el as HTMLProgressElement).value), 100);
     await assertAccessible(page, '/kairos/assiduite/import (imported)');
-    assert.deepEqual(watch.cspViolations(), [], watch.cspViolations().join('\n'));
-    assert.deepEqual(watch.pageErrors, []);
+    assertNoCspViolation(watch);
   });
 });
