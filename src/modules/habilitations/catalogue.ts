@@ -1,6 +1,7 @@
 /**
- * The applications of the portal and their roles (§2). The database holds the same rows
- * (migration 0001) so habilitations can reference them; this copy gives the code types.
+ * The applications of the portal and their roles
+ * (docs/product/joining-and-habilitations.md#applications-and-roles). The database holds the same
+ * rows (migration 0001) so habilitations can reference them; this copy gives the code types.
  */
 export const APPLICATIONS = ['kairos', 'gid', 'support'] as const;
 export type ApplicationCode = (typeof APPLICATIONS)[number];

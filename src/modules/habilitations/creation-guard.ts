@@ -1,9 +1,10 @@
 /**
- * Account-creation guard (issue #7 item 3). The second real breach was a hijacked account
- * manager creating accounts. Beyond `accountsPerDay` accounts (or `grantsPerDay` habilitation
- * grants) by one account manager in 24 hours, each further account is held: created but
- * suspended, its activation mails not sent, until an agency administrator confirms it from the
- * security alert raised (one open alert per account manager, listing every held account).
+ * Account-creation guard (docs/product/security.md#account-creation-guard). The second real breach
+ * was a hijacked account manager creating accounts. Beyond `accountsPerDay` accounts (or
+ * `grantsPerDay` habilitation grants) by one account manager in 24 hours, each further account is
+ * held: created but suspended, its activation mails not sent, until an agency administrator
+ * confirms it from the security alert raised (one open alert per account manager, listing every
+ * held account).
  */
 import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
@@ -103,7 +104,8 @@ export async function sendActivation(
     officialAddress: config.officialAddress,
     operatorName: config.operatorName,
   }));
-  // A separate job, so the code travels apart from the identifier (§3).
+  // A separate job, so the code travels apart from the identifier: neither mail alone opens the
+  // account.
   await queueMail(trx, now, activationCodeMail({ to: account.email, code, operatorName: config.operatorName }));
 }
 

@@ -1,5 +1,5 @@
 /**
- * The two mails sent when an account manager creates a colleague's account (§3): like the two
+ * The two mails sent when an account manager creates a colleague's account: like the two
  * letters of an adhesion, each is useless alone. The first carries the identifier and where to
  * use it, the second only the activation code; neither repeats what the other holds, so one
  * intercepted or misdirected mail does not open the account.

@@ -1,4 +1,4 @@
-/** Change of account manager (§4): the inputs of the request and of the agency's decision. */
+/** Change of account manager: the inputs of the request and of the agency's decision. */
 import { z } from 'zod';
 
 export const CHANGE_STATUSES = ['pending', 'approved', 'rejected'] as const;

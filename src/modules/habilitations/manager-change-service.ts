@@ -1,8 +1,9 @@
 /**
- * Change of account manager (§4). The December 2025 incident was an account manager's account
- * hijacked to create accounts: the role is the key to an organisation, so the current account
- * manager may only ask, and an agency administrator decides. The approval moves the role in one
- * transaction with its audit rows and mails.
+ * Change of account manager (docs/product/joining-and-habilitations.md#change-of-account-manager).
+ * The December 2025 incident was an account manager's account hijacked to create accounts: the role
+ * is the key to an organisation, so the current account manager may only ask, and an agency
+ * administrator decides. The approval moves the role in one transaction with its audit rows and
+ * mails.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';

@@ -1,6 +1,6 @@
 /**
  * GID queries. Every query on accounts and habilitations takes the organisation and filters by
- * it, so a caller that forgot its tenant check still cannot reach another organisation (§8).
+ * it, so a caller that forgot its tenant check still cannot reach another organisation.
  */
 import type { Kysely } from 'kysely';
 import type { AccountStatus, DB } from '../../db/schema.js';

@@ -1,9 +1,10 @@
 /**
- * The nightly access-review sweep (§4), run by a recurring job: suspends dormant accounts,
- * closes overdue campaigns (suspending what was not reviewed), opens due campaigns and sends
- * reminders. Each organisation (and each account) is handled in its own transaction with its
- * audit rows and mails, so one failure does not undo the rest, and a rerun (retry, or a second
- * instance) finds the work done: every step is guarded by the state it changes.
+ * The nightly access-review sweep (docs/product/joining-and-habilitations.md#access-review), run by
+ * a recurring job: suspends dormant accounts, closes overdue campaigns (suspending what was not
+ * reviewed), opens due campaigns and sends reminders. Each organisation (and each account) is
+ * handled in its own transaction with its audit rows and mails, so one failure does not undo the
+ * rest, and a rerun (retry, or a second instance) finds the work done: every step is guarded by the
+ * state it changes.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';

@@ -1,7 +1,8 @@
 /**
  * Mails of the access review. They carry no link: the
  * partners' breaches came from stolen credentials, and a mail that never links to a sign-in page
- * teaches users to distrust those that do (the portal address comes by letter, §3).
+ * teaches users to distrust those that do (the portal address comes by letter, see
+ * docs/product/joining-and-habilitations.md#approval-and-letters).
  */
 import { formatDate } from '../../http/format.js';
 import type { MailMessage } from '../../mail/mailer.js';

@@ -1,7 +1,8 @@
 /**
- * Access review, as the account manager sees it (§4): the current campaign of their
- * organisation and one decision per habilitation. Tenant guard first, then one transaction
- * holding the decision, its effect on the habilitation and the audit row.
+ * Access review, as the account manager sees it
+ * (docs/product/joining-and-habilitations.md#access-review): the current campaign of their
+ * organisation and one decision per habilitation. Tenant guard first, then one transaction holding
+ * the decision, its effect on the habilitation and the audit row.
  */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { uuidOr404 } from '../../http/ids.js';

@@ -1,6 +1,7 @@
 /**
- * GID rules (§2, §4), pure: who may do what to which account and habilitation, and the shape
- * of the inputs. The service applies them; the tests read them as tables.
+ * GID rules (docs/product/joining-and-habilitations.md#gid-users-and-habilitations), pure: who may
+ * do what to which account and habilitation, and the shape of the inputs. The service applies them;
+ * the tests read them as tables.
  */
 import { fieldErrorsFrom } from '../../http/problem.js';
 import { z } from 'zod';
@@ -25,7 +26,7 @@ export function grantability(application: string, role: string): Grantability {
 
 export type GidAction = 'list' | 'view' | 'create' | 'suspend' | 'reactivate' | 'delete' | 'grant' | 'revoke';
 
-/** Incident response (§2): the agency may look at any organisation's users and (un)suspend them. */
+/** Incident response: the agency may look at any organisation's users and (un)suspend them. */
 const AGENCY_ADMIN_ACTIONS: ReadonlySet<GidAction> = new Set(['list', 'view', 'suspend', 'reactivate']);
 
 export type GidPermission = 'allow' | 'forbidden' | 'not_found';

@@ -1,4 +1,4 @@
-/** The internal security policy of an organisation (§4): its fields, labels and limits. */
+/** The internal security policy of an organisation: its fields, labels and limits. */
 import { z } from 'zod';
 
 export const POLICY_LABELS = {

@@ -1,6 +1,8 @@
 /**
- * The internal security policy (§4): the account manager writes down who may hold which role
- * and how departures are handled; the agency sees which organisations have none.
+ * The internal security policy
+ * (docs/product/joining-and-habilitations.md#internal-security-policy): the account manager writes
+ * down who may hold which role and how departures are handled; the agency sees which organisations
+ * have none.
  */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { byActor, recordAudit } from '../audit/service.js';

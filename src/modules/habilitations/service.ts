@@ -1,8 +1,9 @@
 /**
- * GID (§4): an account manager manages the accounts and habilitations of their own
- * organisation; agency administrators may look at any organisation and (un)suspend its users.
- * Each operation: tenant guard → role check → validation → one transaction holding the change,
- * its audit row and any mail. Refusals are HttpProblems (a status and a French detail).
+ * GID (docs/product/joining-and-habilitations.md#gid-users-and-habilitations): an account manager
+ * manages the accounts and habilitations of their own organisation; agency administrators may look
+ * at any organisation and (un)suspend its users. Each operation: tenant guard → role check →
+ * validation → one transaction holding the change, its audit row and any mail. Refusals are
+ * HttpProblems (a status and a French detail).
  */
 import type { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';

@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js';
 import { endAllSessions } from './sessions.js';
 
 /**
- * Suspends an account and ends its sessions at once (§4): the next request of that user is
+ * Suspends an account and ends its sessions at once: the next request of that user is
  * refused. Call inside the transaction that also writes the audit row. Returns false when the
  * account was not active or pending (already suspended or deleted).
  */

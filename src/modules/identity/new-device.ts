@@ -1,5 +1,5 @@
 /**
- * New-device alert (issue #7 item 2): a sign-in from a browser and IP address pair not seen for
+ * New-device alert: a sign-in from a browser and IP address pair not seen for
  * the account in 90 days mails its owner the time, the address and the browser, with the page
  * where they can end sessions. A stolen password used from an infostealer's machine is then
  * noticed by the person who knows it was not them. The very first sign-in is not reported:

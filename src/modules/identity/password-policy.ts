@@ -1,10 +1,10 @@
 // Password policy and password hashing.
 //
-// Policy (spec): at least 12 characters, at least 15 for account managers and
-// agency administrators, no composition rules (they push users towards
-// predictable patterns), refuse passwords found in the bundled common/breached
-// list or judged weak by zxcvbn-ts with the French dictionaries. An upper bound
-// of 256 characters keeps hashing and strength estimation cost bounded.
+// Policy (docs/product/security.md#passwords): at least 12 characters, at least 15 for account
+// managers and agency administrators, no composition rules (they push users towards predictable
+// patterns), refuse passwords found in the bundled common/breached list or judged weak by zxcvbn-ts
+// with the French dictionaries. An upper bound of 256 characters keeps hashing and strength
+// estimation cost bounded.
 import { randomBytes } from 'node:crypto';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';

@@ -58,7 +58,7 @@ async function ensureNotEnrolled(app: FastifyInstance, actor: Actor) {
   }
 }
 
-/** Candidates may add a second factor (§8); partner and agency accounts get theirs at activation. */
+/** Candidates may add a second factor; partner and agency accounts get theirs at activation. */
 export async function secondFactorRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const config = { access: candidateOnly };

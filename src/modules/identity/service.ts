@@ -51,7 +51,8 @@ export function throttleKeys(ctx: AppContext, login: string, ip: string | null, 
 
 /**
  * Checks the second factor: a TOTP code, or one of the account's recovery codes. Candidates
- * without an enrolled factor need none; staff always do (§8).
+ * without an enrolled factor need none; staff always do (see
+ * docs/product/security.md#second-factor).
  */
 async function secondFactorOk(ctx: AppContext, account: Account, otp: string): Promise<boolean> {
   if (!account.totp_secret_sealed) return account.kind === 'candidate';
@@ -166,7 +167,7 @@ export async function signOut(ctx: AppContext, actor: Actor, meta: RequestMeta):
 
 export type ChangePasswordResult = { ok: true } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string };
 
-/** Changing the password ends every session of the account, the current one included (§8). */
+/** Changing the password ends every session of the account, the current one included. */
 export async function changePassword(
   ctx: AppContext,
   actor: Actor,

@@ -1,6 +1,7 @@
 /**
- * Growing delays then lockout after repeated sign-in failures (§8). Pure, so the schedule
- * is tested as a table; the repository only stores counters.
+ * Growing delays then lockout after repeated sign-in failures
+ * (docs/product/security.md#throttling). Pure, so the schedule is tested as a table; the repository
+ * only stores counters.
  */
 export interface ThrottlePolicy {
   /** Failures allowed before delays start. */

@@ -20,7 +20,8 @@ function letterReference(now: Date): string {
 
 /**
  * Records a letter and queues its rendering as a job of its own: the two letters of an
- * account never travel together (§3). The activation code rides in the job sealed, never in clear.
+ * account never travel together (docs/product/joining-and-habilitations.md#approval-and-letters).
+ * The activation code rides in the job sealed, never in clear.
  */
 export async function createLetter(
   ctx: AppContext,

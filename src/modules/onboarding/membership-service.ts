@@ -99,7 +99,7 @@ async function lockPending(trx: Transaction<DB>, id: string) {
 }
 
 /**
- * Approval, in one transaction (§3): the organisation, its account manager's inactive account
+ * Approval, in one transaction: the organisation, its account manager's inactive account
  * with a generated login, the gid/account_manager and support/user habilitations, the two
  * letters as two separate jobs, and the audit rows.
  */

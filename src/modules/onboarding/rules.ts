@@ -49,7 +49,10 @@ export function isRealDate(value: string): boolean {
 }
 
 
-/** The adhesion request (§3), with the clock's "today" for the Qualiopi expiry rule. */
+/**
+ * The adhesion request (docs/product/joining-and-habilitations.md#membership-request), with the
+ * clock's "today" for the Qualiopi expiry rule.
+ */
 export function membershipRequestSchema(today: string) {
   return z
     .strictObject({

@@ -107,7 +107,8 @@ function AppHome({ app }: { app: PortalApplication }) {
 export async function portalPages(app: FastifyInstance): Promise<void> {
   app.get('/', { config: { access: publicAccess } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/portail', 303);
-    // Deliberately no link to the partners' sign-in page (anti-phishing, §3): its address comes by letter.
+    // Deliberately no link to the partners' sign-in page (anti-phishing): its address comes by
+    // letter.
     return sendPage(request, reply, 'Accueil', () => (
       <section>
         <h1 class="h3">Kairos</h1>

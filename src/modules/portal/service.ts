@@ -9,7 +9,7 @@ export interface PortalApplication {
   roles: Array<{ code: string; label: string }>;
 }
 
-/** The applications the actor holds at least one habilitation for, nothing else (§2). */
+/** The applications the actor holds at least one habilitation for, nothing else. */
 export async function applicationsFor(ctx: AppContext, actor: Actor): Promise<PortalApplication[]> {
   if (actor.habilitations.length === 0) return [];
   const apps = await ctx.db.selectFrom('application').selectAll().orderBy('position').execute();
