@@ -1,11 +1,12 @@
 /**
- * Anonymisation of closed dossiers (§9, issue #7 item 8). A dossier is closed when every training
- * of the candidate has its report and no quote of theirs is still open; once the last report is
- * older than DOSSIER_RETENTION_YEARS (default 3), what identifies the person goes: identifier,
- * names, birth date (the year stays, for statistics by age), email, their account's personal
- * fields, free texts written about them (report texts, comments, the POEI tutor), alert details.
- * What the statistics need stays: quotes' training, dates, hours and amounts; attendance;
- * report outcome and certification. Each anonymisation is audited with the candidate's row id only.
+ * Anonymisation of closed dossiers (docs/product/security.md#anonymisation). A dossier is closed
+ * when every training of the candidate has its report and no quote of theirs is still open; once
+ * the last report is older than DOSSIER_RETENTION_YEARS (default 3), what identifies the person
+ * goes: identifier, names, birth date (the year stays, for statistics by age), email, their
+ * account's personal fields, free texts written about them (report texts, comments, the POEI
+ * tutor), alert details. What the statistics need stays: quotes' training, dates, hours and
+ * amounts; attendance; report outcome and certification. Each anonymisation is audited with the
+ * candidate's row id only.
  */
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';

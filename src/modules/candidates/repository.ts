@@ -1,4 +1,4 @@
-/** Candidate records (issue #4 item 1): queries only, no rules. */
+/** Candidate records: queries only, no rules. */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 

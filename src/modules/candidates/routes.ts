@@ -6,7 +6,7 @@ import { candidateOnly, requireHabilitation } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
 import { candidateFile, candidateInputSchema, ownProfile, registerCandidate, searchForAdvisor, candidateView } from './service.js';
 
-/** Only advisors browse candidates: a training organisation never lists or searches them (§8). */
+/** Only advisors browse candidates: a training organisation never lists or searches them. */
 export const advisorOnly = requireHabilitation('kairos', ['advisor']);
 
 const searchQuery = z.strictObject({

@@ -1,6 +1,6 @@
 /**
- * Candidates (issue #4 item 1, §5, §8): advisors register and look them up, every advisor read
- * is audited (personal data of job seekers), a candidate reads their own profile.
+ * Candidates (docs/product/quotes.md#candidates): advisors register and look them up, every advisor
+ * read is audited (personal data of job seekers), a candidate reads their own profile.
  */
 import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
@@ -117,7 +117,8 @@ export async function candidateFile(ctx: AppContext, actor: Actor, identifier: s
       updatedAt: q.updated_at.toISOString(),
     };
   });
-  // Trainings arrive with the funding agreement (issue #4 item 9).
+  // Always empty: the follow-up is read through /api/v1/trainings, which applies the advisor's
+  // scope (docs/decisions/0009-training-follow-up-scope.md); the field stays for the JSON contract.
   return { ...candidateView(row), quotes, trainings: [] as unknown[] };
 }
 

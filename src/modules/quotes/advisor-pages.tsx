@@ -1,5 +1,5 @@
 /**
- * The advisor's pages (issue #4 items 7, 9): the queue of quotes to decide (/conseiller/devis)
+ * The advisor's pages: the queue of quotes to decide (/conseiller/devis)
  * and a quote with its warnings, funding, timeline and the decision form. The services decide
  * everything (lifecycle, mandatory reason, stale version); the form posts here, then redirects
  * (303) with a confirmation, or shows the page again with the error under its field.

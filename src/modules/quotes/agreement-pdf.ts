@@ -1,6 +1,7 @@
 /**
- * The funding agreement (accord de prise en charge, §5): one A4 document for the three parties,
- * rendered from the approved version. Pure: content in, PDF bytes out.
+ * The funding agreement (accord de prise en charge, docs/product/quotes.md#funding-agreement): one
+ * A4 document for the three parties, rendered from the approved version. Pure: content in, PDF
+ * bytes out.
  */
 import PDFDocument from 'pdfkit';
 import { formatFrenchDate } from './holidays.js';

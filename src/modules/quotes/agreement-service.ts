@@ -1,4 +1,4 @@
-/** The funding agreement PDF (issue #4 item 9), for the three parties of an approved quote. */
+/** The funding agreement PDF, for the three parties of an approved quote. */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
 import type { Actor } from '../habilitations/policy.js';
@@ -35,7 +35,7 @@ export async function agreementPdf(ctx: AppContext, actor: Actor, id: string, me
     fundedCents: totals.fundedCents,
     notFundedCents: totals.notFundedCents,
   });
-  // An export of the candidate's personal data, whoever asks (§8).
+  // An export of the candidate's personal data, whoever asks.
   await ctx.db.transaction().execute((trx) =>
     recordQuoteAudit(trx, { quote, actor, meta, at: ctx.clock.now(), action: 'quote.agreement_downloaded', details: { party, reference: quote.agreement_reference } }),
   );

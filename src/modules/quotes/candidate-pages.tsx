@@ -1,5 +1,5 @@
 /**
- * The candidate's space (issue #4 item 6): /mon-espace lists their quotes, /mon-espace/devis/{id}
+ * The candidate's space: /mon-espace lists their quotes, /mon-espace/devis/{id}
  * shows one (the link of the submission mail) with the accept / decline form. Every check is the
  * services' (a quote of someone else answers the same 404 as an unknown id); the form posts here,
  * then redirects (303) with a notice, or shows the page again with the error summary.

@@ -1,5 +1,5 @@
 /**
- * The candidate's answer and the advisor's decision on a quote (issue #4 items 5–7, 9).
+ * The candidate's answer and the advisor's decision on a quote (docs/product/quotes.md#decisions).
  * Concurrent decisions: the row lock serialises them and the loser meets a status the lifecycle
  * refuses (409); a caller who states the version it decided on also gets a 409 when the quote
  * moved on since (optimistic check).
@@ -96,7 +96,10 @@ export function agreementReference(quoteId: string, approvedOn: string): string 
   return `APC-${approvedOn.slice(0, 4)}-${quoteId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 }
 
-/** The training record of §6, from the approved version (status planned). */
+/**
+ * The training record (docs/product/training-follow-up.md#training-record), from the approved
+ * version (status planned).
+ */
 async function createTraining(trx: Transaction<DB>, quote: Quote, now: Date): Promise<string> {
   const { training } = storedData(quote);
   const row = await trx

@@ -1,5 +1,5 @@
 /**
- * Quotes that wait too long (issue #4 item 8), swept every hour by a recurring job:
+ * Quotes that wait too long (docs/product/quotes.md#expiry), swept every hour by a recurring job:
  * - day 7 after submission without an answer: one reminder to the candidate;
  * - day 15 without an answer: expired;
  * - start date passed with no decision (submitted or accepted): expired.

@@ -1,9 +1,10 @@
 /**
- * French public holidays (jours fériés, §5) and the calendar-day helpers the quote rules share.
+ * French public holidays (jours fériés, docs/product/quotes.md#planned-hours) and the calendar-day
+ * helpers the quote rules share.
  *
  * Dates are 'yyyy-mm-dd' strings throughout: a training day is a calendar day in France, not an
  * instant, so all arithmetic is done on UTC midnights, where no daylight-saving change can shift
- * a day. Alsace-Moselle's extra days (Good Friday, 26 December) are out of scope (§5).
+ * a day. Alsace-Moselle's extra days (Good Friday, 26 December) are out of scope.
  */
 import { isRealDate } from '../onboarding/rules.js';
 
@@ -37,7 +38,7 @@ export function isoWeekday(isoDate: string): number {
   return jsDay === 0 ? 7 : jsDay;
 }
 
-/** 'jj/mm/aaaa', the format French users read (§1). */
+/** 'jj/mm/aaaa', the format French users read. */
 export function formatFrenchDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-');
   return `${d}/${m}/${y}`;

@@ -13,7 +13,8 @@ import {
   type QuoteStatus,
 } from './lifecycle.js';
 
-// Written out from §5 independently of the table under test: a typo in either shows up here.
+// Written out from docs/product/quotes.md#lifecycle independently of the table under test: a typo
+// in either shows up here.
 const ALLOWED: Array<[QuoteAction, QuoteStatus, QuoteActor, QuoteStatus]> = [
   ['submit', 'draft', 'organisation', 'submitted'],
   ['accept', 'submitted', 'candidate', 'accepted'],

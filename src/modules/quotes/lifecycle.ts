@@ -1,7 +1,8 @@
 /**
- * The quote lifecycle (§5) as data: one table of transitions and one function that applies a
- * transition or says, in French, why it is refused. The service maps the refusal codes to HTTP
- * (actor_not_allowed → 403, status/reason → 409/422) and records every applied transition.
+ * The quote lifecycle (docs/product/quotes.md#lifecycle) as data: one table of transitions and one
+ * function that applies a transition or says, in French, why it is refused. The service maps the
+ * refusal codes to HTTP (actor_not_allowed → 403, status/reason → 409/422) and records every
+ * applied transition.
  */
 
 export const QUOTE_STATUSES = ['draft', 'submitted', 'accepted', 'declined', 'approved', 'refused', 'changes_requested', 'cancelled', 'expired'] as const;
@@ -30,7 +31,8 @@ export const QUOTE_TRANSITIONS: readonly QuoteTransition[] = [
   { action: 'refuse', from: ['accepted'], to: 'refused', actor: 'advisor', requiresReason: true },
   { action: 'request_changes', from: ['accepted'], to: 'changes_requested', actor: 'advisor', requiresReason: true },
   { action: 'new_version', from: ['changes_requested'], to: 'draft', actor: 'organisation' },
-  // "Before a decision" (§5): once the advisor has decided, the quote is no longer the OF's to withdraw.
+  // Only before a decision: once the advisor has decided, the quote is no longer the OF's to
+  // withdraw.
   { action: 'cancel', from: ['draft', 'submitted', 'accepted'], to: 'cancelled', actor: 'organisation' },
   { action: 'expire', from: ['submitted', 'accepted'], to: 'expired', actor: 'system' },
 ];

@@ -1,4 +1,4 @@
-/** The organisation's quote list (issue #4 item 2): a page of summaries, own organisation only. */
+/** The organisation's quote list: a page of summaries, own organisation only. */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { guardCandidateAccess } from '../security/bulk-access.js';
 import { problems } from '../../http/problem.js';

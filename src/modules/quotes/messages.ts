@@ -3,7 +3,7 @@ export const QUOTE_NOT_FOUND = 'Ce devis est introuvable.';
 
 /**
  * One answer for an unknown identifier and for a name or birth date that does not match: an
- * organisation must not learn that an identifier exists (§8), only that the trio is wrong.
+ * organisation must not learn that an identifier exists, only that the trio is wrong.
  */
 export const CANDIDATE_UNMATCHED = 'Candidat : aucun candidat ne correspond à cet identifiant, ce nom et cette date de naissance. Vérifiez les trois sur la convocation du candidat.';
 

@@ -1,6 +1,6 @@
 /**
  * Money (and other two-decimal quantities) for quotes. Amounts are integer cents everywhere
- * except the JSON edge, where the public contract uses euros with at most 2 decimals (§5).
+ * except the JSON edge, where the public contract uses euros with at most 2 decimals.
  */
 
 /** 10 000 000 €: above any training budget, well inside exact integer arithmetic. */
@@ -100,7 +100,7 @@ export function formatEuros(cents: number): string {
 }
 
 /**
- * Pedagogical cost = hours × hourly rate (§5), exact to the cent.
+ * Pedagogical cost = hours × hourly rate (docs/product/quotes.md#amounts), exact to the cent.
  * hours in hundredths of an hour (35.5 h → 3550), rate in cents per hour.
  * The product is in 1/100 of a cent; it is rounded HALF UP to the cent (arrondi commercial),
  * the ROUND(x;2) an organisation's spreadsheet applies: 35,5 h × 12,33 € = 437,715 → 437,72 €.

@@ -1,5 +1,5 @@
 /**
- * The quote editor's pages (issue #4 items 2 and 5, for training organisations): the list, the
+ * The quote editor's pages (for training organisations): the list, the
  * editor form of a draft (new or existing), the read-only view of a submitted version with its
  * timeline, and the preview fragment htmx asks for while typing. Every check is the service's,
  * as for the API; forms post here, then redirect (303) with a notice or re-render with errors.

@@ -1,5 +1,5 @@
 /**
- * What the candidate and the advisor read on a quote (issue #4 items 6, 7, 9): the training in
+ * What the candidate and the advisor read on a quote: the training in
  * plain words, the funding with what is NOT funded spelled out, the warnings the rules raise,
  * the funding agreement once approved, and the notices and error summaries of their pages.
  * The forms are in party-forms.tsx; the organisation's editor views are in record-views.tsx.

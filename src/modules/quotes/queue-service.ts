@@ -1,6 +1,7 @@
 /**
  * The advisor's queue of quotes waiting for a decision and the candidate's list of their quotes
- * (issue #4 items 6–7). Warnings are computed by the rules at read time, as on the quote itself.
+ * (see docs/product/quotes.md#advisor-queue). Warnings are computed by the rules at read time, as
+ * on the quote itself.
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -73,7 +74,7 @@ export async function advisorQueue(ctx: AppContext, actor: Actor, filters: Queue
   const filtered = withWarnings.filter((x) => (filters.warnings === 'with' ? x.warnings.length > 0 : filters.warnings === 'without' ? x.warnings.length === 0 : true));
   const pageRows = filtered.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
   await guardCandidateAccess(ctx, actor, pageRows.map((x) => x.candidate.id), meta);
-  // The queue shows candidates' names: a view of personal data, audited (§8).
+  // The queue shows candidates' names: a view of personal data, audited.
   await ctx.db.transaction().execute((trx) =>
     recordAudit(trx, { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'quote.queue_viewed', details: { status: filters.status, shown: pageRows.length } }),
   );

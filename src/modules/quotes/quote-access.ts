@@ -1,8 +1,9 @@
 /**
- * Who may read or act on a quote, tenant first (§8). Three parties see a quote: its organisation
- * (quote editors and readers), the agency's advisors, and the candidate it is for. The two last
- * see it only once it has been submitted: a draft is the organisation's work in progress.
- * Whatever the reason a quote is out of reach, the answer is the same 404.
+ * Who may read or act on a quote, tenant first (docs/product/quotes.md#who-sees-a-quote). Three
+ * parties see a quote: its organisation (quote editors and readers), the agency's advisors, and the
+ * candidate it is for. The two last see it only once it has been submitted: a draft is the
+ * organisation's work in progress. Whatever the reason a quote is out of reach, the answer is the
+ * same 404.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';

@@ -1,7 +1,7 @@
 /**
  * The quote at rest and on the wire. The JSON contract uses euros with ≤ 2 decimals; the `data`
- * column stores the same sections with every amount as integer cents (issue #4: "amounts are
- * stored as integer cents"), so sums done in SQL or by later modules never meet a float.
+ * column stores the same sections with every amount as integer cents, so sums done in SQL or
+ * by later modules never meet a float.
  * Hours stay decimal numbers (≤ 2 decimals, as validated): the contract does not ask otherwise.
  */
 import type { Candidate, Quote } from '../../db/schema.js';

@@ -1,6 +1,6 @@
 /**
  * Mails about a quote. They say what happened and where to look, and carry no amounts or
- * personal details beyond the recipient's own first name: mail is not a safe channel (§8).
+ * personal details beyond the recipient's own first name: mail is not a safe channel.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';

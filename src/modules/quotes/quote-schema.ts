@@ -1,9 +1,9 @@
 /**
- * The SHAPE of a quote (§5, issue #4's JSON contract): types, sizes, real dates, bounded numbers,
- * a coherent schedule. Passing it means the quote can be stored as a draft; whether it can be
- * SUBMITTED is decided by the business rules of rules.ts, which report every problem at once.
- * That is why code formats (formacode, certification, Carif-Oref, SIRET) and required-for-
- * submission texts are only length-capped here: a draft may hold them half-typed.
+ * The SHAPE of a quote (docs/product/quotes.md#fields; the JSON contract): types, sizes, real
+ * dates, bounded numbers, a coherent schedule. Passing it means the quote can be stored as a draft;
+ * whether it can be SUBMITTED is decided by the business rules of rules.ts, which report every
+ * problem at once. That is why code formats (formacode, certification, Carif-Oref, SIRET) and
+ * required-for-submission texts are only length-capped here: a draft may hold them half-typed.
  */
 import { z } from 'zod';
 import { isRealDate } from '../onboarding/rules.js';

@@ -1,5 +1,5 @@
 /**
- * Quote queries. Tenant isolation lives here (§8): every read or write of a quote by an
+ * Quote queries. Tenant isolation lives here: every read or write of a quote by an
  * organisation goes through a function that takes its organisation id and filters on it.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -40,7 +40,10 @@ export function timelineOf(db: Db, quoteId: string) {
     .execute();
 }
 
-/** The candidate's other open quotes, whatever the organisation (the overlap rule of §5). */
+/**
+ * The candidate's other open quotes, whatever the organisation (the overlap rule,
+ * docs/product/quotes.md#validation).
+ */
 export async function otherOpenPeriods(db: Db, candidateId: string, exceptQuoteId: string): Promise<OpenPeriod[]> {
   const rows = await db
     .selectFrom('quote')

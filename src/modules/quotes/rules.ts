@@ -1,8 +1,9 @@
 /**
- * The business rules of a quote (§5): what must hold for a shape-valid quote to be SUBMITTED.
- * Each rule is a pure function of the quote and a context the service assembles (today's date
- * in Paris, settings, the organisation's Qualiopi expiry, the candidate's other open periods).
- * Every rule reports every problem it sees, so the editor gets the full list in one round trip.
+ * The business rules of a quote (docs/product/quotes.md#validation): what must hold for a
+ * shape-valid quote to be SUBMITTED. Each rule is a pure function of the quote and a context the
+ * service assembles (today's date in Paris, settings, the organisation's Qualiopi expiry, the
+ * candidate's other open periods). Every rule reports every problem it sees, so the editor gets the
+ * full list in one round trip.
  */
 import { siretValid } from '../onboarding/rules.js';
 import { addDays, daysBetween, formatFrenchDate as fr, dayNumber } from './holidays.js';
@@ -41,7 +42,10 @@ export interface QuoteRuleContext {
   otherOpenPeriods: OpenPeriod[];
 }
 
-/** §5 defaults; the service may override them from configuration. */
+/**
+ * Constants today (no environment setting); they travel in the rule context so that tests, and a
+ * setting if one is ever needed, can vary them.
+ */
 export const DEFAULT_QUOTE_SETTINGS = { leadTimeDays: 14, poeiMaxHours: 400, hourlyRateWarningCents: 3000 } as const;
 
 export type QuoteRule = (quote: QuoteInput, ctx: QuoteRuleContext) => Finding[];
@@ -186,7 +190,7 @@ export const poeiSectionMatchesType: QuoteRule = (q) => {
   return [];
 };
 
-/** Minimum contract length, in months, per contract type (§5); CDI has none. */
+/** Minimum contract length, in months, per contract type; CDI has none. */
 export const CONTRACT_MIN_MONTHS: Readonly<Record<ContractType, number | null>> = {
   cdi: null,
   cdd: 6,
@@ -266,7 +270,7 @@ export interface QuoteTotals {
 
 /**
  * Funded = the pedagogical cost; the other lines (registration, materials, exam fees) are shown
- * but not funded (§5 says so for AIF; POEI funding covers pedagogical costs only as well).
+ * but not funded: AIF and POEI funding both cover the pedagogical cost only.
  */
 export function quoteTotals(quote: Pick<QuoteInput, 'costs'>): QuoteTotals {
   const pedagogicalCents = cents(quote.costs.pedagogicalCost);

@@ -1,5 +1,6 @@
 /**
- * The weekly schedule of a training (§5) and the planned sessions and hours derived from it.
+ * The weekly schedule of a training (docs/product/quotes.md#planned-hours) and the planned sessions
+ * and hours derived from it.
  *
  * Time is counted in whole minutes internally: hours with decimals (35,5 h) only appear at the
  * edges, so sums never accumulate floating-point error.
@@ -36,8 +37,9 @@ export const MAX_SCHEDULE_SPAN_DAYS = 3653;
 
 /**
  * Half-day boundary. A range is attributed to the half-day in which it STARTS, so 11:00–14:00 is
- * 'am': attendance (§6) is recorded per session, and splitting one continuous sitting into two
- * half-days would ask the organisation to declare two presences for one.
+ * 'am': attendance (docs/product/training-follow-up.md#half-days) is recorded per half-day, and
+ * splitting one continuous sitting into two half-days would ask the organisation to declare two
+ * presences for one.
  */
 export const AFTERNOON_STARTS_AT = 13 * 60;
 

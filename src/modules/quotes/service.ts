@@ -1,5 +1,5 @@
 /**
- * Quotes as their organisation works on them (issue #4 items 2–5): drafts, submission, cancel,
+ * Quotes as their organisation works on them: drafts, submission, cancel,
  * new version after a change request, and reading a quote as any of its three parties. The pure
  * core (shape, rules, lifecycle, money) decides; this module loads, locks, stores, records the
  * timeline and audits, each change and its audit row in one transaction.
@@ -122,8 +122,9 @@ export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteInp
 /**
  * Reads a quote as whichever party the actor is. Another organisation's quote, someone else's
  * quote and an unknown id give the same 404. Views by the advisor and the candidate are audited
- * (§8: every view of a candidate's personal data by someone outside the owning organisation).
- * Every staff read counts towards the account's bulk-access threshold.
+ * (every view of a candidate's personal data by someone outside the owning organisation,
+ * docs/product/security.md#personal-data-views). Every staff read counts towards the account's
+ * bulk-access threshold.
  */
 export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
   const { quote, party } = await quoteFor(ctx.db, actor, id);
@@ -209,7 +210,7 @@ export async function submitQuote(ctx: AppContext, actor: Actor, id: string, met
   return viewOf(ctx, quote);
 }
 
-/** Withdrawn by the organisation before any decision by the advisor (§5). */
+/** Withdrawn by the organisation before any decision by the advisor. */
 export async function cancelQuote(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta, options: { reason?: string | null; version?: number } = {}) {
   const now = ctx.clock.now();
   const quote = await ctx.db.transaction().execute(async (trx) => {

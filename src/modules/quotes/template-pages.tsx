@@ -1,5 +1,5 @@
 /**
- * Quote template pages (issue #4 item 4): the organisation's templates (rename, delete, start a
+ * Quote template pages: the organisation's templates (rename, delete, start a
  * quote from one) and the "save the training as a template" form of a quote page. The service
  * checks names and ownership; its 422 problems are shown next to the field that caused them.
  */

@@ -4,7 +4,7 @@ import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { quoteEditor } from './routes.js';
 import { TEMPLATE_NOT_FOUND, createTemplate, deleteTemplate, getTemplate, listTemplates, renameTemplate } from './template-service.js';
 
-/** Quote templates (issue #4 item 4), for the organisation's quote editors. */
+/** Quote templates, for the organisation's quote editors. */
 export async function quoteTemplateRoutes(app: FastifyInstance): Promise<void> {
   const config = { access: quoteEditor };
   const idOf = (params: unknown) => uuidOr404((params as { id: string }).id, TEMPLATE_NOT_FOUND);

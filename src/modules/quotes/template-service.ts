@@ -1,6 +1,7 @@
 /**
- * Quote templates (issue #4 item 4): an organisation saves the training part of a quote under a
- * name and starts new quotes from it. Templates belong to one organisation; another's is a 404.
+ * Quote templates (docs/product/quotes.md#templates): an organisation saves the training part of a
+ * quote under a name and starts new quotes from it. Templates belong to one organisation; another's
+ * is a 404.
  */
 import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
