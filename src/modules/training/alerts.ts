@@ -1,7 +1,8 @@
 /**
- * Alerts to the advisor who follows a trainee (§6): too many unjustified absences in a month, a
- * withdrawal, an overdue report. Each is stored once per training, kind and month (the
- * dashboard lists them) and mailed once, in the transaction of the change that raised it.
+ * Alerts to the advisor who follows a trainee (docs/product/training-follow-up.md#alerts): too many
+ * unjustified absences in a month, a withdrawal, an overdue report. Each is stored once per
+ * training, kind and month (the dashboard lists them) and mailed once, in the transaction of the
+ * change that raised it.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';

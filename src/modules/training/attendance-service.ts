@@ -1,8 +1,8 @@
 /**
- * Attendance (§6, issue #5 item 3): reading a month, declaring half-days through the API or the
- * grid, and the organisation-wide CSV import. Every write is all-or-nothing: each entry is
- * checked against its training (entry date, closing, locked months, planned half-days, today)
- * and one refusal stores nothing, with the index or line of every refused entry.
+ * Attendance (docs/product/training-follow-up.md#attendance): reading a month, declaring half-days
+ * through the API or the grid, and the organisation-wide CSV import. Every write is all-or-nothing:
+ * each entry is checked against its training (entry date, closing, locked months, planned
+ * half-days, today) and one refusal stores nothing, with the index or line of every refused entry.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';

@@ -1,8 +1,9 @@
 /**
- * The attendance CSV import (§6, issue #5 item 3) read into entries, purely: one file of an
- * organisation's month, `;`-separated UTF-8 (with or without BOM), a fixed French header, one
- * half-day per line. Every problem is reported with its line number (the header is line 1) and
- * its column; whether the trainings exist and accept the entries is the service's job.
+ * The attendance CSV import (docs/product/training-follow-up.md#csv-import) read into entries,
+ * purely: one file of an organisation's month, `;`-separated UTF-8 (with or without BOM), a fixed
+ * French header, one half-day per line. Every problem is reported with its line number (the header
+ * is line 1) and its column; whether the trainings exist and accept the entries is the service's
+ * job.
  */
 import { isRealDate } from '../onboarding/rules.js';
 import { entryShapeProblems, type AbsenceReason, type AttendanceEntry, type AttendanceStatus, type EntryField, type Period } from './rules.js';

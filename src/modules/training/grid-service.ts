@@ -1,5 +1,5 @@
 /**
- * The monthly attendance grid (§6): the trainees of one Carif-Oref session of the organisation ×
+ * The monthly attendance grid: the trainees of one Carif-Oref session of the organisation ×
  * the half-days of a month, with totals per trainee; saved all at once (one transaction for the
  * whole grid, one refusal stores nothing), only the cells that changed.
  */

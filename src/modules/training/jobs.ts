@@ -1,7 +1,7 @@
 /**
- * Overdue training reports (§6, issue #5 item 6): a daily sweep mails the organisation's
- * attendance officers about each report more than 30 days late, again every
- * REPORT_REMINDER_DAYS until it is filed, and raises the advisor's alert once.
+ * Overdue training reports (docs/product/training-follow-up.md#overdue-reports): a daily sweep
+ * mails the organisation's attendance officers about each report more than 30 days late, again
+ * every REPORT_REMINDER_DAYS until it is filed, and raises the advisor's alert once.
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';

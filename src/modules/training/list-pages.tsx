@@ -1,7 +1,7 @@
 /**
  * /kairos/formations: the trainings of the organisation (attendance officers, readers) or of the
  * advisor's candidates, filtered by status, month and overdue report; for advisors, their alerts
- * first (the dashboard of §6). Filters are a GET form; a wrong value shows the error summary.
+ * first. Filters are a GET form; a wrong value shows the error summary.
  */
 import type { FastifyInstance } from 'fastify';
 import { formatDateTime } from '../../http/format.js';

@@ -1,5 +1,5 @@
 /**
- * The candidate's trainings (§6 candidate space): /mon-espace/formations lists them and
+ * The candidate's trainings: /mon-espace/formations lists them and
  * /mon-espace/formations/{id}?mois=aaaa-mm shows one: timeline, the attendance calendar of a
  * month (a table: one row per day, morning and afternoon), the statements as PDF, the report.
  * `trainingSpaceSection` is the block for the /mon-espace home (quotes/candidate-pages.tsx).

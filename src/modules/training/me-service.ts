@@ -1,8 +1,8 @@
 /**
- * The candidate's own trainings (§6 "candidate space", issue #5 item 7): the timeline of each
- * (agreement, entry, months, withdrawal or exit, report), the report, and through the shared
- * services the attendance calendar and the statement PDFs. The candidate scope (their account
- * linked to the candidate record) is applied in the queries, like any other scope.
+ * The candidate's own trainings (docs/product/training-follow-up.md#candidate-space): the timeline
+ * of each (agreement, entry, months, withdrawal or exit, report), the report, and through the
+ * shared services the attendance calendar and the statement PDFs. The candidate scope (their
+ * account linked to the candidate record) is applied in the queries, like any other scope.
  */
 import type { AppContext } from '../../context.js';
 import type { Actor } from '../habilitations/policy.js';

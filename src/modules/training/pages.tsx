@@ -1,5 +1,5 @@
 /**
- * The training follow-up pages (issue #5): the list and a training's page (with its declaration
+ * The training follow-up pages: the list and a training's page (with its declaration
  * forms), the monthly grid, the CSV import, and the candidate's own trainings.
  */
 import type { FastifyInstance } from 'fastify';

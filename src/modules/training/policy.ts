@@ -1,5 +1,5 @@
 /**
- * Who may see and change which trainings (§2, §8; docs/decisions/0009-training-follow-up-scope.md).
+ * Who may see and change which trainings (docs/decisions/0009-training-follow-up-scope.md).
  *
  * - An attendance officer of the training's organisation declares everything; a reader of that
  *   organisation only reads. Quote editors do neither: entering a quote is not following a trainee.

@@ -1,7 +1,7 @@
 /**
  * Training queries. Every read goes through `scopedTrainings`, which filters by the actor's
  * scope (organisation, advisor's candidates, the candidate themself): a row outside it is never
- * loaded, so a forgotten check cannot leak it (§8). Writes lock the training row first, so two
+ * loaded, so a forgotten check cannot leak it. Writes lock the training row first, so two
  * declarations for one trainee never interleave.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';

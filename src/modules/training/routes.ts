@@ -1,7 +1,7 @@
 /**
- * Training follow-up API (§6, issue #5): trainings, entry, attendance (JSON and CSV import),
- * monthly statements and corrections, withdrawal, exit, report, advisor alerts, and the
- * candidate's own view under /api/v1/me/trainings. Access rules: see policy.ts.
+ * Training follow-up API (docs/product/training-follow-up.md): trainings, entry, attendance (JSON
+ * and CSV import), monthly statements and corrections, withdrawal, exit, report, advisor alerts,
+ * and the candidate's own view under /api/v1/me/trainings. Access rules: see policy.ts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { uuidOr404 } from '../../http/ids.js';

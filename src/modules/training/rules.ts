@@ -1,7 +1,8 @@
 /**
- * Training follow-up (§6) as pure rules: the training's lifecycle as data, the half-day sessions
- * generated from the quote's schedule, what makes an attendance entry acceptable, and the
- * monthly statement's figures. No I/O: the services load, lock and store around these.
+ * Training follow-up (docs/product/training-follow-up.md) as pure rules: the training's lifecycle
+ * as data, the half-day sessions generated from the quote's schedule, what makes an attendance
+ * entry acceptable, and the monthly statement's figures. No I/O: the services load, lock and store
+ * around these.
  *
  * Dates are 'yyyy-mm-dd' strings and months 'yyyy-mm' (calendar days in France, see
  * quotes/holidays.ts); durations are whole minutes, turned into hours only for display.
@@ -54,7 +55,7 @@ export const CERTIFICATION_LABELS: Record<(typeof CERTIFICATION_RESULTS)[number]
   pending: 'résultat en attente',
 };
 
-/** The report is due this many days after the training closed (exit or withdrawal), §6. */
+/** The report is due this many days after the training closed (exit or withdrawal). */
 export const REPORT_DUE_DAYS = 30;
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ export const sessionKey = (date: string, period: Period) => `${date}|${period}`;
 
 /**
  * The half-days to attend between two dates (both included), public holidays left out.
- * Attendance is declared per half-day (§6), so the schedule's ranges are grouped by the half-day
+ * Attendance is declared per half-day, so the schedule's ranges are grouped by the half-day
  * they start in (quotes/schedule.ts): 09:00–10:30 and 10:45–12:30 make one morning of 3 h 15.
  */
 export function halfDaySessions(schedule: Schedule, from: string, to: string): HalfDaySession[] {

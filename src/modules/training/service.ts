@@ -1,5 +1,5 @@
 /**
- * Trainings (§6, issue #5 items 1, 2, 5, 6): reading them within the actor's scope, and the
+ * Trainings (docs/product/training-follow-up.md): reading them within the actor's scope, and the
  * declarations that move a training through its lifecycle (entry, withdrawal, exit, report).
  * The pure rules decide; this loads, locks, stores and audits, each change and its audit row in
  * one transaction.
@@ -47,7 +47,7 @@ export const TRAINING_NOT_FOUND = 'Cette formation est introuvable.';
 const today = (ctx: AppContext) => parisDay(ctx.clock.now());
 
 /**
- * Staff reading a trainee's data leave one audit row per candidate (§8), with the same action
+ * Staff reading a trainee's data leave one audit row per candidate, with the same action
  * as the candidate file, so a candidate's access history is one query. A candidate reading
  * their own record is not such a view.
  */

@@ -1,4 +1,6 @@
-/** The monthly attendance statement as a PDF (§6), for the candidate, the advisor and the organisation. */
+/**
+ * The monthly attendance statement as a PDF, for the candidate, the advisor and the organisation.
+ */
 import PDFDocument from 'pdfkit';
 import { formatFrenchDate } from '../quotes/holidays.js';
 import { ABSENCE_LABELS, ABSENCE_REASONS, ATTENDANCE_LABELS, PERIOD_LABELS, formatMinutes, monthLabel, type AttendanceRecord, type HalfDaySession, type StatementFigures } from './rules.js';

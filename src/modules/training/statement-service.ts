@@ -1,7 +1,7 @@
 /**
- * Monthly statements (§6, issue #5 item 4): submitting a month computes its figures and locks
- * it; afterwards a half-day changes only through a correction with a reason, which is kept,
- * audited, shown with the statement, and updates its figures.
+ * Monthly statements (docs/product/training-follow-up.md#monthly-statements): submitting a month
+ * computes its figures and locks it; afterwards a half-day changes only through a correction with a
+ * reason, which is kept, audited, shown with the statement, and updates its figures.
  */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { formatDate } from '../../http/format.js';
