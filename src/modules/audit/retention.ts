@@ -1,8 +1,8 @@
 /**
- * Audit-log retention (§9: one year, then purged — CNIL). Only the oldest part of the log goes:
- * rows older than the cut-off up to the first row that is not, so what remains is one contiguous
- * chain whose first row anchors verification (see verifyAuditChain). The append-only trigger
- * lets a delete through only when the transaction sets `kairos.audit_purge`.
+ * Audit-log retention (one year, then purged — CNIL; docs/product/security.md#retention). Only the
+ * oldest part of the log goes: rows older than the cut-off up to the first row that is not, so what
+ * remains is one contiguous chain whose first row anchors verification (see verifyAuditChain). The
+ * append-only trigger lets a delete through only when the transaction sets `kairos.audit_purge`.
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';

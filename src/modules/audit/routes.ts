@@ -1,7 +1,8 @@
 /**
- * Reading the audit trail (§8). Agency administrators see every row (and may filter by
- * organisation); an account manager sees only the rows of their own organisation: the filter is
- * forced, and naming any other organisation answers 404, as for every other tenant's resource.
+ * Reading the audit trail (docs/product/security.md#audit-log). Agency administrators see every row
+ * (and may filter by organisation); an account manager sees only the rows of their own
+ * organisation: the filter is forced, and naming any other organisation answers 404, as for every
+ * other tenant's resource.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

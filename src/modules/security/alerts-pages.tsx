@@ -1,4 +1,4 @@
-/** The security page (issue #7 item 1): alerts, their access trail, reinstatement by the agency. */
+/** The security page: alerts, their access trail, reinstatement by the agency. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDateTime } from '../../http/format.js';
 import { HttpProblem, type FieldError } from '../../http/problem.js';

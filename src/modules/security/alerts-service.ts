@@ -1,5 +1,5 @@
 /**
- * Security alerts (issue #7 items 1 and 3): agency administrators see all of them, an account
+ * Security alerts (bulk access, held accounts): agency administrators see all of them, an account
  * manager those of their organisation; only an agency administrator reinstates an account, after
  * reviewing the access trail (which candidates, which requests) kept with the alert.
  */

@@ -1,11 +1,11 @@
 /**
- * Bulk-access detection (§8, issue #7 item 1). Both breaches of the real system were legitimate
- * partner credentials used to pull personal data at scale. Every read of a candidate's personal
- * data by staff is counted per account over a sliding hour (distinct candidates, in the
- * database, so every instance sees the same count); past the threshold the account is suspended
- * at once, its sessions end, the request is refused, and the organisation's account managers
- * and the agency's administrators are alerted. Exports have a lower threshold of their own.
- * Candidates reading their own dossier are not counted: they only ever see themselves.
+ * Bulk-access detection (docs/product/security.md#bulk-access-detection). Both breaches of the real
+ * system were legitimate partner credentials used to pull personal data at scale. Every read of a
+ * candidate's personal data by staff is counted per account over a sliding hour (distinct
+ * candidates, in the database, so every instance sees the same count); past the threshold the
+ * account is suspended at once, its sessions end, the request is refused, and the organisation's
+ * account managers and the agency's administrators are alerted. Exports have a lower threshold of
+ * their own. Candidates reading their own dossier are not counted: they only ever see themselves.
  */
 import { sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 
-/** How long the server keeps what it recorded behind an error reference (§7, issue #6). */
+/** How long the server keeps what it recorded behind an error reference. */
 export const ERROR_RETENTION_DAYS = 30;
 
 export interface RequestErrorEntry {

@@ -10,8 +10,8 @@ import { EMPTY_QUERY, LONG_QUERY, QUERY_MAX, allArticles, searchArticles } from 
 const querystring = z.object({ q: z.string(EMPTY_QUERY).trim().min(1, EMPTY_QUERY).max(QUERY_MAX, LONG_QUERY).optional() });
 
 /**
- * Help centre (issue #6, item 1): `GET /api/v1/help/articles?q=` and the `/aide` pages. Public:
- * a user who cannot sign in must still reach the help.
+ * Help centre (docs/product/support.md#help-centre): `GET /api/v1/help/articles?q=` and the `/aide`
+ * pages. Public: a user who cannot sign in must still reach the help.
  */
 export async function helpRoutes(app: FastifyInstance): Promise<void> {
   helpArticles(); // read and rendered once, at start: a broken article stops the start with its file name

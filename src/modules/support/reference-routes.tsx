@@ -10,7 +10,10 @@ import { ERROR_RETENTION_DAYS, findReference, incidentsOf } from './error-refere
 const REFERENCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOT_FOUND = 'Aucune erreur n’est enregistrée sous cette référence (les références sont conservées 30 jours).';
 
-/** Error references (issue #6 items 3–4): the support agent's lookup and the user's own journal. */
+/**
+ * Error references (docs/product/support.md#error-references): the support agent's lookup and the
+ * user's own journal.
+ */
 export async function referenceRoutes(app: FastifyInstance): Promise<void> {
   const since = () => new Date(app.ctx.clock.now().getTime() - ERROR_RETENTION_DAYS * DAY_MS);
 
@@ -58,7 +61,7 @@ export async function referenceRoutes(app: FastifyInstance): Promise<void> {
                   <td>{i.status}</td>
                   <td class="font-monospace">{i.request_id}</td>
                   <td>
-                    {/* Pre-filled support request (issue #6 item 4); the hidden text tells screen readers which error. */}
+                    {/* Pre-filled support request; the hidden text tells screen readers which error. */}
                     <a class="btn btn-sm btn-outline-primary text-nowrap" href={`/support/demandes/nouvelle?reference=${i.request_id}`}>
                       Demander de l’aide<span class="visually-hidden"> pour l’erreur du {formatDateTime(i.at)}, référence {i.request_id}</span>
                     </a>

@@ -1,5 +1,5 @@
 /**
- * Support request pages (issue #6 items 2 and 4): the form (pre-filled with an error reference
+ * Support request pages: the form (pre-filled with an error reference
  * when coming from an error page or the incident journal), the requester's list, a request with
  * its conversation, and the agents' queue.
  */

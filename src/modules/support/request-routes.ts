@@ -1,5 +1,5 @@
 /**
- * Support requests, JSON API (issue #6 item 2). Any signed-in account may ask for help;
+ * Support requests, JSON API. Any signed-in account may ask for help;
  * support agents (support/agent) read every request and work the queue.
  */
 import type { FastifyInstance } from 'fastify';

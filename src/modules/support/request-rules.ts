@@ -1,5 +1,5 @@
 /**
- * Support requests (issue #6 item 2), the pure part: categories, statuses and who may move a
+ * Support requests, the pure part: categories, statuses and who may move a
  * request from one to the other (a table, like the quote lifecycle), and the input schemas
  * shared by the API and the forms.
  */

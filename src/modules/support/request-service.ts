@@ -1,7 +1,8 @@
 /**
- * Support requests (issue #6 items 2 and 5): creation with screenshots, replies, status changes
- * and downloads, each written with its audit row in one transaction. A request is seen by its
- * requester and by support agents; for anyone else it does not exist (404, nothing leaked).
+ * Support requests (docs/product/support.md#support-requests): creation with screenshots, replies,
+ * status changes and downloads, each written with its audit row in one transaction. A request is
+ * seen by its requester and by support agents; for anyone else it does not exist (404, nothing
+ * leaked).
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
