@@ -79,17 +79,29 @@ export interface Config {
   /** Submissions per hour and IP address of the public forms (adhesion request). */
   publicFormRateLimitPerHour: number;
   jobPollMs: number;
-  /** Access review (§4): a campaign per organisation every `periodDays`, due `graceDays` later. */
+  /**
+   * Access review (docs/product/joining-and-habilitations.md#access-review): a campaign per
+   * organisation every `periodDays`, due `graceDays` later.
+   */
   accessReview: { periodDays: number; graceDays: number; reminderDays: number };
-  /** Staff accounts without a sign-in for this long are suspended by the daily sweep (§4). */
+  /** Staff accounts without a sign-in for this long are suspended by the daily sweep. */
   accountInactivityDays: number;
-  /** Bulk-access detection (§8): distinct candidates an account may read (or export) in a sliding hour before it is suspended. */
+  /**
+   * Bulk-access detection: distinct candidates an account may read (or export) in a sliding hour
+   * before it is suspended.
+   */
   bulkAccess: { readsPerHour: number; exportsPerHour: number };
-  /** Account-creation guard (issue #7 item 3): beyond these per account manager and 24 h, the agency must confirm. */
+  /** Account-creation guard: beyond these per account manager and 24 h, the agency must confirm. */
   creationGuard: { accountsPerDay: number; grantsPerDay: number };
-  /** Retention (§9, issue #7 item 8): audit rows, finished jobs, and closed dossiers (years after the report) before anonymisation. */
+  /**
+   * Retention (docs/product/security.md#retention): audit rows, finished jobs, and closed dossiers
+   * (years after the report) before anonymisation.
+   */
   retention: { auditDays: number; finishedJobDays: number; dossierYears: number };
-  /** Training follow-up (§6): advisor alert above this many unjustified half-day absences in a month; days between overdue-report reminders. */
+  /**
+   * Training follow-up: advisor alert above this many unjustified half-day absences in a month;
+   * days between overdue-report reminders.
+   */
   training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
 }
 

@@ -13,7 +13,10 @@ export interface CandidateTable {
   account_id: string | null;
   created_at: Timestamp;
   created_by: string | null;
-  /** Set when the closed dossier was anonymised (§9); identifier, names, birth date and email are then placeholders. */
+  /**
+   * Set when the closed dossier was anonymised; identifier, names, birth date and email are then
+   * placeholders.
+   */
   anonymised_at: Generated<Date | null>;
 }
 
@@ -75,7 +78,7 @@ export interface TrainingTable {
   end_date: string;
   created_at: Timestamp;
   updated_at: Timestamp;
-  // Follow-up (0007, issue #5); dates as 'yyyy-mm-dd' text.
+  // Follow-up (0007); dates as 'yyyy-mm-dd' text.
   entry_date: Generated<string | null>;
   withdrawal_date: Generated<string | null>;
   withdrawal_reason: Generated<'found_job' | 'health' | 'personal' | 'disengagement' | 'other' | null>;
@@ -84,7 +87,7 @@ export interface TrainingTable {
   report_reminded_at: Generated<Date | null>;
 }
 
-/** Training follow-up (0007, issue #5): generated half-days, attendance, statements, reports, alerts. */
+/** Training follow-up (0007): generated half-days, attendance, statements, reports, alerts. */
 export interface TrainingSessionTable {
   training_id: string;
   date: string;

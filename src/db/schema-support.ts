@@ -53,7 +53,7 @@ export interface SupportAttachmentTable {
   at: Timestamp;
 }
 
-/** Security (0008, issue #7): last access of a candidate by an account, and alerts. */
+/** Security (0008): last access of a candidate by an account, and alerts. */
 export interface CandidateAccessTable {
   account_id: string;
   candidate_id: string;

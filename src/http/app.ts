@@ -72,7 +72,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
-    // HSTS only on answers that travel over TLS (RFC 6797 §7.2): when a proxy trusted with
+    // HSTS only on answers that travel over TLS (RFC 6797, section 7.2): when a proxy trusted with
     // TRUST_PROXY says so in X-Forwarded-Proto (Fastify ignores the header otherwise, so a forged
     // one earns nothing) or TLS ends here; without a trusted proxy the server cannot see it, and
     // an https PUBLIC_URL (or production) is the operator's word that users come over TLS.

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 
 /**
  * `__Host-` cookies need Secure, so they are used whenever the site is served over HTTPS;
- * on http://localhost in demo mode the plain names are used (§8 allows it).
+ * on http://localhost in demo mode the plain names are used (docs/product/security.md#sessions).
  */
 export function cookieNames(config: Config) {
   const prefix = config.secureCookies ? '__Host-' : '';

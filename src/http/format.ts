@@ -1,4 +1,4 @@
-/** French formats (§1): dates jj/mm/aaaa and times in Europe/Paris. */
+/** French formats: dates jj/mm/aaaa and times in Europe/Paris. */
 const dateTime = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'Europe/Paris',
   day: '2-digit',

@@ -38,8 +38,8 @@ import { healthRoutes } from './health.js';
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(referenceRoutes);
-  await app.register(helpRoutes); // Help centre (issue #6, item 1): /aide pages and /api/v1/help/articles.
-  // Support requests (issue #6, item 2): /api/v1/support-requests, /support/demandes, the agents' queue /support/file.
+  await app.register(helpRoutes); // Help centre: /aide pages and /api/v1/help/articles.
+  // Support requests: /api/v1/support-requests, /support/demandes, the agents' queue /support/file.
   await app.register(supportRequestRoutes);
   await app.register(supportRequestPages);
   await app.register(identityRoutes);
@@ -50,25 +50,25 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(outboxPages);
   await app.register(gidRoutes);
   await app.register(gidPages);
-  // GID governance (issue #3, items 6–9): access review, security policy, change of account manager, audit trail.
+  // GID governance: access review, security policy, change of account manager, audit trail.
   for (const plugin of [reviewRoutes, reviewPages, securityPolicyRoutes, securityPolicyPages, managerChangeRoutes, managerChangePages, auditRoutes, auditPages]) {
     await app.register(plugin);
   }
   await app.register(onboardingRoutes);
   await app.register(onboardingPages);
-  // Funding quotes (issue #4): candidates, then quote drafts and submission (API only so far).
+  // Funding quotes: candidates, then quotes (drafts, submission, decisions) and their templates.
   await app.register(candidateRoutes);
   await app.register(quoteRoutes);
   await app.register(quoteTemplateRoutes);
-  await app.register(quotePages); // Quote editor pages (issue #4 items 2, 5): /devis.
-  await app.register(quoteTemplatePages); // Template pages (issue #4 item 4): /devis/modeles.
-  await app.register(candidateQuotePages); // Candidate's space (issue #4 item 6): /mon-espace, /mon-espace/devis/{id}.
-  await app.register(advisorQuotePages); // Advisor's queue and decision (issue #4 item 7): /conseiller/devis.
-  // Training follow-up (issue #5): trainings, attendance, statements, withdrawal, report; the candidate's own.
+  await app.register(quotePages); // Quote editor pages: /devis.
+  await app.register(quoteTemplatePages); // Template pages: /devis/modeles.
+  await app.register(candidateQuotePages); // Candidate's space: /mon-espace, /mon-espace/devis/{id}.
+  await app.register(advisorQuotePages); // Advisor's queue and decision: /conseiller/devis.
+  // Training follow-up: trainings, attendance, statements, withdrawal, report; the candidate's own.
   await app.register(trainingRoutes);
   await app.register(myTrainingRoutes);
   await app.register(trainingPages); // /kairos/formations, /kairos/assiduite (grid, CSV import), /mon-espace/formations
-  // Security alerts (issue #7 item 1): bulk-access suspensions and their review.
+  // Security alerts: bulk-access suspensions, held accounts, and their review.
   await app.register(securityAlertRoutes);
   await app.register(securityAlertPages);
 }

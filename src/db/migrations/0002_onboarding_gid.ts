@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 // Adhesion requests, letters, activation codes, GID (staff accounts, habilitation status),
-// access reviews, internal security policies and account-manager changes (issue #3).
+// access reviews, internal security policies and account-manager changes.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     alter table organisation

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Candidates and funding quotes (issue #4, items 1–3).
+// Candidates and funding quotes (drafts and submission).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table candidate (

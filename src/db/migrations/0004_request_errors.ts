@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// What the server recorded behind each error reference (issue #6 items 3–4), kept 30 days.
+// What the server recorded behind each error reference, kept 30 days.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table request_error (

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Quote templates, decisions, versions, expiry and the training record (issue #4, items 4–9).
+// Quote templates, decisions, versions, expiry and the training record.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     -- When each step happened: the expiry sweep, the day-7 reminder and the advisor queue's waiting time read them.
@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create unique index quote_template_name on quote_template (organisation_id, lower(name));
 
-    -- The training record an approved quote creates (§6 builds on it).
+    -- The training record an approved quote creates (the follow-up builds on it).
     create table training (
       id uuid primary key default gen_random_uuid(),
       quote_id uuid not null unique references quote(id),

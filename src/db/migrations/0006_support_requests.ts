@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Support requests, their replies and screenshots (issue #6 item 2). The files themselves are
+// Support requests, their replies and screenshots. The files themselves are
 // on disk (ATTACHMENTS_DIR) under random names; the table keeps what is needed to serve them.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

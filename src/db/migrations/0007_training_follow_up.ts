@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Training follow-up (§6, issue #5): entry, half-day sessions, attendance, monthly statements
+// Training follow-up: entry, half-day sessions, attendance, monthly statements
 // and their corrections, withdrawal, exit, report, and the alerts shown to advisors.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

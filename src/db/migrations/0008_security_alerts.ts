@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Bulk-access detection and security alerts (issue #7 items 1–3).
+// Bulk-access detection and security alerts.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     -- Last read (or export) of each candidate by each account: the sliding-hour count of distinct

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Anonymisation of closed dossiers (§9, issue #7 item 8): the candidate row stays (statistics
+// Anonymisation of closed dossiers: the candidate row stays (statistics
 // keep their joins) but loses everything that identifies the person, identifier included.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
