@@ -1,4 +1,4 @@
-// Cost of the largest attendance import (issue #5 item 3): 10 000 lines over 20 trainees, parsed,
+// Cost of the largest attendance import: 10 000 lines over 20 trainees, parsed,
 // checked and stored in one transaction, through the real HTTP route.
 // Run: npx tsx bench/attendance-import.ts [postgres://…] — PGlite in memory without an argument
 // (run `npm test` once before, so the seeded template exists). Prints time and memory.

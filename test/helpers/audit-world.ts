@@ -1,5 +1,5 @@
 /**
- * The world the audit-completeness test (issue #7 item 7) runs in: the demo actors with their
+ * The world the audit-completeness test runs in: the demo actors with their
  * sessions, and builders that put an object in the state an operation needs (a submitted quote,
  * an entered training, a pending account with its activation code…). Every builder goes through
  * the public API as its user would, except what has no API of its own (a past training record, a

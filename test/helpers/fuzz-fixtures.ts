@@ -1,5 +1,5 @@
 /**
- * The world the fuzz tests run in (issue #7 item 5): demo actors signed in, mapped to the access
+ * The world the fuzz tests run in (docs/fuzzing.md): demo actors signed in, mapped to the access
  * rules they satisfy; real resources of each kind (created through the API, as users would) so
  * path parameters reach handlers' deep paths; and the check that a refused call stored nothing.
  */
@@ -20,7 +20,7 @@ import type { TestRuntime } from './runtime.js';
 import { signInAs, type SignedIn } from './session.js';
 import { createTraining } from './trainings.js';
 
-/** The demo account that passes each role's gate (§ demo accounts in README). */
+/** The demo account that passes each role's gate (see the README's demo accounts). */
 const ROLE_ACTORS: Record<string, Record<string, string>> = {
   kairos: { quote_editor: 'devis.demo', attendance_officer: 'assiduite.demo', advisor: 'conseiller.demo', '*': 'devis.demo' },
   gid: { account_manager: 'rgc.demo', agency_admin: 'admin.agence', '*': 'rgc.demo' },
@@ -248,12 +248,12 @@ export async function routeSchemas(ctx: AppContext): Promise<Map<string, Fastify
 
 /**
  * Tables written on purpose even when a request is refused, or by reading: sessions and their
- * activity, sign-in throttling, error references (kept for support, § 7), the read counter of
+ * activity, sign-in throttling, error references (kept for support), the read counter of
  * bulk-access detection, settings, and the migration bookkeeping. The audit log is checked apart.
  */
 const NOT_BUSINESS = new Set(['session', 'sign_in_throttle', 'request_error', 'candidate_access', 'instance_setting', 'audit_log', 'kysely_migration', 'kysely_migration_lock']);
 
-/** Audit rows a refusal does write, by design: failed sign-ins and activations (§ 8). */
+/** Audit rows a refusal does write, by design: failed sign-ins and activations. */
 const AUDITED_REFUSALS = new Set(['sign_in.failed', 'sign_in.throttled', 'activation.failed']);
 
 export interface StoredState {

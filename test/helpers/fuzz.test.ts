@@ -1,4 +1,4 @@
-// The fuzzing helpers themselves (issue #7 item 5): the zod walker generates near-valid values
+// The fuzzing helpers themselves (docs/fuzzing.md): the zod walker generates near-valid values
 // (many valid, some hostile), handles every schema shape we use, and the encoders carry what
 // they are given (raw number literals, lone surrogates, forms as a browser reads them).
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Fuzzing helpers (issue #7 item 5): hostile values, near-valid values generated from a zod
+ * Fuzzing helpers (docs/fuzzing.md): hostile values, near-valid values generated from a zod
  * schema, and their encodings (JSON with raw number literals, query strings, path segments,
  * form bodies). CI runs a fixed seed; FUZZ_SEED / FUZZ_RUNS / FUZZ_SHRINK give a longer local run.
  */

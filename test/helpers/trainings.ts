@@ -1,6 +1,6 @@
 /**
- * Training records for the follow-up tests (issue #5). Until the advisor's approval creates them
- * (issue #4), a test inserts what an approval leaves behind: an approved quote of the candidate,
+ * Training records for the follow-up tests. Rather than taking a quote through its whole path,
+ * a test inserts what an approval leaves behind: an approved quote of the candidate,
  * with its training section as quotes/quote-json.ts stores it, and the `planned` training row.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The access-control matrix (issue #7 item 4): every route of the Fastify route table, called as
+// The access-control matrix: every route of the Fastify route table, called as
 // each of eleven actors with every path parameter naming an object of organisation A (or of
 // candidate A), must answer what access-policy.ts declares — and never a 5xx, and never any of
 // A's data to someone outside A. A route missing from the policy fails the test.

@@ -1,5 +1,5 @@
 /**
- * The declared access policy of every route (issue #7 item 4), read by access-matrix.test.ts.
+ * The declared access policy of every route, read by access-matrix.test.ts.
  *
  * Who: eleven actors — anonymous, two candidates, the staff of organisation A (Formapro Démo),
  * two staff of organisation B (Atelier Compétences Démo) and three agency roles.

@@ -1,4 +1,4 @@
-// Access review (issue #3 item 6): campaigns, reminders, decisions, suspension after the grace
+// Access review: campaigns, reminders, decisions, suspension after the grace
 // period, and suspension of dormant accounts, with time moved by the manual clock.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

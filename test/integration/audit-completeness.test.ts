@@ -1,9 +1,9 @@
-// Audit completeness (issue #7 item 7, §8): every state-changing route and every view of a
-// candidate's personal data, performed once as an allowed demo actor, must leave an audit row with
-// the expected action, naming the actor (and the target), written by that very request (matched by
-// its request id). The routes come from the route table: a new one fails the test until it is
-// declared in audit-operations.ts. When AUDIT_KEEP_DATABASE_URL is set (CI), the PostgreSQL run
-// writes into that database and leaves it, for `npm run audit:verify` to check the chain after.
+// Audit completeness (docs/product/security.md#audit-log): every state-changing route and every
+// view of a candidate's personal data, performed once as an allowed demo actor, must leave an audit
+// row with the expected action, naming the actor (and the target), written by that very request
+// (matched by its request id). The routes come from the route table: a new one fails the test until
+// it is declared in audit-operations.ts. When AUDIT_KEEP_DATABASE_URL is set (CI), the PostgreSQL
+// run writes into that database and leaves it, for `npm run audit:verify` to check the chain after.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

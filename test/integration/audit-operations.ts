@@ -1,5 +1,6 @@
 /**
- * What the audit log must record (§8, issue #7 item 7), read by audit-completeness.test.ts.
+ * What the audit log must record (docs/product/security.md#audit-log), read by
+ * audit-completeness.test.ts.
  *
  * OPERATIONS: every state-changing route of the route table (POST, PUT, PATCH, DELETE; API and
  * page forms alike) → the audit action(s) one successful call writes, and how to make that call
@@ -866,7 +867,7 @@ export const VIEWS: Record<string, View[]> = {
 const PUBLIC = 'public: no personal data';
 const FORM = 'an empty form';
 const OWN = 'the signed-in user’s own data (account, sessions, profile, requests, quotes or trainings of their own)';
-const ORG_OWN = 'the organisation’s own quotes, read by its own staff (§8 audits views from outside the owning organisation; every staff read still counts towards bulk-access detection)';
+const ORG_OWN = 'the organisation’s own quotes, read by its own staff (views from outside the owning organisation are audited; every staff read still counts towards bulk-access detection)';
 const STAFF = 'staff accounts, habilitations and governance of an organisation, read by its account manager or the agency administrators: no candidate’s data';
 const SUPPORT = 'a message to support, read by its author or by the agents it is written to; downloads of its screenshots are audited';
 const ALERTS = 'a security incident under review (the suspended account, the identifiers it read), for the agency administrators and the account’s own account manager';

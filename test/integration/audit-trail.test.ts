@@ -1,4 +1,5 @@
-// Reading the audit trail (issue #3 item 9): everything for the agency, one's own organisation for an account manager.
+// Reading the audit trail: everything for the agency, one's own organisation for an account
+// manager.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

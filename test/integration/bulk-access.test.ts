@@ -1,7 +1,7 @@
-// Bulk-access detection (issue #7 item 1): an account reading more distinct candidates than the
-// threshold in a sliding hour is suspended at once, its sessions end, the request is refused,
-// the account managers and agency administrators are alerted; an agency administrator
-// reinstates it after review. A busy organisation's normal day does not trigger it.
+// Bulk-access detection (docs/product/security.md#bulk-access-detection): an account reading more
+// distinct candidates than the threshold in a sliding hour is suspended at once, its sessions end,
+// the request is refused, the account managers and agency administrators are alerted; an agency
+// administrator reinstates it after review. A busy organisation's normal day does not trigger it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';

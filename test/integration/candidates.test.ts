@@ -1,4 +1,4 @@
-// Candidates (issue #4 item 1): advisors register and look up; every read audited; a candidate
+// Candidates: advisors register and look up; every read audited; a candidate
 // reads their own profile; training organisations never browse candidates.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

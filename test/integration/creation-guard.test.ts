@@ -1,4 +1,4 @@
-// Account-creation guard (issue #7 item 3): beyond 3 accounts (or 10 grants) in 24 h by one
+// Account-creation guard: beyond 3 accounts (or 10 grants) in 24 h by one
 // account manager, further accounts are held (suspended, activation mails withheld) and an alert
 // goes to the agency, whose administrator confirms them; the next day is normal again.
 import assert from 'node:assert/strict';

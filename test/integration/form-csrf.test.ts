@@ -1,4 +1,4 @@
-// CSRF on every state-changing route (§8, issue #7 item 6; docs/decisions/0004-csrf-tokens.md),
+// CSRF on every state-changing route (docs/decisions/0004-csrf-tokens.md),
 // enumerated from the route table so that a new route is covered without anyone listing it. Each
 // is called by an actor its access rule lets in, on real objects, with a body that would be
 // accepted — but without the session's token (missing, empty, wrong, another session's, the

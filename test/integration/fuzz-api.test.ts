@@ -1,4 +1,4 @@
-// Fuzzing every API route (issue #7 item 5). Routes come from the app's route table, so a new
+// Fuzzing every API route (docs/fuzzing.md). Routes come from the app's route table, so a new
 // route is fuzzed without anyone listing it. Each is called as an actor its rule lets through
 // (validation is what is fuzzed, not the gate) with path parameters (real ids and hostile
 // segments), query strings and JSON bodies generated from the route's zod schema (near-valid

@@ -1,4 +1,4 @@
-// Fuzzing every HTML form and page (issue #7 item 5). Every page of the route table is opened
+// Fuzzing every HTML form and page (docs/fuzzing.md). Every page of the route table is opened
 // as each actor it lets through, its forms read as a browser would; then every form route (a
 // POST outside /api/) is sent those forms' fields with hostile values (and hostile extra fields,
 // repeated fields, hostile files for multipart forms, hostile path segments), with a valid CSRF

@@ -1,4 +1,4 @@
-// GID (issue #3 item 5): account managers manage their organisation's users and habilitations.
+// GID: account managers manage their organisation's users and habilitations.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Change of account manager (issue #3 item 8): requested by the RGC, decided by the agency.
+// Change of account manager: requested by the RGC, decided by the agency.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// New-device alert (issue #7 item 2): a sign-in from a browser/IP pair not seen for the account
+// New-device alert: a sign-in from a browser/IP pair not seen for the account
 // in 90 days mails its owner (time, IP, browser, where to end sessions); known devices do not.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue #3's whole path, through the public API only: adhesion request → approval → the two
+// Joining's whole path, through the public API only: adhesion request → approval → the two
 // letters → activation → sign-in with the new TOTP → a colleague created, activated and granted
 // → the colleague sees Kairos on the portal → revoked → their next request is refused.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The quote editor's pages (issue #4 items 2, 4, 5): list, form with errors in place and nothing
+// The quote editor's pages: list, form with errors in place and nothing
 // stored, save, fix, submit, the read-only record, the live summary fragment, templates, and the
 // access rules (sign-in redirect, roles, another organisation's ids, CSRF).
 import assert from 'node:assert/strict';

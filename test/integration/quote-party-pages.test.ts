@@ -1,4 +1,4 @@
-// The candidate's and the advisor's quote pages (issue #4 items 6, 7, 9): the candidate's list
+// The candidate's and the advisor's quote pages: the candidate's list
 // and quote (training, dates, funded and NOT funded amounts), accept / decline through the form,
 // errors shown in place with nothing changed, the advisor's queue and its filters, the decision
 // form (reason required except to approve), the agreement link; access on every route (sign-in

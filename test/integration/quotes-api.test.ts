@@ -1,4 +1,4 @@
-// Quote drafts and submission through the API (issue #4 items 2–3): creation, reading, patching,
+// Quote drafts and submission through the API: creation, reading, patching,
 // listing and submitting, tenant isolation (another organisation's quote is a 404) and roles.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// The quote's whole path through its three parties (issue #4 items 5–10): draft with errors →
+// The quote's whole path through its three parties: draft with errors →
 // fix → submit → candidate accepts → advisor requests changes → new version → approve →
 // training record and agreement PDF; concurrent decisions, cancel, expiry and reminders,
 // the candidate's and the advisor's reads (audited), tenant isolation and roles on every route.

@@ -1,5 +1,6 @@
-// Retention (issue #7 item 8): audit rows older than a year are purged as a prefix, the chain
-// still verifies, the purge is itself recorded; finished jobs (mail texts) go after 30 days.
+// Retention (docs/product/security.md#retention): audit rows older than a year are purged as a
+// prefix, the chain still verifies, the purge is itself recorded; finished jobs (mail texts) go
+// after 30 days.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { after, before, describe, it } from 'node:test';

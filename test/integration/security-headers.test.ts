@@ -1,4 +1,4 @@
-// Security headers and transport (issue #7 item 9), on every page of the route table — params
+// Security headers and transport, on every page of the route table — params
 // filled with objects of organisation A, fetched as an actor allowed to see it — and on every
 // JSON read: a CSP without inline code or eval that forbids framing, Referrer-Policy,
 // Permissions-Policy, nosniff, no-store; HSTS only on HTTPS answers (TLS seen by a proxy trusted

@@ -1,4 +1,4 @@
-// Internal security policy (issue #3 item 7): written by the account manager, missing ones listed for the agency.
+// Internal security policy: written by the account manager, missing ones listed for the agency.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

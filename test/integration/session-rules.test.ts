@@ -1,7 +1,7 @@
-// The §8 session and sign-in rules that sessions.test.ts, sign-in.test.ts, second-factor.test.ts,
-// http-platform.test.ts and gid.test.ts leave uncovered (issue #7 item 6): rotation through the
-// sign-in page, every session ended at once by a suspension (and not revived by reactivation), the
-// lockout of an IP address and its release, one generic answer for suspended and unactivated
+// The session and sign-in rules (docs/product/security.md) that sessions.test.ts, sign-in.test.ts,
+// second-factor.test.ts, http-platform.test.ts and gid.test.ts leave uncovered: rotation through
+// the sign-in page, every session ended at once by a suspension (and not revived by reactivation),
+// the lockout of an IP address and its release, one generic answer for suspended and unactivated
 // accounts too (API and page), recovery codes that guessing cannot burn, and the `__Host-` cookies
 // over HTTPS.
 import assert from 'node:assert/strict';

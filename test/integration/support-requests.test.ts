@@ -1,4 +1,4 @@
-// Support requests (issue #6 items 2, 4, 5): creation with screenshots checked by content,
+// Support requests: creation with screenshots checked by content,
 // replies and statuses, the agents' queue, downloads, the pages, and who may see what (another
 // user's or organisation's request and its files are a 404), with the audit of each step.
 import assert from 'node:assert/strict';

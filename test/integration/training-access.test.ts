@@ -1,4 +1,4 @@
-// Who reaches which training route (issue #5): no session → 401; a role without the right → 403;
+// Who reaches which training route: no session → 401; a role without the right → 403;
 // another organisation's training, another advisor's trainee or another candidate's record → the
 // same 404 as an unknown id, leaking nothing and changing nothing; bad input never a 5xx.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Training follow-up through the API (issue #5 items 1–7), on a calendar moved by the manual
+// Training follow-up through the API, on a calendar moved by the manual
 // clock: entry → attendance → month submitted and locked → correction → withdrawal refusing
 // later attendance → report; exit → overdue report listed and reminded by the job queue; the
 // candidate's own view. Tenant (404) and role (403) checks are in training-access.test.ts.
@@ -91,7 +91,7 @@ for (const engine of ENGINES) {
         assert.equal(res.statusCode, 422, q);
         assert.ok(res.json().errors[0].message.length > 10);
       }
-      // Each listed trainee is a view of a candidate's personal data (§8).
+      // Each listed trainee is a view of a candidate's personal data.
       assert.ok((await audits('candidate.viewed')) >= 2);
     });
 

@@ -1,4 +1,4 @@
-// The attendance CSV import (issue #5 item 3): a valid 10 000-line file of an organisation; a file
+// The attendance CSV import: a valid 10 000-line file of an organisation; a file
 // with errors on several lines (every one reported with its line number, nothing stored); BOM;
 // wrong separator; wrong header; wrong encoding; locked months; another organisation's trainee.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The training follow-up pages without JavaScript (issue #5): the list and a training's page with
+// The training follow-up pages without JavaScript: the list and a training's page with
 // its forms (entry, month submission, withdrawal), the monthly grid (saved, refused with the
 // summary linking to the cell), the CSV import form, the candidate's pages; sign-in redirect,
 // 403 for other roles, 404 for another organisation's training.
