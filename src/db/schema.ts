@@ -273,5 +273,6 @@ export type Account = Selectable<AccountTable>;
 export type Organisation = Selectable<OrganisationTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
 export type Candidate = Selectable<D.CandidateTable>;
+export type NewCandidate = Insertable<D.CandidateTable>;
 export type Quote = Selectable<D.QuoteTable>;
 export type Training = Selectable<D.TrainingTable>;

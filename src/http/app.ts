@@ -6,7 +6,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -16,6 +16,7 @@ import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { HttpProblem, titleFor } from './problem.js';
 import { loggerOptions } from './logging.js';
 import { registerRoutes } from './routes.js';
+import { responseSerializer } from './serializer.js';
 import './types.js';
 
 // Validation messages in French for every schema (field errors are shown to users as they are).
@@ -42,7 +43,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   app.decorate('ctx', ctx);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(ctx.config.env === 'test'));
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

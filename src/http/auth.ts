@@ -1,15 +1,17 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { decideAccess, type AccessRule } from '../modules/habilitations/policy.js';
 import { resolveSession } from '../modules/identity/service.js';
 import { readSessionToken } from './cookies.js';
 import { checkApiCsrf, checkFormCsrf, csrfRefused, isStateChanging } from './csrf.js';
 import { problems } from './problem.js';
 
-/** One registered route and its declared access rule (see `app.routeTable`). */
+/** One registered route, its declared access rule and schemas (see `app.routeTable`). */
 export interface RouteEntry {
   method: string;
   url: string;
   access: AccessRule;
+  /** What the route declares it accepts and answers (zod schemas), for the schema and OpenAPI tests. */
+  schema: FastifySchema | undefined;
 }
 
 export function isApiRequest(request: FastifyRequest): boolean {
@@ -33,7 +35,7 @@ export function registerAuth(app: FastifyInstance): void {
     const access = route.config?.access;
     if (access) {
       for (const method of [route.method].flat().map(String)) {
-        if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access }); // HEAD twins answer as their GET
+        if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access, schema: route.schema }); // HEAD twins answer as their GET
       }
       return;
     }

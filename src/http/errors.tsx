@@ -1,31 +1,43 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isApiRequest } from './auth.js';
-import { HttpProblem, problems, titleFor, unexpectedFieldMessage, type FieldError } from './problem.js';
+import { HttpProblem, fieldErrorsFrom, problems, titleFor, type FieldError } from './problem.js';
 import { recordRequestError } from '../modules/support/error-references.js';
 import { sendPage } from './render.js';
 
-/** Field name for a validation issue: the path inside the body, query or params. */
-function fieldErrors(error: { validation: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }> }): FieldError[] {
-  const out: FieldError[] = [];
-  for (const v of error.validation) {
-    const path = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
-    const keys = (v.params as { keys?: string[] })?.keys;
-    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
-      for (const key of keys) {
-        out.push({ field: path ? `${path}.${key}` : key, message: unexpectedFieldMessage(key) });
-      }
-      continue;
-    }
-    out.push({ field: path || '(corps)', message: v.message ?? 'Valeur invalide.' });
-  }
-  return out;
+type RouteValidationError = FastifyError & {
+  validation: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }>;
+  validationContext?: string;
+};
+
+/**
+ * The field errors of a route schema's refusal, named as the service-level checks name them:
+ * the path inside the body or query, one error per field, each unexpected key on its own.
+ */
+export function routeFieldErrors(error: RouteValidationError): FieldError[] {
+  return fieldErrorsFrom(
+    error.validation.map((v) => ({
+      path: v.instancePath.split('/').filter(Boolean),
+      message: v.message ?? 'Valeur invalide.',
+      code: v.keyword,
+      keys: (v.params as { keys?: string[] } | undefined)?.keys,
+    })),
+  );
+}
+
+/** A path parameter that does not fit its schema names nothing: 404, with the schema's message. */
+function paramsProblem(error: RouteValidationError): HttpProblem {
+  return problems.notFound(error.validation.find((v) => v.message)?.message);
 }
 
 /** Turns any error into the problem the user sees; unexpected ones become a generic 500. */
 export function toProblem(error: unknown): { problem: HttpProblem; unexpected: boolean } {
   if (error instanceof HttpProblem) return { problem: error, unexpected: false };
-  if (hasZodFastifySchemaValidationErrors(error)) return { problem: problems.invalid(fieldErrors(error)), unexpected: false };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const routeError = error as RouteValidationError;
+    const problem = routeError.validationContext === 'params' ? paramsProblem(routeError) : problems.invalid(routeFieldErrors(routeError));
+    return { problem, unexpected: false };
+  }
   const fe = error as FastifyError;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { FastifySchema, LightMyRequestResponse } from 'fastify';
 import type { RouteEntry } from '../../src/http/auth.js';
-import { candidateInputSchema } from '../../src/modules/candidates/service.js';
+import { candidateInputSchema } from '../../src/modules/candidates/schemas.js';
 import { decisionSchema } from '../../src/modules/habilitations/review-rules.js';
 import { approveSchema, rejectSchema } from '../../src/modules/habilitations/manager-change-rules.js';
 import { grantSchema, listQuerySchema as userListQuery, newUserSchema, suspendSchema } from '../../src/modules/habilitations/rules.js';
@@ -90,7 +90,7 @@ function inHandlerSpecs(w: FuzzWorld, today: string): Record<string, RouteSpec> 
     'POST /api/v1/organisations/:orgId/account-manager-change': { body: { example: { newManagerId: w.ids.users[0], reason: 'Départ en retraite du responsable.' } } },
     'POST /api/v1/account-manager-changes/:id/approve': { body: { schema: approveSchema, example: { reason: 'Vérifié par téléphone.' } } },
     'POST /api/v1/account-manager-changes/:id/reject': { body: { schema: rejectSchema, example: { reason: 'Demande non justifiée.' } } },
-    'POST /api/v1/candidates': { body: { schema: candidateInputSchema(today), example: { identifier: '7777777Z', lastName: 'Essai', firstName: 'Zoé', birthDate: '1990-01-01', email: 'zoe.essai@exemple.fr' } } },
+    'POST /api/v1/candidates': { body: { schema: candidateInputSchema(() => today), example: { identifier: '7777777Z', lastName: 'Essai', firstName: 'Zoé', birthDate: '1990-01-01', email: 'zoe.essai@exemple.fr' } } },
     'GET /api/v1/candidates': { query: { fields: ['q'], example: { q: 'Martin' } } },
     'POST /api/v1/quotes': { body: { schema: quoteInputSchema, example: q } },
     'GET /api/v1/quotes': { query: { fields: ['status', 'q', 'page'], example: { status: 'draft', q: 'web', page: '1' } } },

@@ -1,6 +1,6 @@
 /** Candidate records: queries only, no rules. */
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { DB, NewCandidate } from '../../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -8,6 +8,10 @@ export const SEARCH_LIMIT = 50;
 
 export function findByIdentifier(db: Db, identifier: string) {
   return db.selectFrom('candidate').selectAll().where('identifier', '=', identifier).executeTakeFirst();
+}
+
+export function insertCandidate(db: Db, row: NewCandidate) {
+  return db.insertInto('candidate').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 export function findByAccount(db: Db, accountId: string) {

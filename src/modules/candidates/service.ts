@@ -2,45 +2,18 @@
  * Candidates (docs/product/quotes.md#candidates): advisors register and look them up, every advisor
  * read is audited (personal data of job seekers), a candidate reads their own profile.
  */
-import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import { guardCandidateAccess } from '../security/bulk-access.js';
 import type { Actor } from '../habilitations/policy.js';
-import { isRealDate } from '../onboarding/rules.js';
-import { findByAccount, findByIdentifier, quotesOfCandidate, searchCandidates } from './repository.js';
-import { personName } from '../../validation.js';
+import { findByAccount, findByIdentifier, insertCandidate, quotesOfCandidate, searchCandidates } from './repository.js';
+import type { QuoteStatus } from '../quotes/lifecycle.js';
+import type { QuoteType } from '../quotes/quote-schema.js';
+import { CANDIDATE_NOT_FOUND, type CandidateInput } from './schemas.js';
 
-export const IDENTIFIER = /^\d{7}[A-Z]$/;
-const NOT_FOUND = 'Ce candidat est introuvable.';
 const DUPLICATE = 'Un candidat avec cet identifiant est déjà enregistré : recherchez-le plutôt que de le créer à nouveau.';
-
-/** Spaces and lower case are how people copy an identifier from a letter; both are harmless. */
-export const normaliseIdentifier = (v: string) => v.replace(/\s/g, '').toUpperCase();
-
-
-export function candidateInputSchema(today: string) {
-  return z.strictObject({
-    identifier: z
-      .string({ error: 'Identifiant : champ obligatoire.' })
-      .transform(normaliseIdentifier)
-      .refine((v) => IDENTIFIER.test(v), 'Identifiant : 7 chiffres suivis d’une lettre attendus (exemple : 1234567A).'),
-    lastName: personName('Nom'),
-    firstName: personName('Prénom'),
-    birthDate: z
-      .string({ error: 'Date de naissance : champ obligatoire.' })
-      .refine(isRealDate, 'Date de naissance : date invalide, saisissez-la au format aaaa-mm-jj (exemple : 1990-04-12).')
-      .refine((v) => v >= '1900-01-01' && v < today, 'Date de naissance : elle doit être passée et postérieure au 1er janvier 1900.'),
-    email: z
-      .string({ error: 'Adresse e-mail : champ obligatoire.' })
-      .trim()
-      .max(254, 'Adresse e-mail : 254 caractères au maximum.')
-      .pipe(z.email('Adresse e-mail : adresse invalide (exemple : prenom.nom@exemple.fr).')),
-  });
-}
-export type CandidateInput = z.output<ReturnType<typeof candidateInputSchema>>;
 
 export function candidateView(c: Candidate) {
   return { identifier: c.identifier, lastName: c.last_name, firstName: c.first_name, birthDate: c.birth_date, email: c.email };
@@ -57,20 +30,16 @@ export async function registerCandidate(ctx: AppContext, actor: Actor, input: Ca
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       if (await findByIdentifier(trx, input.identifier)) throw problems.conflict(DUPLICATE);
-      const row = await trx
-        .insertInto('candidate')
-        .values({
-          identifier: input.identifier,
-          last_name: input.lastName,
-          first_name: input.firstName,
-          birth_date: input.birthDate,
-          email: input.email,
-          account_id: null,
-          created_at: now,
-          created_by: actor.accountId,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertCandidate(trx, {
+        identifier: input.identifier,
+        last_name: input.lastName,
+        first_name: input.firstName,
+        birth_date: input.birthDate,
+        email: input.email,
+        account_id: null,
+        created_at: now,
+        created_by: actor.accountId,
+      });
       await recordAudit(trx, { ...auditBase(actor, meta, now), action: 'candidate.created', target: { type: 'candidate', id: row.id }, details: { identifier: row.identifier } });
       return row;
     });
@@ -98,17 +67,17 @@ export async function searchForAdvisor(ctx: AppContext, actor: Actor, q: string,
   return rows.map(candidateView);
 }
 
+/** `identifier` is normalised and well-formed (the route's params schema). */
 export async function candidateFile(ctx: AppContext, actor: Actor, identifier: string, meta: RequestMeta) {
-  const normalised = normaliseIdentifier(identifier);
-  const row = IDENTIFIER.test(normalised) ? await findByIdentifier(ctx.db, normalised) : undefined;
-  if (!row) throw problems.notFound(NOT_FOUND);
+  const row = await findByIdentifier(ctx.db, identifier);
+  if (!row) throw problems.notFound(CANDIDATE_NOT_FOUND);
   await auditViews(ctx, actor, [row], meta, 'file');
   const quotes = (await quotesOfCandidate(ctx.db, row.id)).map((q) => {
     const training = (q.data as { training?: { title?: string; startDate?: string; endDate?: string } }).training ?? {};
     return {
       id: q.id,
-      type: q.type,
-      status: q.status,
+      status: q.status as QuoteStatus,
+      type: q.type as QuoteType,
       version: q.version,
       organisation: { id: q.organisation_id, name: q.organisation_name },
       title: training.title ?? null,
@@ -119,7 +88,7 @@ export async function candidateFile(ctx: AppContext, actor: Actor, identifier: s
   });
   // Always empty: the follow-up is read through /api/v1/trainings, which applies the advisor's
   // scope (docs/decisions/0009-training-follow-up-scope.md); the field stays for the JSON contract.
-  return { ...candidateView(row), quotes, trainings: [] as unknown[] };
+  return { ...candidateView(row), quotes, trainings: [] as never[] };
 }
 
 export async function ownProfile(ctx: AppContext, actor: Actor) {

@@ -1,3 +1,6 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { formField } from '../../http/forms.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../../http/cookies.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
@@ -132,13 +135,9 @@ export async function identityPages(app: FastifyInstance): Promise<void> {
     sendPage(request, reply, 'Changer de mot de passe', (csrf) => <PasswordForm csrf={csrf} errors={[]} />),
   );
 
-  app.post('/compte/mot-de-passe', { config: { access: signedIn } }, async (request, reply) => {
-    const result = await changePassword(
-      app.ctx,
-      actorOf(request),
-      { currentPassword: formText(request.body, 'currentPassword', 1024), newPassword: formText(request.body, 'newPassword', 1024) },
-      requestMeta(request),
-    );
+  const passwordForm = z.object({ currentPassword: formField(1024), newPassword: formField(1024) });
+  app.withTypeProvider<ZodTypeProvider>().post('/compte/mot-de-passe', { config: { access: signedIn }, schema: { body: passwordForm } }, async (request, reply) => {
+    const result = await changePassword(app.ctx, actorOf(request), request.body, requestMeta(request));
     if (!result.ok) {
       const errors = [{ field: result.field, message: result.message }];
       return sendPage(request, reply, 'Changer de mot de passe', (csrf) => <PasswordForm csrf={csrf} errors={errors} />, 422);
