@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_onboarding_gid.js';
@@ -32,9 +32,25 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+// One-key advisory lock shared by every instance: the audit chain and recurring jobs use other keys.
+const MIGRATION_LOCK_KEY = 7_101_004;
+
+/**
+ * Applies pending migrations. Instances starting together on one PostgreSQL database take
+ * turns under a session-level advisory lock held on one pooled connection for the whole run;
+ * the second finds nothing left to do. (Kysely's own lock table also guards the migration
+ * rows, but a start racing the very first `create table kysely_migration` can fail without it.)
+ */
 export async function migrateToLatest(db: Database): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    try {
+      const migrator = new Migrator({ db: conn, provider: new StaticProvider() });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    }
+  });
 }
