@@ -9,7 +9,7 @@ import type { DataFolderLock } from './db/data-folder-lock.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { instanceSecret } from './db/instance-settings.js';
-import { migrateToLatest } from './db/migrate.js';
+import { migrateToLatest, serialisedStartup } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
 import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
@@ -67,11 +67,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     lock: options.dataFolderLock,
   });
   try {
-    await migrateToLatest(handle.db);
-    const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
     const metrics = createMetrics();
-    const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox, metrics };
-    const seeded = config.demoMode ? await seedDemoData(ctx) : false;
+    const { ctx, seeded } = await serialisedStartup(handle.db, handle.engine, async () => {
+      await migrateToLatest(handle.db);
+      const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
+      const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox, metrics };
+      return { ctx, seeded: config.demoMode ? await seedDemoData(ctx) : false };
+    });
     const app = await buildApp(ctx, { logStream: options.logStream });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
     // Schedules its recurring jobs (access review sweep) when it starts polling, not before.

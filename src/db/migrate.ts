@@ -1,5 +1,5 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import type { Database } from './database.js';
+import type { Database, Engine } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_onboarding_gid.js';
 import * as m0003 from './migrations/0003_candidates_quotes.js';
@@ -32,8 +32,27 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-// One-key advisory lock shared by every instance: the audit chain and recurring jobs use other keys.
+// One-key advisory locks shared by every instance (the audit chain uses 7_101_001).
 const MIGRATION_LOCK_KEY = 7_101_004;
+const STARTUP_LOCK_KEY = 7_101_005;
+
+/**
+ * Runs the start-up steps that must not race between instances starting together on one
+ * PostgreSQL database (migrations, demo data seeded once) one instance at a time, under a
+ * session advisory lock held on a connection of its own. PGlite has one process per data folder
+ * (data-folder-lock.ts) and one connection, which `work` needs: nothing to serialise there.
+ */
+export async function serialisedStartup<T>(db: Database, engine: Engine, work: () => Promise<T>): Promise<T> {
+  if (engine === 'pglite') return work();
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK_KEY})`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK_KEY})`.execute(conn);
+    }
+  });
+}
 
 /**
  * Applies pending migrations. Instances starting together on one PostgreSQL database take
