@@ -114,6 +114,10 @@ function openPostgres(databaseUrl: string, options: OpenOptions): DatabaseHandle
   // the pool: without a listener it would crash the process. The pool drops that client itself.
   let idleErrorListener: ((err: Error) => void) | undefined;
   pool.on('error', (err) => idleErrorListener?.(err));
+  // A checked-out client whose connection breaks emits 'error' too (the pool listens only while
+  // it is idle): the running query already fails with it, so this listener only keeps the
+  // event from crashing the process. The pool then discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
