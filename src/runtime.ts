@@ -64,6 +64,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     dataDir: options.inMemory ? null : config.dataDir,
     loadDataDir: options.loadDataDir,
     statementTimeoutMs: config.statementTimeoutMs,
+    fsync: config.pgliteFsync,
     lock: options.dataFolderLock,
   });
   try {

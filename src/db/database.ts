@@ -45,6 +45,8 @@ export interface OpenOptions {
   /** A PGlite data folder dump to start from (tests load a migrated template). */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** PGlite on disk: fsync the WAL at each commit (default), or trust the kernel's cache (faster). */
+  fsync?: boolean;
   /** PostgreSQL: longest a statement may run before the server cancels it (SQLSTATE 57014). */
   statementTimeoutMs?: number;
   /**
@@ -69,7 +71,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const lock = options.dataDir ? (options.lock ?? acquireDataFolderLock(options.dataDir)) : null;
   try {
     const pglite = new PGlite({
-      ...(options.dataDir ? { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS } : {}),
+      ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: pgliteParsers,
     });
