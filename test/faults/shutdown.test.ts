@@ -13,10 +13,9 @@ import { loadConfig } from '../../src/config.js';
 import { LOCK_FILE } from '../../src/db/data-folder-lock.js';
 import { openDatabase } from '../../src/db/database.js';
 import { membershipRequest } from '../helpers/onboarding.js';
-import { freePort, kill9, partialPost, startServer, withTimeout, type Kairos } from '../helpers/processes.js';
+import { freePort, kill9, sendInFlight, startServer, withTimeout, type Kairos } from '../helpers/processes.js';
 import { ENGINES, createPostgresDatabase } from '../helpers/runtime.js';
 
-const WRONG_SIGN_IN = JSON.stringify({ login: 'rgc.demo', password: 'Mauvais-mot-de-passe-2026', otp: '000000' });
 
 /** An SMTP peer that takes a message's data and never answers: a mail job stuck mid-send. */
 async function stallingSmtp() {
@@ -45,19 +44,6 @@ async function stallingSmtp() {
 function withoutSmtp(env: Record<string, string>): Record<string, string> {
   const { SMTP_URL: _unused, ...rest } = env;
   return rest;
-}
-
-/** Waits until the server has logged one more incoming request to `route` than `before` counted. */
-function incomingCount(k: Kairos, route: string): number {
-  return k.stdout().split('\n').filter((l) => l.includes('"msg":"incoming request"') && l.includes(`"route":"${route}"`)).length;
-}
-
-async function sendInFlight(k: Kairos) {
-  const before = incomingCount(k, '/api/v1/session');
-  const inFlight = partialPost(k.port, '/api/v1/session', WRONG_SIGN_IN);
-  // Under load the connection may reach the server after a signal sent too early: wait for it.
-  await until(() => incomingCount(k, '/api/v1/session') > before, 30_000, 'the request reached the server');
-  return inFlight;
 }
 
 async function until(check: () => boolean, ms: number, what: string): Promise<void> {

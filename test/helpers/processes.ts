@@ -183,3 +183,23 @@ export function partialPost(port: number, urlPath: string, body: string, headers
   return { response, finish: () => req.end(bytes.subarray(half)) };
 }
 
+
+function incomingCount(k: Kairos, route: string): number {
+  return k.stdout().split('\n').filter((l) => l.includes('"msg":"incoming request"') && l.includes(`"route":"${route}"`)).length;
+}
+
+/**
+ * A sign-in attempt (wrong password) whose first half has reached the server, which logged it
+ * (LOG_LEVEL info): a request in flight. Under load a connection can reach the server after a
+ * signal sent "200 ms later", so this waits for the server's word instead of a fixed delay.
+ */
+export async function sendInFlight(k: Kairos) {
+  const before = incomingCount(k, '/api/v1/session');
+  const inFlight = partialPost(k.port, '/api/v1/session', JSON.stringify({ login: 'rgc.demo', password: 'Mauvais-mot-de-passe-2026', otp: '000000' }));
+  const deadline = Date.now() + 30_000;
+  while (incomingCount(k, '/api/v1/session') <= before) {
+    if (Date.now() > deadline) throw new Error(`the request did not reach the server:\n${k.stdout().slice(-2000)}`);
+    await sleep(20);
+  }
+  return inFlight;
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
-import { BANNER, freePort, partialPost, startKairos, waitForBanner, withTimeout, type Kairos } from '../helpers/processes.js';
+import { BANNER, freePort, sendInFlight, startKairos, waitForBanner, withTimeout, type Kairos } from '../helpers/processes.js';
 
 describe('startup and shutdown of the real process (PGlite)', () => {
   let dataDir = '';
@@ -64,8 +64,7 @@ describe('startup and shutdown of the real process (PGlite)', () => {
     assert.equal(ready.status, 200);
 
     // A sign-in attempt whose body is still arriving when SIGTERM comes.
-    const inFlight = partialPost(port, '/api/v1/session', JSON.stringify({ login: 'rgc.demo', password: 'Mauvais-mot-de-passe-2026', otp: '000000' }));
-    await sleep(300);
+    const inFlight = await sendInFlight(k);
     const killedAt = Date.now();
     k.child.kill('SIGTERM');
     await sleep(300);
