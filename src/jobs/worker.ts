@@ -27,7 +27,6 @@ export class JobWorker {
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
   private paused = false;
-  private stopping = false;
 
   constructor(
     private readonly db: Database,
@@ -43,11 +42,16 @@ export class JobWorker {
 
   /** Runs every due job once; returns how many ran. */
   async runDue(batch = 20): Promise<number> {
+    return this.runClaimed(batch, () => false);
+  }
+
+  /** Claims and runs due jobs until none is left or `interrupted()`; hands back what it holds then. */
+  private async runClaimed(batch: number, interrupted: () => boolean): Promise<number> {
     let total = 0;
     for (;;) {
       const jobs = await claimJobs(this.db, this.clock.now(), this.id, batch);
       for (const [index, job] of jobs.entries()) {
-        if (this.stopping) {
+        if (interrupted()) {
           await releaseJobs(this.db, this.id, jobs.slice(index).map((j) => j.id));
           return total;
         }
@@ -75,9 +79,9 @@ export class JobWorker {
     }
   }
 
-  /** One poll of the loop; subclasses add their own work before it. */
+  /** One poll of the loop (it stops between two jobs once `stop()` is called); subclasses add work before it. */
   protected async poll(): Promise<void> {
-    await this.runDue();
+    await this.runClaimed(20, () => this.stopped);
   }
 
   private noteOutcome(err: unknown): void {
@@ -97,7 +101,6 @@ export class JobWorker {
 
   start(): void {
     this.stopped = false;
-    this.stopping = false;
     const tick = () => {
       if (this.stopped) return;
       this.running = this.poll()
@@ -118,7 +121,6 @@ export class JobWorker {
    */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
-    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
