@@ -47,6 +47,9 @@ const envSchema = z.object({
   DOSSIER_RETENTION_YEARS: z.coerce.number().int().min(1).max(30).default(3),
   ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PGLITE_FSYNC: bool.default(true),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -103,6 +106,12 @@ export interface Config {
    * days between overdue-report reminders.
    */
   training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
+  /** Embedded: each commit waits for its WAL to reach the disk (survives a power cut, not only kill -9). */
+  pgliteFsync: boolean;
+  /** PostgreSQL: the server cancels a statement running longer than this (the request gets a 503). */
+  statementTimeoutMs: number;
+  /** Bearer token that opens /metrics to other hosts than loopback (none: loopback only). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -157,5 +166,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     creationGuard: { accountsPerDay: e.ACCOUNT_CREATIONS_PER_DAY, grantsPerDay: e.HABILITATION_GRANTS_PER_DAY },
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, finishedJobDays: e.FINISHED_JOB_RETENTION_DAYS, dossierYears: e.DOSSIER_RETENTION_YEARS },
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
+    pgliteFsync: e.PGLITE_FSYNC,
+    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Engine } from './db/database.js';
+import type { Metrics } from './metrics.js';
 import type { SecretBox } from './modules/identity/secret-box.js';
 
 /** What every service needs, built once at start (or per test). */
@@ -10,6 +11,7 @@ export interface AppContext {
   config: Config;
   clock: Clock;
   secretBox: SecretBox;
+  metrics: Metrics;
 }
 
 /** Facts about the HTTP request that services record (audit) but never depend on otherwise. */

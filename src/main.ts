@@ -1,6 +1,9 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { acquireDataFolderLock, DataFolderBusyError, DataFolderLockError, type DataFolderLock } from './db/data-folder-lock.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/accounts.js';
-import { createRuntime } from './runtime.js';
+
+/** After the first SIGTERM or SIGINT, the process exits at this deadline whatever is still running. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
 
 function banner(config: Config, url: string, seeded: boolean): string {
   const lines = [
@@ -24,29 +27,43 @@ function banner(config: Config, url: string, seeded: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
 async function main() {
   let config: Config;
+  let lock: DataFolderLock | undefined;
   try {
     config = loadConfig();
+    // Before the application is even loaded (seconds of start-up): a second process on the same
+    // data folder leaves at once, having written nothing.
+    if (!config.databaseUrl) lock = acquireDataFolderLock(config.dataDir);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
+    if (err instanceof ConfigError || err instanceof DataFolderBusyError || err instanceof DataFolderLockError) fail(err.message);
     throw err;
   }
-  const runtime = await createRuntime(config);
+  const { createRuntime } = await import('./runtime.js');
+  const runtime = await createRuntime(config, { dataFolderLock: lock });
   const address = await runtime.app.listen({ port: config.port, host: config.host });
+  await runtime.startControl();
   runtime.worker.start();
   const url = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? `http://localhost:${config.port}` : address;
   process.stdout.write(banner(config, url, runtime.seeded));
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      runtime.app.log.warn({ signal }, 'second stop signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
     runtime.app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => {
+      runtime.app.log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline reached: exiting now');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
     force.unref();
     await runtime.close();
     process.exit(0);

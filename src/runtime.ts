@@ -3,9 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { startControlServer, type ControlServer } from './backup/control.js';
+import { writeBackup } from './backup/backup.js';
+import type { DataFolderLock } from './db/data-folder-lock.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { instanceSecret } from './db/instance-settings.js';
-import { migrateToLatest } from './db/migrate.js';
+import { migrateToLatest, serialisedStartup } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
 import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
@@ -28,8 +32,18 @@ export interface Runtime {
   worker: JobWorker;
   mailer: Mailer;
   seeded: boolean;
-  close(): Promise<void>;
+  metrics: Metrics;
+  /** Embedded on disk: opens the owner's control channel (backups while running); main.ts only. */
+  startControl(): Promise<void>;
+  /**
+   * Stops in order: no new connection, in-flight requests finish (up to `requestGraceMs`, then
+   * their connections are cut), the job worker hands back what it holds, the database closes.
+   */
+  close(options?: { requestGraceMs?: number }): Promise<void>;
 }
+
+/** How long in-flight requests may take to finish when the process is asked to stop. */
+export const REQUEST_GRACE_MS = 10_000;
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -38,6 +52,8 @@ export interface RuntimeOptions {
   loadDataDir?: Blob;
   /** Keep PGlite in memory instead of DATA_DIR (tests). */
   inMemory?: boolean;
+  /** The data folder's lock, when the caller took it already (main.ts, to refuse fast). */
+  dataFolderLock?: DataFolderLock;
 }
 
 /** config → database → migrations → demo data → HTTP app and job worker (not yet listening). */
@@ -47,16 +63,27 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     databaseUrl: config.databaseUrl,
     dataDir: options.inMemory ? null : config.dataDir,
     loadDataDir: options.loadDataDir,
+    statementTimeoutMs: config.statementTimeoutMs,
+    fsync: config.pgliteFsync,
+    lock: options.dataFolderLock,
   });
   try {
-    await migrateToLatest(handle.db);
-    const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
-    const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox };
-    const seeded = config.demoMode ? await seedDemoData(ctx) : false;
+    const metrics = createMetrics();
+    const { ctx, seeded } = await serialisedStartup(handle.db, handle.engine, async () => {
+      await migrateToLatest(handle.db);
+      const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
+      const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox, metrics };
+      return { ctx, seeded: config.demoMode ? await seedDemoData(ctx) : false };
+    });
     const app = await buildApp(ctx, { logStream: options.logStream });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
     // Schedules its recurring jobs (access review sweep) when it starts polling, not before.
-    const worker = new SchedulingWorker(handle.db, clock, app.log, config.jobPollMs);
+    handle.onIdleError?.((err) => {
+      metrics.databaseUnavailable.inc({ source: 'idle_connection' });
+      app.log.warn({ err }, 'idle database connection lost');
+    });
+    metrics.setCollectors({ jobQueue: () => jobQueueDepth(handle), pool: () => handle.poolStats() });
+    const worker = new SchedulingWorker(handle.db, clock, app.log, config.jobPollMs, metrics);
     worker.register(MAIL_JOB, mailJobHandler(mailer));
     worker.register(LETTER_JOB, letterJobHandler(ctx));
     registerAccessReviewJobs(worker, ctx);
@@ -66,7 +93,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerSecurityJobs(worker, ctx);
     registerAuditRetention(worker, ctx);
     registerDossierAnonymisation(worker, ctx);
-    let closed = false;
+    let closing: Promise<void> | null = null;
+    let control: ControlServer | null = null;
     return {
       ctx,
       database: handle,
@@ -74,12 +102,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       worker,
       mailer,
       seeded,
-      async close() {
-        if (closed) return;
-        closed = true;
-        await app.close(); // stops accepting, lets in-flight requests finish
-        await worker.stop();
-        await handle.close();
+      metrics,
+      async startControl() {
+        if (!handle.dataDir || control) return;
+        control = await startControlServer(handle.dataDir, (out) => writeBackup(handle, config, out).then(() => {}), app.log);
+      },
+      close(closeOptions = {}) {
+        closing ??= closeInOrder(app, worker, handle, () => control?.close(), closeOptions.requestGraceMs ?? REQUEST_GRACE_MS);
+        return closing;
       },
     };
   } catch (err) {
@@ -88,3 +118,30 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
 }
 
+
+async function jobQueueDepth(handle: DatabaseHandle): Promise<Array<{ status: string; count: number }>> {
+  const rows = await handle.db
+    .selectFrom('job')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('status', 'in', ['pending', 'running', 'failed'])
+    .groupBy('status')
+    .execute();
+  return ['pending', 'running', 'failed'].map((status) => ({ status, count: Number(rows.find((r) => r.status === status)?.count ?? 0) }));
+}
+
+async function closeInOrder(app: FastifyInstance, worker: JobWorker, handle: DatabaseHandle, closeControl: () => Promise<void> | undefined, graceMs: number) {
+  // Stops accepting at once; keep-alive connections with no request in flight are closed.
+  const appClosed = app.close();
+  const workerStopped = worker.stop();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+  if ((await Promise.race([appClosed.then(() => 'done' as const), late])) === 'late') {
+    app.log.warn({ graceMs }, 'requests still running after the grace period: their connections are closed');
+    app.server.closeAllConnections();
+  }
+  clearTimeout(timer);
+  await appClosed;
+  await workerStopped;
+  await closeControl();
+  await handle.close();
+}

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { acquireDataFolderLock, type DataFolderLock } from './data-folder-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable-fs.js';
 import type { DB } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -11,8 +12,15 @@ export type Database = Kysely<DB>;
 export interface DatabaseHandle {
   db: Database;
   engine: Engine;
+  /** PGlite on disk: the data folder (locked by this process while open). */
+  dataDir: string | null;
   /** PGlite only: a gzipped copy of the data folder (tests start from such a template). */
   dump?: () => Promise<Blob>;
+  /** PGlite only: runs `work` after a checkpoint, while nothing can touch the data folder (backups). */
+  whileQuiescent?: <T>(work: () => Promise<T>) => Promise<T>;
+  poolStats(): PoolStats;
+  /** PostgreSQL only: told about errors of idle pooled connections (logged, counted). */
+  onIdleError?(listener: (err: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -37,23 +45,90 @@ export interface OpenOptions {
   /** A PGlite data folder dump to start from (tests load a migrated template). */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** PGlite on disk: fsync the WAL at each commit (default), or trust the kernel's cache (faster). */
+  fsync?: boolean;
+  /** PostgreSQL: longest a statement may run before the server cancels it (SQLSTATE 57014). */
+  statementTimeoutMs?: number;
+  /**
+   * The data folder's lock when the caller took it already (main.ts takes it before loading the
+   * application, to refuse within a second); otherwise it is taken here. Released on close.
+   */
+  lock?: DataFolderLock;
 }
 
+/** Connection pool figures for /metrics (PGlite: one connection, busy or not). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** How long a request waits for a PostgreSQL connection before it is told the database is away. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // Without a listener an idle client's network error would crash the process.
-    pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  const lock = options.dataDir ? (options.lock ?? acquireDataFolderLock(options.dataDir)) : null;
+  try {
+    const pglite = new PGlite({
+      ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: pgliteParsers,
+    });
+    await pglite.waitReady;
+    const dialect = new PGliteDialect(pglite);
+    const db = new Kysely<DB>({ dialect });
+    return {
+      db,
+      engine: 'pglite',
+      dataDir: options.dataDir ?? null,
+      dump: () => pglite.dumpDataDir('gzip'),
+      whileQuiescent: (work) => dialect.whileQuiescent(work),
+      poolStats: () => dialect.stats(),
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = new PGlite({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    parsers: pgliteParsers,
+}
+
+function openPostgres(databaseUrl: string, options: OpenOptions): DatabaseHandle {
+  const statementTimeout = options.statementTimeoutMs ?? 15_000;
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // The server cancels a runaway statement; the client gives up a little later on a
+    // connection that went silent (a cut network answers nothing at all).
+    statement_timeout: statementTimeout,
+    query_timeout: statementTimeout + 2_000,
+    keepAlive: true,
+    idleTimeoutMillis: 30_000,
   });
-  await pglite.waitReady;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, engine: 'pglite', dump: () => pglite.dumpDataDir('gzip'), close: () => db.destroy() };
+  // An idle client's network error (the server restarted, a proxy cut the line) is emitted on
+  // the pool: without a listener it would crash the process. The pool drops that client itself.
+  let idleErrorListener: ((err: Error) => void) | undefined;
+  pool.on('error', (err) => idleErrorListener?.(err));
+  // A checked-out client whose connection breaks emits 'error' too (the pool listens only while
+  // it is idle): the running query already fails with it, so this listener only keeps the
+  // event from crashing the process. The pool then discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'postgres',
+    dataDir: null,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+    onIdleError(listener) {
+      idleErrorListener = listener;
+    },
+  };
 }

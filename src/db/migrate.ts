@@ -1,5 +1,5 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
-import type { Database } from './database.js';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Database, Engine } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_onboarding_gid.js';
 import * as m0003 from './migrations/0003_candidates_quotes.js';
@@ -32,9 +32,44 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+// One-key advisory locks shared by every instance (the audit chain uses 7_101_001).
+const MIGRATION_LOCK_KEY = 7_101_004;
+const STARTUP_LOCK_KEY = 7_101_005;
+
+/**
+ * Runs the start-up steps that must not race between instances starting together on one
+ * PostgreSQL database (migrations, demo data seeded once) one instance at a time, under a
+ * session advisory lock held on a connection of its own. PGlite has one process per data folder
+ * (data-folder-lock.ts) and one connection, which `work` needs: nothing to serialise there.
+ */
+export async function serialisedStartup<T>(db: Database, engine: Engine, work: () => Promise<T>): Promise<T> {
+  if (engine === 'pglite') return work();
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK_KEY})`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK_KEY})`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Applies pending migrations. Instances starting together on one PostgreSQL database take
+ * turns under a session-level advisory lock held on one pooled connection for the whole run;
+ * the second finds nothing left to do. (Kysely's own lock table also guards the migration
+ * rows, but a start racing the very first `create table kysely_migration` can fail without it.)
+ */
 export async function migrateToLatest(db: Database): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    try {
+      const migrator = new Migrator({ db: conn, provider: new StaticProvider() });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    }
+  });
 }

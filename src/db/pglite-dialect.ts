@@ -20,12 +20,33 @@ import {
  * the connection from BEGIN to COMMIT/ROLLBACK; lone queries hold it for one statement.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  private readonly driver: PGliteDriver;
+  constructor(private readonly pglite: PGlite) {
+    this.driver = new PGliteDriver(pglite);
+  }
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return this.driver;
+  }
+  /**
+   * Runs `work` holding the single connection, after a CHECKPOINT: no query or transaction runs
+   * meanwhile, and PGlite (single-user, no background writer) touches no file, so the data
+   * folder read by `work` is a consistent image that needs no WAL replay.
+   */
+  async whileQuiescent<T>(work: () => Promise<T>): Promise<T> {
+    await this.driver.acquireConnection();
+    try {
+      await this.pglite.exec('checkpoint');
+      return await work();
+    } finally {
+      await this.driver.releaseConnection();
+    }
+  }
+  /** The connection is the pool: in use (total 1, idle 0) or not, and how many wait for it. */
+  stats(): { total: number; idle: number; waiting: number } {
+    return { total: 1, idle: this.driver.busy ? 0 : 1, waiting: this.driver.waiting };
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -64,6 +85,8 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
+  busy = false;
+  waiting = 0;
 
   constructor(private readonly pglite: PGlite) {
     this.connection = new PGliteConnection(pglite);
@@ -77,7 +100,10 @@ class PGliteDriver implements Driver {
     const previous = this.queue;
     let unlock!: () => void;
     this.queue = new Promise<void>((resolve) => (unlock = resolve));
+    this.waiting++;
     await previous;
+    this.waiting--;
+    this.busy = true;
     this.release = unlock;
     return this.connection;
   }
@@ -100,6 +126,7 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const unlock = this.release;
     this.release = null;
+    this.busy = false;
     unlock?.();
   }
 

@@ -15,6 +15,7 @@ import { registerBodyParsers, registerTextGuard } from './body-parsers.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { HttpProblem, titleFor } from './problem.js';
 import { loggerOptions } from './logging.js';
+import { registerRequestTiming } from './metrics-route.js';
 import { registerRoutes } from './routes.js';
 import { responseSerializer } from './serializer.js';
 import './types.js';
@@ -48,6 +49,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  registerRequestTiming(app);
 
   await app.register(cookie);
   await app.register(helmet, {

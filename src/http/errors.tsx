@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isApiRequest } from './auth.js';
 import { HttpProblem, fieldErrorsFrom, problems, titleFor, type FieldError } from './problem.js';
+import { databaseUnavailableKind } from '../db/unavailable.js';
 import { recordRequestError } from '../modules/support/error-references.js';
 import { sendPage } from './render.js';
 
@@ -30,9 +31,24 @@ function paramsProblem(error: RouteValidationError): HttpProblem {
   return problems.notFound(error.validation.find((v) => v.message)?.message);
 }
 
+/** Seconds a client should wait before retrying while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+function databaseProblem(error: unknown): HttpProblem | null {
+  const kind = databaseUnavailableKind(error);
+  if (!kind) return null;
+  const detail =
+    kind === 'timeout'
+      ? 'Le traitement de votre demande a pris trop de temps et a été interrompu. Réessayez dans quelques instants ; rien n’a été enregistré.'
+      : 'Le service est momentanément indisponible (base de données injoignable). Réessayez dans quelques instants ; rien n’a été enregistré.';
+  return new HttpProblem(503, titleFor(503), detail, undefined, { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
+}
+
 /** Turns any error into the problem the user sees; unexpected ones become a generic 500. */
 export function toProblem(error: unknown): { problem: HttpProblem; unexpected: boolean } {
   if (error instanceof HttpProblem) return { problem: error, unexpected: false };
+  const unavailable = databaseProblem(error);
+  if (unavailable) return { problem: unavailable, unexpected: false };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const routeError = error as RouteValidationError;
     const problem = routeError.validationContext === 'params' ? paramsProblem(routeError) : problems.invalid(routeFieldErrors(routeError));
@@ -117,8 +133,9 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
  * who, and the error's class and message (scrubbed). A failure here must not hide the answer.
  */
 async function rememberError(app: FastifyInstance, request: FastifyRequest, problem: HttpProblem, cause: unknown, unexpected: boolean) {
-  // An anonymous 401 is the normal way to reach the sign-in page, not an incident.
-  if (problem.status === 401) return;
+  // An anonymous 401 is the normal way to reach the sign-in page, not an incident; a 503 for an
+  // unreachable database cannot be written to it (and would make the client wait longer).
+  if (problem.status === 401 || problem.status === 503) return;
   const err = cause as (Error & { code?: string }) | undefined;
   try {
     await recordRequestError(app.ctx.db, {
@@ -141,6 +158,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     const { problem, unexpected } = toProblem(error);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
+    else if (problem.status === 503) {
+      app.ctx.metrics.databaseUnavailable.inc({ source: 'request' });
+      request.log.warn({ err: error }, 'database unavailable');
+    }
     else request.log.info({ status: problem.status, code: (error as FastifyError).code }, 'request refused');
     await rememberError(app, request, problem, error, unexpected);
     return sendProblem(request, reply, problem);

@@ -33,10 +33,12 @@ import { myTrainingRoutes, trainingRoutes } from '../modules/training/routes.js'
 import { securityAlertPages } from '../modules/security/alerts-pages.js';
 import { securityAlertRoutes } from '../modules/security/alerts-routes.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics-route.js';
 
 /** Every module's routes and pages; each route declares its access rule (see auth.ts). */
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
+  await app.register(metricsRoutes); // Prometheus: loopback or METRICS_TOKEN only
   await app.register(referenceRoutes);
   await app.register(helpRoutes); // Help centre: /aide pages and /api/v1/help/articles.
   // Support requests: /api/v1/support-requests, /support/demandes, the agents' queue /support/file.

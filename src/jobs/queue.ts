@@ -110,3 +110,19 @@ export async function failJob(db: Kysely<DB>, job: ClaimedJob, now: Date, error:
     .execute();
   return final ? 'failed' : 'retry';
 }
+
+/**
+ * Hands jobs claimed by a stopping worker back to the queue, as if never claimed (the attempt
+ * is not counted): all it holds, or only `ids`. Returns how many.
+ */
+export async function releaseJobs(db: Kysely<DB>, workerId: string, ids?: number[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  let query = db
+    .updateTable('job')
+    .set({ status: 'pending', locked_at: null, locked_by: null, attempts: sql`greatest(attempts - 1, 0)` })
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId);
+  if (ids) query = query.where('id', 'in', ids);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { enqueueJob, type ClaimedJob } from './queue.js';
+import type { Metrics } from '../metrics.js';
 import { JobWorker, type JobHandler } from './worker.js';
 
 /**
@@ -93,16 +94,17 @@ export function recurringHandler(db: Database, clock: Clock, job: RecurringJob, 
  */
 export class SchedulingWorker extends JobWorker {
   private readonly recurring: RecurringJob[] = [];
-  private starting: Promise<void> = Promise.resolve();
-  private stopRequested = false;
+  /** False until the chains are checked since the last start (retried at each poll until then). */
+  private recurringEnsured = false;
 
   constructor(
     private readonly database: Database,
     private readonly time: Clock,
     private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>,
     pollMs = 1000,
+    metrics?: Metrics,
   ) {
-    super(database, time, log, pollMs);
+    super(database, time, log, pollMs, metrics);
   }
 
   registerRecurring(job: RecurringJob, run: (claimed: ClaimedJob) => Promise<void>): void {
@@ -117,22 +119,19 @@ export class SchedulingWorker extends JobWorker {
     return results;
   }
 
-  override start(): void {
-    this.stopRequested = false;
-    this.starting = this.ensureRecurring()
-      .then(
-        (results) => this.log.info({ recurring: results.map((r) => r.runAt.toISOString()) }, 'recurring jobs scheduled'),
-        // The database may be briefly unreachable at start; the next start or run repairs the chain.
-        (err) => this.log.error({ err }, 'could not schedule recurring jobs'),
-      )
-      .then(() => {
-        if (!this.stopRequested) super.start();
-      });
+  // The database may be unreachable when the worker starts: the chains are then checked at the
+  // first poll that reaches it, instead of waiting for the next start.
+  protected override async poll(): Promise<void> {
+    if (!this.recurringEnsured) {
+      const results = await this.ensureRecurring();
+      this.recurringEnsured = true;
+      this.log.info({ recurring: results.map((r) => r.runAt.toISOString()) }, 'recurring jobs scheduled');
+    }
+    await super.poll();
   }
 
-  override async stop(): Promise<void> {
-    this.stopRequested = true;
-    await this.starting;
-    await super.stop();
+  override start(): void {
+    this.recurringEnsured = false;
+    super.start();
   }
 }

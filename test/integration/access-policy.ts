@@ -165,6 +165,7 @@ export const POLICY: Record<string, RoutePolicy> = {
   // Platform and help (public).
   'GET /healthz': {},
   'GET /readyz': {},
+  'GET /metrics': { why: 'the matrix calls from loopback, where Prometheus scrapes: every actor alike; other peers get 404 (metrics.test.ts)' },
   'GET /aide': {},
   'GET /aide/recherche': { query: 'q=devis' },
   'GET /aide/:slug': {},

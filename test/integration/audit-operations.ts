@@ -875,6 +875,7 @@ const ALERTS = 'a security incident under review (the suspended account, the ide
 export const NOT_VIEWS: Record<string, string> = {
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
+  'GET /metrics': 'operational counters (route patterns, queue depth, pool, sign-in failures): no personal data; loopback or METRICS_TOKEN only',
   'GET /': PUBLIC,
   'GET /aide': PUBLIC,
   'GET /aide/recherche': PUBLIC,

@@ -1,105 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BANNER = /^Kairos est démarré : (.+)$/m;
-// A liveness bound, not a speed check (bench/ measures speed): generous, because CI runs two
-// test files at once on two cores and a real process transpiles the whole app before starting.
-const START_TIMEOUT_MS = 180_000;
-
-/** A port nobody listens on right now (main.ts prints config.port, so PORT=0 would print :0). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Kairos {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or the signal that killed it). */
-  exited: Promise<number | string>;
-}
-
-/** `npm start` without npm: the same entry point, with a clean environment of our own. */
-function startKairos(env: Record<string, string>): Kairos {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitForBanner(k: Kairos): Promise<string> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let exitCode: number | string | null = null;
-  void k.exited.then((c) => (exitCode = c));
-  while (Date.now() < deadline) {
-    // The banner is written in one piece; wait for its last line.
-    if (BANNER.test(k.stdout()) && /Connexion : \S+\/connexion\n/.test(k.stdout())) return k.stdout();
-    if (exitCode !== null) throw new Error(`Kairos exited (${exitCode}) before starting:\n${k.stdout()}\n${k.stderr()}`);
-    await sleep(50);
-  }
-  throw new Error(`no banner after ${START_TIMEOUT_MS} ms:\n${k.stdout()}\n${k.stderr()}`);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Starts a POST whose headers and first half of the body reach the server now; the rest is
- * sent by `finish()`. Until then the request is in flight on the server side.
- */
-function partialPost(port: number, urlPath: string, body: string) {
-  const bytes = Buffer.from(body);
-  const half = Math.floor(bytes.length / 2);
-  const req = http.request({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: urlPath,
-    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
-  });
-  const response = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
-  req.flushHeaders();
-  req.write(bytes.subarray(0, half));
-  return { response, finish: () => req.end(bytes.subarray(half)) };
-}
+import { BANNER, freePort, sendInFlight, startKairos, waitForBanner, withTimeout, type Kairos } from '../helpers/processes.js';
 
 describe('startup and shutdown of the real process (PGlite)', () => {
   let dataDir = '';
@@ -158,8 +64,7 @@ describe('startup and shutdown of the real process (PGlite)', () => {
     assert.equal(ready.status, 200);
 
     // A sign-in attempt whose body is still arriving when SIGTERM comes.
-    const inFlight = partialPost(port, '/api/v1/session', JSON.stringify({ login: 'rgc.demo', password: 'Mauvais-mot-de-passe-2026', otp: '000000' }));
-    await sleep(300);
+    const inFlight = await sendInFlight(k);
     const killedAt = Date.now();
     k.child.kill('SIGTERM');
     await sleep(300);

@@ -1,14 +1,16 @@
 // `npm run audit:verify`: checks the whole audit hash chain of the configured database.
 // Exit code 0 when intact; 1 naming the first bad row; 2 when the check could not run.
-// With the embedded database, stop the server first: a PGlite data folder has one user at a time.
+// With the embedded database, stop the server first: a PGlite data folder has one owner at a time
+// (a held folder: exit 1 with the owner's PID, nothing written).
 import { loadConfig } from '../../config.js';
+import { DataFolderBusyError, DataFolderLockError } from '../../db/data-folder-lock.js';
 import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { verifyAuditChain } from './service.js';
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir });
   try {
     await migrateToLatest(handle.db);
     const verdict = await verifyAuditChain(handle.db);
@@ -29,6 +31,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
+    if (err instanceof DataFolderBusyError || err instanceof DataFolderLockError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`Vérification impossible : ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   },

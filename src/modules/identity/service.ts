@@ -81,6 +81,7 @@ export async function signIn(
   const blocked = await throttledUntil(ctx.db, keys, now);
   const audit = { at: now, ip: meta.ip, requestId: meta.requestId };
   if (blocked) {
+    ctx.metrics.signInFailures.inc({ reason: 'throttled' });
     await recordAuditAlone(ctx.db, { ...audit, action: 'sign_in.throttled' });
     return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((blocked.getTime() - now.getTime()) / 1000)) };
   }
@@ -95,6 +96,7 @@ export async function signIn(
   if (!account || !factorOk) {
     await recordFailure(ctx.db, keys, now);
     const reason = !account ? 'unknown_login' : !passwordOk ? 'password' : !active ? `status_${account.status}` : 'second_factor';
+    ctx.metrics.signInFailures.inc({ reason });
     await recordAuditAlone(ctx.db, {
       ...audit,
       action: 'sign_in.failed',
