@@ -6,10 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { addDays, isoWeekday } from '../../src/modules/quotes/holidays.js';
-import { pedagogicalCostCents } from '../../src/modules/quotes/money.js';
-import { formatHours, minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/schedule.js';
-import { FULL_TIME } from '../../src/modules/quotes/test-fixtures.js';
+import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
+import { pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
+import { formatHours, minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/rules/schedule.js';
+import { FULL_TIME } from '../../src/modules/quotes/rules/test-fixtures.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { pedagogicalCostCents } from '../../src/modules/quotes/money.js';
+import { pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
 import { validQuote } from '../helpers/quotes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';

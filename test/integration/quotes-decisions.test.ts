@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { sweepQuotes } from '../../src/modules/quotes/expiry-jobs.js';
+import { sweepQuotes } from '../../src/modules/quotes/decision/expiry-jobs.js';
 import { pdfText } from '../helpers/pdf.js';
 import { validQuote } from '../helpers/quotes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
