@@ -7,7 +7,7 @@ import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
-import { registerQuoteExpiry } from './modules/quotes/decision/expiry-jobs.js';
+import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';

@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import { problems } from '../../../http/problem.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { renderAgreementPdf } from './pdf.js';
+import { organisationForAgreement } from './repository.js';
 import { quoteFor } from '../record/access.js';
 import { quoteInputOf } from '../record/quote-json.js';
 import { findCandidateById } from '../record/repository.js';
@@ -19,7 +20,7 @@ export async function agreementPdf(ctx: AppContext, actor: Actor, id: string, me
   await guardCandidateAccess(ctx, actor, [quote.candidate_id], meta, 'export');
   const [candidate, organisation] = await Promise.all([
     findCandidateById(ctx.db, quote.candidate_id),
-    ctx.db.selectFrom('organisation').select(['name', 'siret', 'nda', 'address']).where('id', '=', quote.organisation_id).executeTakeFirstOrThrow(),
+    organisationForAgreement(ctx.db, quote.organisation_id),
   ]);
   const input = quoteInputOf(quote, candidate);
   const totals = quoteTotals(input);

@@ -1,79 +1,30 @@
 /**
- * The candidate's space: /mon-espace lists their quotes, /mon-espace/devis/{id}
- * shows one (the link of the submission mail) with the accept / decline form. Every check is the
- * services' (a quote of someone else answers the same 404 as an unknown id); the form posts here,
- * then redirects (303) with a notice, or shows the page again with the error summary.
+ * A quote in the candidate's space, /mon-espace/devis/{id} (the link of the submission mail), with
+ * the accept / decline form. Every check is the services' (a quote of someone else answers the
+ * same 404 as an unknown id); the form posts here, then redirects (303) with a notice, or shows
+ * the page again with the error summary. The home that lists their quotes is queue/pages.tsx.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren } from 'preact';
-import { formatDateTime } from '../../../http/format.js';
-import { uuidOr404 } from '../../../http/ids.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formErrors, throwIfParamsRefused } from '../../../http/forms.js';
 import type { FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { formText } from '../../../http/views/form.js';
-import { candidateOnly, type Actor } from '../../habilitations/policy.js';
-import { formatFrenchDate } from '../rules/holidays.js';
+import { candidateOnly } from '../../habilitations/policy.js';
 import { availableActions, type QuoteStatus } from '../rules/lifecycle.js';
-import { candidateDecision } from './service.js';
-import { QUOTE_NOT_FOUND } from '../record/messages.js';
-import { CANDIDATE_FORM_ANCHORS, CandidateDecisionForm, decisionProblem, noticeOf, versionFieldOf } from './party-forms.js';
-import { AgreementSection, DecisionErrors, DraftInProgress, FundingSection, Notice, TrainingFacts, candidateStatusLabel } from './party-views.js';
-import { candidateQuotes } from '../queue/service.js';
-import { Timeline, type QuoteView } from '../record/views.js';
+import { quoteIdParams } from '../record/schemas.js';
 import { getQuote } from '../record/service.js';
-import { trainingSpaceSection } from '../../training/me-pages.js';
-
-/**
- * The blocks of the candidate's home, in order. Other modules add theirs here (the training
- * follow-up: "Mes formations") rather than building another home page.
- */
-export interface CandidateSpaceSection {
-  /** Id of the section element (and prefix of its heading's id). */
-  id: string;
-  title: string;
-  content(app: FastifyInstance, actor: Actor): Promise<ComponentChildren>;
-}
+import { Timeline, type QuoteView } from '../record/views.js';
+import { CANDIDATE_FORM_ANCHORS, CandidateDecisionForm, decisionProblem, noticeOf } from './party-forms.js';
+import { AgreementSection, DecisionErrors, DraftInProgress, FundingSection, Notice, TrainingFacts, candidateStatusLabel } from './party-views.js';
+import { candidateDecisionForm, decisionPageQuery } from './schemas.js';
+import { candidateDecision } from './service.js';
 
 const NOTICES: Record<string, string> = {
   accepte: 'Vous avez accepté le devis. Votre conseiller va l’examiner ; vous serez prévenu par courriel de sa décision.',
   decline: 'Vous avez décliné le devis. L’organisme de formation en est informé.',
 };
-
-async function myQuotesSection(app: FastifyInstance, actor: Actor): Promise<ComponentChildren> {
-  const { quotes } = await candidateQuotes(app.ctx, actor);
-  if (quotes.length === 0) {
-    return <p>Vous n’avez aucun devis pour le moment. Quand un organisme de formation vous en proposera un, vous recevrez un courriel et il apparaîtra ici.</p>;
-  }
-  const waiting = quotes.filter((q) => q.status === 'submitted').length;
-  return (
-    <>
-      <p id="devis-en-attente">{waiting === 0 ? 'Aucun devis n’attend votre réponse.' : waiting === 1 ? 'Un devis attend votre réponse.' : `${waiting} devis attendent votre réponse.`}</p>
-      <table class="table align-middle">
-        <caption class="visually-hidden">Mes devis de formation, les plus récents d’abord</caption>
-        <thead>
-          <tr><th scope="col">Formation</th><th scope="col">Organisme</th><th scope="col">Dates</th><th scope="col">Statut</th><th scope="col">Reçu le</th></tr>
-        </thead>
-        <tbody>
-          {quotes.map((q) => (
-            <tr data-quote={q.id}>
-              <th scope="row"><a href={`/mon-espace/devis/${q.id}`}>{q.title}</a></th>
-              <td>{q.organisation.name}</td>
-              <td>du {formatFrenchDate(q.startDate)} au {formatFrenchDate(q.endDate)}</td>
-              <td>{q.status === 'submitted' ? <strong>{candidateStatusLabel(q.status)}</strong> : candidateStatusLabel(q.status)}</td>
-              <td>{formatDateTime(new Date(q.submittedAt))}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
-}
-
-export const CANDIDATE_SPACE_SECTIONS: CandidateSpaceSection[] = [
-  { id: 'mes-devis', title: 'Mes devis', content: myQuotesSection },
-  { id: 'mes-formations', title: 'Mes formations', content: trainingSpaceSection },
-];
 
 interface QuotePageState {
   quote: QuoteView;
@@ -118,47 +69,34 @@ function renderQuote(app: FastifyInstance, request: FastifyRequest, reply: Fasti
   );
 }
 
-const idOf = (request: FastifyRequest) => uuidOr404((request.params as { id?: unknown }).id, QUOTE_NOT_FOUND);
-
-export async function candidateQuotePages(app: FastifyInstance): Promise<void> {
+export async function candidateDecisionPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const config = { access: candidateOnly };
 
-  app.get('/mon-espace', { config }, async (request, reply) => {
-    const actor = actorOf(request);
-    const sections = await Promise.all(CANDIDATE_SPACE_SECTIONS.map(async (s) => ({ ...s, body: await s.content(app, actor) })));
-    return sendPage(request, reply, 'Mon espace', () => (
-      <>
-        <h1 class="h3 mb-3">Mon espace</h1>
-        {sections.map((s) => (
-          <section id={s.id} aria-labelledby={`titre-${s.id}`} class="mb-4">
-            <h2 id={`titre-${s.id}`} class="h4">{s.title}</h2>
-            {s.body}
-          </section>
-        ))}
-      </>
-    ));
+  app.get('/mon-espace/devis/:id', { config, schema: { params: quoteIdParams, querystring: decisionPageQuery } }, async (request, reply) => {
+    const quote = await getQuote(app.ctx, actorOf(request), request.params.id, requestMeta(request));
+    return renderQuote(app, request, reply, { quote, notice: noticeOf(request.query.fait, NOTICES) });
   });
 
-  app.get('/mon-espace/devis/:id', { config }, async (request, reply) => {
-    const quote = await getQuote(app.ctx, actorOf(request), idOf(request), requestMeta(request));
-    return renderQuote(app, request, reply, { quote, notice: noticeOf(request.query, NOTICES) });
-  });
-
-  app.post('/mon-espace/devis/:id/decision', { config }, async (request, reply) => {
-    const id = idOf(request);
+  app.post('/mon-espace/devis/:id/decision', { config, attachValidation: true, schema: { params: quoteIdParams, body: candidateDecisionForm } }, async (request, reply) => {
+    throwIfParamsRefused(request);
+    const { id } = request.params;
     const actor = actorOf(request);
     const meta = requestMeta(request);
-    const decision = formText(request.body, 'decision', 20);
-    const comment = formText(request.body, 'comment', 10_000);
-    const body = { ...(decision ? { decision } : {}), comment: comment.trim() ? comment : null, ...versionFieldOf(request.body) };
+    // Someone else's quote is a 404 before anything typed is judged.
+    if (request.validationError) {
+      const quote = await getQuote(app.ctx, actor, id, meta);
+      return renderQuote(app, request, reply, { quote, errors: formErrors(request), comment: formText(request.body, 'comment', 10_000), status: 422 });
+    }
+    const input = request.body;
     try {
-      await candidateDecision(app.ctx, actor, id, body, meta);
+      await candidateDecision(app.ctx, actor, id, input, meta);
     } catch (err) {
       const problem = decisionProblem(err);
       if (!problem) throw err;
       const quote = await getQuote(app.ctx, actor, id, meta);
-      return renderQuote(app, request, reply, { quote, errors: problem.errors, comment, status: problem.status });
+      return renderQuote(app, request, reply, { quote, errors: problem.errors, comment: input.comment ?? '', status: problem.status });
     }
-    return reply.redirect(`/mon-espace/devis/${id}?fait=${decision === 'accept' ? 'accepte' : 'decline'}`, 303);
+    return reply.redirect(`/mon-espace/devis/${id}?fait=${input.decision === 'accept' ? 'accepte' : 'decline'}`, 303);
   });
 }

@@ -6,14 +6,14 @@
  * Each quote moves in its own transaction with its timeline entry and audit row (no actor:
  * the system did it), so one failure does not hold back the others.
  */
-import { sql } from 'kysely';
 import type { AppContext } from '../../../context.js';
 import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../../jobs/recurring.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { applyTransition, type QuoteStatus } from '../rules/lifecycle.js';
 import { candidateNotice, organisationNotice, reminderMail } from '../record/mails.js';
-import { findCandidateById } from '../record/repository.js';
+import { findCandidateById, updateQuote } from '../record/repository.js';
 import { recordEvent, recordQuoteAudit } from '../record/timeline.js';
+import { lockQuote, lockUnremindedSubmitted, markReminded, quotesDueForExpiry, quotesDueForReminder } from './repository.js';
 
 export const ANSWER_DAYS = 15;
 export const REMINDER_DAYS = 7;
@@ -25,19 +25,13 @@ export interface SweepResult {
 }
 
 async function remind(ctx: AppContext, now: Date): Promise<number> {
-  const due = await ctx.db
-    .selectFrom('quote')
-    .select('id')
-    .where('status', '=', 'submitted')
-    .where('reminded_at', 'is', null)
-    .where('submitted_at', '<=', new Date(now.getTime() - REMINDER_DAYS * DAY_MS))
-    .execute();
+  const due = await quotesDueForReminder(ctx.db, new Date(now.getTime() - REMINDER_DAYS * DAY_MS));
   let count = 0;
-  for (const { id } of due) {
+  for (const id of due) {
     const done = await ctx.db.transaction().execute(async (trx) => {
-      const quote = await trx.selectFrom('quote').selectAll().where('id', '=', id).where('status', '=', 'submitted').where('reminded_at', 'is', null).forUpdate().executeTakeFirst();
+      const quote = await lockUnremindedSubmitted(trx, id);
       if (!quote) return false;
-      await trx.updateTable('quote').set({ reminded_at: now }).where('id', '=', id).execute();
+      await markReminded(trx, id, now);
       await reminderMail(ctx, trx, now, quote, await findCandidateById(trx, quote.candidate_id));
       await recordQuoteAudit(trx, { quote, actor: null, meta: null, at: now, action: 'quote.reminder_sent', details: { version: quote.version } });
       return true;
@@ -50,25 +44,16 @@ async function remind(ctx: AppContext, now: Date): Promise<number> {
 async function expire(ctx: AppContext, now: Date): Promise<number> {
   const today = parisDay(now);
   const answerDeadline = new Date(now.getTime() - ANSWER_DAYS * DAY_MS);
-  const due = await ctx.db
-    .selectFrom('quote')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'submitted'), eb('submitted_at', '<=', answerDeadline)]),
-        eb.and([eb('status', 'in', ['submitted', 'accepted']), eb(sql<string>`quote.data->'training'->>'startDate'`, '<', today)]),
-      ]),
-    )
-    .execute();
+  const due = await quotesDueForExpiry(ctx.db, answerDeadline, today);
   let count = 0;
-  for (const { id } of due) {
+  for (const id of due) {
     const done = await ctx.db.transaction().execute(async (trx) => {
-      const quote = await trx.selectFrom('quote').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const quote = await lockQuote(trx, id);
       if (!quote) return false;
       const from = quote.status as QuoteStatus;
       const t = applyTransition(from, 'expire', 'system');
       if (!t.ok) return false; // decided or answered meanwhile
-      const row = await trx.updateTable('quote').set({ status: t.to, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      const row = await updateQuote(trx, id, { status: t.to, updated_at: now });
       const unanswered = from === 'submitted' && quote.submitted_at !== null && quote.submitted_at <= answerDeadline;
       const why = unanswered ? `Sans réponse du candidat ${ANSWER_DAYS} jours après l’envoi.` : 'Date de début dépassée sans décision.';
       await recordEvent(trx, { quote: row, actor: null, at: now, action: 'expire', from, to: t.to, comment: why });

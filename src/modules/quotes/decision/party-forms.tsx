@@ -2,10 +2,11 @@
  * The two decision forms: the candidate accepts or declines (one button each, an optional
  * comment), the advisor approves, refuses or requests changes (a reason required except to
  * approve — the service enforces it and its message is shown under the field). Both carry the
- * version the user read, so a decision on a quote that changed meanwhile is refused (409).
+ * version the user read, so a decision on a quote that changed meanwhile is refused (409); the
+ * routes read them with the schemas of schemas.ts.
  */
 import { HttpProblem, type FieldError } from '../../../http/problem.js';
-import { Field, formText } from '../../../http/views/form.js';
+import { Field } from '../../../http/views/form.js';
 import { CsrfField } from '../../../http/views/layout.js';
 import type { QuoteView } from '../record/views.js';
 
@@ -95,13 +96,6 @@ export function AdvisorDecisionForm({ quote, csrf, values, errors }: { quote: Qu
   );
 }
 
-/** The version the form was rendered with: a number when it reads as one, else as sent, for the service to refuse in French. */
-export function versionFieldOf(body: unknown): { version?: number | string } {
-  const v = formText(body, 'version', 20).trim();
-  if (!v) return {};
-  return { version: /^\d{1,9}$/.test(v) ? Number(v) : v };
-}
-
 /**
  * A refusal the decision form shows in place: 422 (field errors) and 409 (the quote moved on,
  * its detail shown against the status line). Anything else (403, 404) is the error page.
@@ -114,7 +108,6 @@ export function decisionProblem(err: unknown): { status: number; errors: FieldEr
 }
 
 /** A fixed message chosen by the `fait` key of a redirect: nothing typed is echoed back. */
-export function noticeOf(query: unknown, notices: Record<string, string>): string | null {
-  const key = formText(query, 'fait', 40);
+export function noticeOf(key: string, notices: Record<string, string>): string | null {
   return Object.hasOwn(notices, key) ? notices[key]! : null;
 }

@@ -2,12 +2,12 @@
  * The quote editor's form ⇄ the quote JSON contract. Form fields are named by their dotted path
  * in the JSON (`training.endDate`, `training.schedule.2.to`), so an error from the shape schema
  * or from the rules names exactly the input to show it next to. Values stay the strings the user
- * typed until the one schema shared with the API (quote-schema.ts) judges them: a refused form is
- * shown again as it was typed.
+ * typed until the one schema shared with the API (quote-schema.ts, declared on the route by
+ * schemas.ts) judges them: a refused form is shown again as it was typed.
  */
-import { fieldErrorsFrom, type FieldError } from '../../../http/problem.js';
+import type { FieldError } from '../../../http/problem.js';
 import { fieldId } from '../../../http/views/form.js';
-import { type CONTRACT_TYPES, MAX_OTHER_LINES, quoteInputSchema, type QuoteInput } from '../rules/quote-schema.js';
+import { type CONTRACT_TYPES, MAX_OTHER_LINES, type QuoteInput } from '../rules/quote-schema.js';
 import { MAX_SCHEDULE_RANGES } from '../rules/schedule.js';
 
 export interface ScheduleRow {
@@ -46,7 +46,7 @@ export interface FormValues {
  * Longest text kept from one form field. Above every limit of the schema, so that a pasted
  * 10 000-character title is refused with "200 caractères au maximum" rather than cut silently.
  */
-const FIELD_MAX = 1000;
+export const FIELD_MAX = 1000;
 const CHECKED = 'oui';
 
 export function emptyFormValues(): FormValues {
@@ -193,14 +193,9 @@ const FORM_MESSAGES: Record<string, string> = {
   'poei.contractType': 'Type de contrat : choisissez dans la liste le contrat promis par l’employeur.',
 };
 
-export type ParsedForm = { ok: true; input: QuoteInput } | { ok: false; errors: FieldError[] };
-
-/** Validates the form with the API's schema; errors name the form's own fields. */
-export function parseQuoteForm(v: FormValues): ParsedForm {
-  const parsed = quoteInputSchema.safeParse(quoteJsonOf(v));
-  if (parsed.success) return { ok: true, input: parsed.data };
-  const errors = fieldErrorsFrom(parsed.error.issues).map((e) => (FORM_MESSAGES[e.field] ? { ...e, message: FORM_MESSAGES[e.field] } : e));
-  return { ok: false, errors };
+/** The quote schema's errors (the route's, schemas.ts) as the form words them. */
+export function quoteFormErrors(errors: FieldError[]): FieldError[] {
+  return errors.map((e) => (FORM_MESSAGES[e.field] ? { ...e, message: FORM_MESSAGES[e.field] } : e));
 }
 
 /** Sections and lists named as a whole point at their first input. */

@@ -2,7 +2,7 @@
 import { formatDateTime } from '../../../http/format.js';
 import { formatFrenchDate } from '../rules/holidays.js';
 import { QUOTE_STATUSES } from '../rules/lifecycle.js';
-import type { listQuotes } from './list-service.js';
+import type { listQuotes } from './service.js';
 import { statusLabel } from '../record/views.js';
 
 export type QuoteListing = Awaited<ReturnType<typeof listQuotes>>;

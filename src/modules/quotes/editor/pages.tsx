@@ -1,27 +1,33 @@
 /**
  * The quote editor's pages (for training organisations): the list, the
  * editor form of a draft (new or existing), the read-only view of a submitted version with its
- * timeline, and the preview fragment htmx asks for while typing. Every check is the service's,
- * as for the API; forms post here, then redirect (303) with a notice or re-render with errors.
+ * timeline, and the preview fragment htmx asks for while typing. The form is judged by the API's
+ * quote schema declared on the route (schemas.ts), every other check is the service's, as for the
+ * API; forms post here, then redirect (303) with a notice or re-render with errors.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { renderToString } from 'preact-render-to-string';
+import { formErrors, throwIfParamsRefused } from '../../../http/forms.js';
 import { uuidOr404 } from '../../../http/ids.js';
 import { HttpProblem, problems, type FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { formText } from '../../../http/views/form.js';
+import { QUOTE_STATUSES } from '../rules/lifecycle.js';
+import type { QuoteInput } from '../rules/quote-schema.js';
+import { quoteEditor } from '../record/access.js';
+import { quoteIdParams } from '../record/schemas.js';
+import { getQuote } from '../record/service.js';
+import { ChangeRequest, QuoteActions, QuoteRecord, TemplateSaveForm, Timeline, statusLabel, type QuoteView } from '../record/views.js';
+import { TEMPLATE_NOT_FOUND, getTemplate } from '../templates/service.js';
 import { QuoteErrorSummary, WarningSummary } from './editor-alerts.js';
 import { SummaryRegion, TotalsList, editorTotals } from './editor-summary.js';
 import { EditorForm } from './editor-views.js';
-import { emptyFormValues, formValuesFromBody, formValuesOf, parseQuoteForm, trainingValuesOf, type FormValues } from './form-input.js';
-import { QUOTE_STATUSES } from '../rules/lifecycle.js';
-import { listQuotes } from './list-service.js';
+import { emptyFormValues, formValuesFromBody, formValuesOf, quoteFormErrors, trainingValuesOf, type FormValues } from './form-input.js';
 import { QuoteList, type ListFilters } from './list-views.js';
-import { ChangeRequest, QuoteActions, QuoteRecord, TemplateSaveForm, Timeline, statusLabel, type QuoteView } from '../record/views.js';
-import { quoteEditor } from './routes.js';
-import { QUOTE_NOT_FOUND, cancelQuote, createQuote, getQuote, newQuoteVersion, patchQuote, submitQuote } from '../record/service.js';
-import { TEMPLATE_NOT_FOUND, getTemplate } from '../templates/service.js';
+import { listPageQuery, newQuoteQuery, noticeQuery, quoteActionForm, quoteFormBody, quoteFormFields, type QuoteFormExtras } from './schemas.js';
+import { cancelQuote, createQuote, listQuotes, newQuoteVersion, patchQuote, submitQuote } from './service.js';
 
 const NOTICES: Record<string, string> = {
   enregistre: 'Le brouillon est enregistré.',
@@ -31,8 +37,7 @@ const NOTICES: Record<string, string> = {
 };
 
 /** A fixed message chosen by the `fait` key of a redirect: nothing typed is echoed back. */
-function noticeOf(request: FastifyRequest): string | null {
-  const key = formText(request.query, 'fait', 40);
+function noticeOf(key: string): string | null {
   return Object.hasOwn(NOTICES, key) ? NOTICES[key] : null;
 }
 
@@ -42,7 +47,6 @@ export function formProblem(err: unknown): HttpProblem | null {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const quoteIdOf = (request: FastifyRequest) => uuidOr404((request.params as { id?: unknown }).id, QUOTE_NOT_FOUND);
 
 export interface QuotePageState {
   /** null for a quote not stored yet. */
@@ -123,18 +127,15 @@ export function renderQuotePage(request: FastifyRequest, reply: FastifyReply, s:
 }
 
 /** Lenient filters: a page should show the list, not an error, for a hand-edited address. */
-function filtersOf(query: unknown): ListFilters {
-  const status = formText(query, 'status', 40);
-  const page = formText(query, 'page', 10);
+function filtersOf(query: { status: string; q: string; page: string }): ListFilters {
   return {
-    status: (QUOTE_STATUSES as readonly string[]).includes(status) ? status : '',
-    q: formText(query, 'q', 100).trim(),
-    page: /^\d{1,5}$/.test(page) ? Math.min(10_000, Math.max(1, Number(page))) : 1,
+    status: (QUOTE_STATUSES as readonly string[]).includes(query.status) ? query.status : '',
+    q: query.q.trim(),
+    page: /^\d{1,5}$/.test(query.page) ? Math.min(10_000, Math.max(1, Number(query.page))) : 1,
   };
 }
 
-async function newQuoteState(app: FastifyInstance, request: FastifyRequest): Promise<QuotePageState> {
-  const modele = formText(request.query, 'modele', 100);
+async function newQuoteState(app: FastifyInstance, request: FastifyRequest, modele: string): Promise<QuotePageState> {
   if (!modele) return { quote: null };
   const template = await getTemplate(app.ctx, actorOf(request), uuidOr404(modele, TEMPLATE_NOT_FOUND));
   return {
@@ -145,32 +146,38 @@ async function newQuoteState(app: FastifyInstance, request: FastifyRequest): Pro
   };
 }
 
+/** The editor form once its route's schema accepted it: the quote, and what the form adds. */
+type JudgedForm = QuoteInput & { form: QuoteFormExtras };
+
 /** The template named by the new-quote form's hidden field, if it is still one of the organisation's. */
-async function templateOfForm(app: FastifyInstance, request: FastifyRequest): Promise<string | undefined> {
-  const id = formText(request.body, 'modele', 100);
+async function templateOfForm(app: FastifyInstance, request: FastifyRequest, judged: JudgedForm | null): Promise<string | undefined> {
+  const id = judged ? judged.form.modele : formText(request.body, 'modele', 100);
   if (!UUID.test(id)) return undefined;
   return getTemplate(app.ctx, actorOf(request), id).then((t) => t.id, () => undefined);
 }
 
-/** Saves the form as a draft (create or patch), then submits it when that button was used. */
-async function saveFromForm(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, existing: QuoteView | null) {
+/**
+ * Saves the form as a draft (create or patch), then submits it when that button was used. A form
+ * the schema refused (`judged` null) is shown again as typed, with its errors.
+ */
+async function saveFromForm(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, existing: QuoteView | null, judged: JudgedForm | null) {
   const actor = actorOf(request);
   const meta = requestMeta(request);
-  const values = formValuesFromBody(request.body);
-  const fromTemplate = existing ? undefined : await templateOfForm(app, request);
-  const parsed = parseQuoteForm(values);
-  if (!parsed.ok) return renderQuotePage(request, reply, { quote: existing, values, fromTemplate, errors: parsed.errors, status: 422 });
+  const fromTemplate = existing ? undefined : await templateOfForm(app, request, judged);
+  if (!judged) {
+    const values = formValuesFromBody(request.body);
+    return renderQuotePage(request, reply, { quote: existing, values, fromTemplate, errors: quoteFormErrors(formErrors(request)), status: 422 });
+  }
+  const { form, ...input } = judged;
   let saved: QuoteView;
   try {
-    saved = existing
-      ? await patchQuote(app.ctx, actor, existing.id, parsed.input, meta)
-      : await createQuote(app.ctx, actor, parsed.input, meta, { templateId: fromTemplate });
+    saved = existing ? await patchQuote(app.ctx, actor, existing.id, input, meta) : await createQuote(app.ctx, actor, input, meta, { templateId: fromTemplate });
   } catch (err) {
     const problem = formProblem(err);
     if (!problem) throw err;
-    return renderQuotePage(request, reply, { quote: existing, values, fromTemplate, errors: problem.errors ?? [], status: 422 });
+    return renderQuotePage(request, reply, { quote: existing, values: form.values, fromTemplate, errors: problem.errors ?? [], status: 422 });
   }
-  if (formText(request.body, 'action', 20) !== 'soumettre') return reply.redirect(`/devis/${saved.id}?fait=enregistre`, 303);
+  if (form.action !== 'soumettre') return reply.redirect(`/devis/${saved.id}?fait=enregistre`, 303);
   try {
     await submitQuote(app.ctx, actor, saved.id, meta);
   } catch (err) {
@@ -182,10 +189,12 @@ async function saveFromForm(app: FastifyInstance, request: FastifyRequest, reply
   return reply.redirect(`/devis/${saved.id}?fait=soumis`, 303);
 }
 
-export async function quotePages(app: FastifyInstance): Promise<void> {
+export async function quotePages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const config = { access: quoteEditor };
+  const form = { config, attachValidation: true };
 
-  app.get('/devis', { config }, async (request, reply) => {
+  app.get('/devis', { config, schema: { querystring: listPageQuery } }, async (request, reply) => {
     const f = filtersOf(request.query);
     const listing = await listQuotes(app.ctx, actorOf(request), { page: f.page, ...(f.status ? { status: f.status } : {}), ...(f.q ? { q: f.q } : {}) }, requestMeta(request));
     return sendPage(request, reply, 'Devis', () => (
@@ -200,38 +209,39 @@ export async function quotePages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  app.get('/devis/nouveau', { config }, async (request, reply) => {
-    return renderQuotePage(request, reply, await newQuoteState(app, request));
+  app.get('/devis/nouveau', { config, schema: { querystring: newQuoteQuery } }, async (request, reply) => {
+    return renderQuotePage(request, reply, await newQuoteState(app, request, request.query.modele));
   });
 
-  app.post('/devis/nouveau', { config }, (request, reply) => saveFromForm(app, request, reply, null));
+  app.post('/devis/nouveau', { ...form, schema: { body: quoteFormBody } }, (request, reply) => saveFromForm(app, request, reply, null, request.validationError ? null : request.body));
 
   // The live summary: computed from the form as typed, nothing stored.
-  app.post('/devis/apercu', { config }, async (request, reply) => {
+  app.post('/devis/apercu', { config, schema: { body: quoteFormFields } }, async (request, reply) => {
     const html = renderToString(<TotalsList totals={editorTotals(formValuesFromBody(request.body))} />);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 
-  app.get('/devis/:id', { config }, async (request, reply) => {
-    const quote = await getQuote(app.ctx, actorOf(request), quoteIdOf(request), requestMeta(request));
-    return renderQuotePage(request, reply, { quote, notice: noticeOf(request) });
+  app.get('/devis/:id', { config, schema: { params: quoteIdParams, querystring: noticeQuery } }, async (request, reply) => {
+    const quote = await getQuote(app.ctx, actorOf(request), request.params.id, requestMeta(request));
+    return renderQuotePage(request, reply, { quote, notice: noticeOf(request.query.fait) });
   });
 
-  app.post('/devis/:id', { config }, async (request, reply) => {
-    const existing = await getQuote(app.ctx, actorOf(request), quoteIdOf(request), requestMeta(request));
+  app.post('/devis/:id', { ...form, schema: { params: quoteIdParams, body: quoteFormBody } }, async (request, reply) => {
+    throwIfParamsRefused(request);
+    const existing = await getQuote(app.ctx, actorOf(request), request.params.id, requestMeta(request));
     // Submitted versions are immutable: say so before judging what was typed.
     if (existing.status !== 'draft') throw problems.conflict(`Ce devis n’est plus modifiable (statut : ${statusLabel(existing.status)}) : seule une version en brouillon l’est. Rechargez la page pour voir son état actuel.`);
-    return saveFromForm(app, request, reply, existing);
+    return saveFromForm(app, request, reply, existing, request.validationError ? null : request.body);
   });
 
-  app.post('/devis/:id/annuler', { config }, async (request, reply) => {
-    const id = quoteIdOf(request);
+  app.post('/devis/:id/annuler', { config, schema: { params: quoteIdParams, body: quoteActionForm } }, async (request, reply) => {
+    const { id } = request.params;
     await cancelQuote(app.ctx, actorOf(request), id, requestMeta(request));
     return reply.redirect(`/devis/${id}?fait=annule`, 303);
   });
 
-  app.post('/devis/:id/nouvelle-version', { config }, async (request, reply) => {
-    const view = await newQuoteVersion(app.ctx, actorOf(request), quoteIdOf(request), requestMeta(request));
+  app.post('/devis/:id/nouvelle-version', { config, schema: { params: quoteIdParams, body: quoteActionForm } }, async (request, reply) => {
+    const view = await newQuoteVersion(app.ctx, actorOf(request), request.params.id, requestMeta(request));
     return reply.redirect(`/devis/${view.id}?fait=nouvelle-version`, 303);
   });
 }

@@ -3,72 +3,33 @@
  * (see docs/product/quotes.md#advisor-queue). Warnings are computed by the rules at read time, as
  * on the quote itself.
  */
-import { sql } from 'kysely';
-import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../../context.js';
-import { fieldErrorsFrom, problems } from '../../../http/problem.js';
+import { DAY_MS } from '../../../jobs/recurring.js';
+import { problems } from '../../../http/problem.js';
 import { byActor, recordAudit } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
-import { isRealDate } from '../../onboarding/rules.js';
 import { guardCandidateAccess } from '../../security/bulk-access.js';
-import { DAY_MS } from '../../../jobs/recurring.js';
-import { QUOTE_STATUSES } from '../rules/lifecycle.js';
+import type { QuoteStatus } from '../rules/lifecycle.js';
 import { storedData } from '../record/quote-json.js';
-import { PAGE_SIZE } from '../record/repository.js';
-import { findingsOf } from '../record/service.js';
-
-/** Beyond this many waiting quotes the warnings filter would be slow; the queue is far smaller in practice. */
-const MAX_QUEUE = 2000;
-
-const date = (label: string) =>
-  z.string().refine(isRealDate, `${label} : date invalide, format aaaa-mm-jj attendu.`).optional();
-
-export const queueQuery = z.strictObject({
-  status: z.enum(QUOTE_STATUSES, { error: `Statut (status) : choisissez parmi ${QUOTE_STATUSES.join(', ')}.` }).default('accepted'),
-  organisation: z.uuid({ error: 'Organisme (organisation) : identifiant invalide.' }).optional(),
-  startFrom: date('Début à partir du (startFrom)'),
-  startTo: date('Début jusqu’au (startTo)'),
-  minWaitingDays: z.coerce
-    .number({ error: 'Attente minimale (minWaitingDays) : nombre entier de jours attendu.' })
-    .int('Attente minimale (minWaitingDays) : nombre entier de jours attendu.')
-    .min(0, 'Attente minimale (minWaitingDays) : 0 au minimum.')
-    .max(3650, 'Attente minimale (minWaitingDays) : 3 650 au maximum.')
-    .optional(),
-  warnings: z.enum(['with', 'without'], { error: 'Avertissements (warnings) : « with » ou « without ».' }).optional(),
-  page: z.coerce.number({ error: 'Page (page) : nombre entier attendu.' }).int('Page (page) : nombre entier attendu.').min(1, 'Page (page) : 1 au minimum.').max(10_000, 'Page (page) : 10 000 au maximum.').default(1),
-});
-export type QueueQuery = z.output<typeof queueQuery>;
-
-export function parseQueueQuery(value: unknown): QueueQuery {
-  const parsed = queueQuery.safeParse(value ?? {});
-  if (!parsed.success) throw problems.invalid(fieldErrorsFrom(parsed.error.issues));
-  return parsed.data;
-}
+import { PAGE_SIZE, findCandidateById } from '../record/repository.js';
+import { warningsOf } from '../record/service.js';
+import { providerOrganisations, queuedQuotes, quotesOfCandidateAccount } from './repository.js';
+import type { QueueQuery } from './schemas.js';
 
 /** Waiting time counts from the candidate's acceptance (from submission for other statuses). */
 export async function advisorQueue(ctx: AppContext, actor: Actor, filters: QueueQuery, meta: RequestMeta) {
   const now = ctx.clock.now();
-  let q = ctx.db
-    .selectFrom('quote')
-    .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
-    .innerJoin('organisation', 'organisation.id', 'quote.organisation_id')
-    .selectAll('quote')
-    .select(['organisation.name as organisation_name'])
-    .where('quote.status', '=', filters.status)
-    .where('quote.submitted_at', 'is not', null);
-  if (filters.organisation) q = q.where('quote.organisation_id', '=', filters.organisation);
-  const startDate = sql<string>`quote.data->'training'->>'startDate'`;
-  if (filters.startFrom) q = q.where(startDate, '>=', filters.startFrom);
-  if (filters.startTo) q = q.where(startDate, '<=', filters.startTo);
-  const waitingSince = sql<Date>`coalesce(quote.accepted_at, quote.submitted_at)`;
-  if (filters.minWaitingDays !== undefined) q = q.where(waitingSince, '<=', new Date(now.getTime() - filters.minWaitingDays * DAY_MS));
-  const rows = await q.orderBy(waitingSince).orderBy('quote.id').limit(MAX_QUEUE).execute();
-
+  const rows = await queuedQuotes(ctx.db, {
+    status: filters.status,
+    organisation: filters.organisation,
+    startFrom: filters.startFrom,
+    startTo: filters.startTo,
+    waitingSinceBefore: filters.minWaitingDays !== undefined ? new Date(now.getTime() - filters.minWaitingDays * DAY_MS) : undefined,
+  });
   const withWarnings = await Promise.all(
     rows.map(async (row) => {
-      const candidate = await ctx.db.selectFrom('candidate').selectAll().where('id', '=', row.candidate_id).executeTakeFirstOrThrow();
-      const warnings = (await findingsOf(ctx, ctx.db, row, candidate)).filter((f) => f.severity === 'warning');
-      return { row, candidate, warnings };
+      const candidate = await findCandidateById(ctx.db, row.candidate_id);
+      return { row, candidate, warnings: await warningsOf(ctx, ctx.db, row, candidate) };
     }),
   );
   const filtered = withWarnings.filter((x) => (filters.warnings === 'with' ? x.warnings.length > 0 : filters.warnings === 'without' ? x.warnings.length === 0 : true));
@@ -88,7 +49,7 @@ export async function advisorQueue(ctx: AppContext, actor: Actor, filters: Queue
       return {
         id: row.id,
         type: row.type,
-        status: row.status,
+        status: row.status as QuoteStatus,
         version: row.version,
         organisation: { id: row.organisation_id, name: row.organisation_name },
         candidate: { identifier: candidate.identifier, lastName: candidate.last_name, firstName: candidate.first_name },
@@ -106,24 +67,14 @@ export async function advisorQueue(ctx: AppContext, actor: Actor, filters: Queue
 /** The candidate's own quotes once submitted to them, newest first. */
 export async function candidateQuotes(ctx: AppContext, actor: Actor) {
   if (actor.kind !== 'candidate') throw problems.forbidden();
-  const rows = await ctx.db
-    .selectFrom('quote')
-    .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
-    .innerJoin('organisation', 'organisation.id', 'quote.organisation_id')
-    .selectAll('quote')
-    .select('organisation.name as organisation_name')
-    .where('candidate.account_id', '=', actor.accountId)
-    .where('quote.submitted_at', 'is not', null)
-    .orderBy('quote.updated_at', 'desc')
-    .limit(200)
-    .execute();
+  const rows = await quotesOfCandidateAccount(ctx.db, actor.accountId);
   return {
     quotes: rows.map((row) => {
       const { training } = storedData(row);
       return {
         id: row.id,
         type: row.type,
-        status: row.status,
+        status: row.status as QuoteStatus,
         version: row.version,
         organisation: { id: row.organisation_id, name: row.organisation_name },
         title: training.title,
@@ -133,4 +84,9 @@ export async function candidateQuotes(ctx: AppContext, actor: Actor) {
       };
     }),
   };
+}
+
+/** The training organisations an advisor may filter the queue on. */
+export function queueOrganisations(ctx: AppContext) {
+  return providerOrganisations(ctx.db);
 }

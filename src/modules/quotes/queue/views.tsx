@@ -2,37 +2,16 @@
  * The advisor's queue page (/conseiller/devis): a GET form of filters that works without
  * JavaScript (status, organisation, start dates, waiting time, warnings), the table of quotes
  * waiting longest first, and its pages. The values are kept as typed so a refused filter is
- * shown with its message next to it.
+ * shown with its message next to it (schemas.ts).
  */
-import type { AppContext } from '../../../context.js';
 import type { FieldError } from '../../../http/problem.js';
 import { formatFrenchDate } from '../rules/holidays.js';
 import { QUOTE_STATUSES } from '../rules/lifecycle.js';
-import type { advisorQueue } from './service.js';
 import { statusLabel } from '../record/views.js';
+import type { RawQueueFilters } from './schemas.js';
+import type { advisorQueue } from './service.js';
 
 export type QueueListing = Awaited<ReturnType<typeof advisorQueue>>;
-
-export const QUEUE_FILTERS = ['status', 'organisation', 'startFrom', 'startTo', 'minWaitingDays', 'warnings', 'page'] as const;
-export type RawQueueFilters = Record<(typeof QUEUE_FILTERS)[number], string>;
-
-/** The filters as typed; absent and repeated parameters read as empty, empty ones are left to the defaults. */
-export function rawQueueFilters(query: unknown): RawQueueFilters {
-  const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-  return Object.fromEntries(QUEUE_FILTERS.map((k) => [k, typeof q[k] === 'string' ? (q[k] as string).trim().slice(0, 100) : ''])) as RawQueueFilters;
-}
-
-/** What the service parses: empty filters left out, and dates typed as jj/mm/aaaa (browsers without a date picker) read as aaaa-mm-jj. */
-export function queryOf(raw: RawQueueFilters): Record<string, string> {
-  const iso = (v: string) => v.replace(/^(\d{2})\/(\d{2})\/(\d{4})$/, '$3-$2-$1');
-  const q: Record<string, string> = { ...raw, startFrom: iso(raw.startFrom), startTo: iso(raw.startTo) };
-  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== ''));
-}
-
-/** The training organisations an advisor may filter on (the agency itself writes no quotes). */
-export async function providerOrganisations(ctx: AppContext): Promise<Array<{ id: string; name: string }>> {
-  return ctx.db.selectFrom('organisation').select(['id', 'name']).where('kind', '=', 'training_provider').orderBy('name').execute();
-}
 
 interface FieldProps {
   id: keyof RawQueueFilters;

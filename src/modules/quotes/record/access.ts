@@ -11,6 +11,7 @@ import type { DB, Quote } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
 import { anyOf, candidateOnly, hasHabilitation, requireHabilitation, type Actor } from '../../habilitations/policy.js';
 import { QUOTE_NOT_FOUND } from './messages.js';
+import { findQuoteForParty } from './repository.js';
 
 export type QuoteParty = 'organisation' | 'advisor' | 'candidate';
 
@@ -19,6 +20,9 @@ export const ORGANISATION_QUOTE_ROLES = ['quote_editor', 'reader'] as const;
 /** The route rule for reading a quote or its agreement; the service then applies the tenant rule. */
 export const quoteReaders = anyOf(requireHabilitation('kairos', [...ORGANISATION_QUOTE_ROLES, 'advisor']), candidateOnly);
 export const advisorOnly = requireHabilitation('kairos', ['advisor']);
+/** The training organisation's side of a quote: editors change it, readers only read. */
+export const quoteEditor = requireHabilitation('kairos', ['quote_editor']);
+export const organisationReaders = requireHabilitation('kairos', [...ORGANISATION_QUOTE_ROLES]);
 
 export function partyOf(actor: Actor): QuoteParty | null {
   if (actor.kind === 'candidate') return 'candidate';
@@ -33,13 +37,7 @@ type Db = AppContext['db'] | Transaction<DB>;
 export async function quoteFor(db: Db, actor: Actor, id: string, options: { lock?: boolean } = {}): Promise<{ quote: Quote; party: QuoteParty }> {
   const party = partyOf(actor);
   if (!party) throw problems.notFound(QUOTE_NOT_FOUND);
-  let query = db.selectFrom('quote').selectAll('quote').where('quote.id', '=', id);
-  if (party === 'organisation') query = query.where('quote.organisation_id', '=', actor.organisation!.id);
-  if (party !== 'organisation') query = query.where('quote.submitted_at', 'is not', null);
-  if (party === 'candidate') {
-    query = query.where('quote.candidate_id', 'in', (eb) => eb.selectFrom('candidate').select('candidate.id').where('candidate.account_id', '=', actor.accountId));
-  }
-  const quote = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
+  const quote = await findQuoteForParty(db, id, { party, organisationId: actor.organisation?.id ?? null, accountId: actor.accountId }, options.lock ?? false);
   if (!quote) throw problems.notFound(QUOTE_NOT_FOUND);
   return { quote, party };
 }

@@ -5,6 +5,7 @@
  * Hours stay decimal numbers (≤ 2 decimals, as validated): the contract does not ask otherwise.
  */
 import type { Candidate, Quote } from '../../../db/schema.js';
+import type { QuoteStatus, TimelineAction } from '../rules/lifecycle.js';
 import { centsToEuros, eurosToCents } from '../rules/money.js';
 import type { QuoteInput } from '../rules/quote-schema.js';
 import { quoteTotals, type Finding } from '../rules/quote-rules.js';
@@ -69,7 +70,7 @@ export function quoteView(
   q: Quote,
   c: Candidate,
   organisation: { id: string; name: string },
-  extra: { warnings: Finding[]; timeline?: TimelineRow[]; trainingId?: string | null },
+  extra: { warnings: Finding[]; timeline: TimelineRow[]; trainingId: string | null },
 ) {
   const input = quoteInputOf(q, c);
   const totals = quoteTotals(input);
@@ -78,27 +79,23 @@ export function quoteView(
     ...input,
     // What the agency pays and what remains for someone else (AIF funds the pedagogical cost only).
     funding: { fundedAmount: centsToEuros(totals.fundedCents), notFundedAmount: centsToEuros(totals.notFundedCents), totalAmount: centsToEuros(totals.totalCents) },
-    status: q.status,
+    status: q.status as QuoteStatus,
     version: q.version,
     organisation,
     warnings: extra.warnings.map(findingView),
     submittedAt: q.submitted_at?.toISOString() ?? null,
     agreementReference: q.agreement_reference,
-    trainingId: extra.trainingId ?? null,
+    trainingId: extra.trainingId,
     createdAt: q.created_at.toISOString(),
     updatedAt: q.updated_at.toISOString(),
-    ...(extra.timeline
-      ? {
-          timeline: extra.timeline.map((e) => ({
-            at: e.at.toISOString(),
-            actor: e.actor_login,
-            action: e.action,
-            fromStatus: e.from_status,
-            toStatus: e.to_status,
-            version: e.version,
-            comment: e.comment,
-          })),
-        }
-      : {}),
+    timeline: extra.timeline.map((e) => ({
+      at: e.at.toISOString(),
+      actor: e.actor_login,
+      action: e.action as TimelineAction,
+      fromStatus: e.from_status as QuoteStatus | null,
+      toStatus: e.to_status as QuoteStatus,
+      version: e.version,
+      comment: e.comment,
+    })),
   };
 }

@@ -1,13 +1,13 @@
 /**
- * Quote queries. Tenant isolation lives here: every read or write of a quote by an
- * organisation goes through a function that takes its organisation id and filters on it.
+ * Quote queries shared by the sub-domains. Tenant isolation lives here: every read or write of a
+ * quote by an organisation goes through a function that takes its organisation id and filters on it.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../../../db/schema.js';
+import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import type { DB, QuoteEventTable, QuoteTable } from '../../../db/schema.js';
 import type { OpenPeriod } from '../rules/quote-rules.js';
 import type { StoredQuoteData } from './quote-json.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
+export type Db = Kysely<DB> | Transaction<DB>;
 
 export const PAGE_SIZE = 20;
 
@@ -23,8 +23,39 @@ export function lockOwnQuote(trx: Transaction<DB>, organisationId: string, id: s
   return trx.selectFrom('quote').selectAll().where('id', '=', id).where('organisation_id', '=', organisationId).forUpdate().executeTakeFirst();
 }
 
+/** Updates a quote the caller has locked and returns it as stored. */
+export function updateQuote(trx: Transaction<DB>, id: string, changes: Updateable<QuoteTable>) {
+  return trx.updateTable('quote').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface PartyScope {
+  party: 'organisation' | 'advisor' | 'candidate';
+  /** The organisation's id, for the organisation party. */
+  organisationId: string | null;
+  /** The candidate's account, for the candidate party. */
+  accountId: string;
+}
+
+/**
+ * The quote as one party may reach it: its own organisation's, or (advisor, candidate) once
+ * submitted, and for a candidate only their own. `lock` takes the row lock for a decision.
+ */
+export function findQuoteForParty(db: Db, id: string, scope: PartyScope, lock: boolean) {
+  let query = db.selectFrom('quote').selectAll('quote').where('quote.id', '=', id);
+  if (scope.party === 'organisation') query = query.where('quote.organisation_id', '=', scope.organisationId!);
+  if (scope.party !== 'organisation') query = query.where('quote.submitted_at', 'is not', null);
+  if (scope.party === 'candidate') {
+    query = query.where('quote.candidate_id', 'in', (eb) => eb.selectFrom('candidate').select('candidate.id').where('candidate.account_id', '=', scope.accountId));
+  }
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
 export function findCandidateById(db: Db, id: string) {
   return db.selectFrom('candidate').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export function findCandidateByIdentifier(db: Db, identifier: string) {
+  return db.selectFrom('candidate').selectAll().where('identifier', '=', identifier).executeTakeFirst();
 }
 
 export function findOrganisation(db: Db, id: string) {
@@ -38,6 +69,15 @@ export function timelineOf(db: Db, quoteId: string) {
     .where('quote_id', '=', quoteId)
     .orderBy('seq')
     .execute();
+}
+
+export async function insertQuoteEvent(trx: Transaction<DB>, event: Insertable<QuoteEventTable>): Promise<void> {
+  await trx.insertInto('quote_event').values(event).execute();
+}
+
+/** The last version submitted to the candidate (frozen in quote_version), if any. */
+export function lastFrozenVersion(db: Db, quoteId: string) {
+  return db.selectFrom('quote_version').selectAll().where('quote_id', '=', quoteId).orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
 /**
@@ -56,46 +96,6 @@ export async function otherOpenPeriods(db: Db, candidateId: string, exceptQuoteI
     const { training } = r.data as unknown as StoredQuoteData;
     return { startDate: training.startDate, endDate: training.endDate, kind: 'quote' as const };
   });
-}
-
-export interface QuoteFilters {
-  status?: string;
-  q?: string;
-  page: number;
-}
-
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** One page of the organisation's quotes, newest change first; q matches the candidate or the title. */
-export async function listOwnQuotes(db: Db, organisationId: string, filters: QuoteFilters) {
-  let base = db
-    .selectFrom('quote')
-    .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
-    .where('quote.organisation_id', '=', organisationId);
-  if (filters.status) base = base.where('quote.status', '=', filters.status);
-  if (filters.q) {
-    const pattern = `%${likeEscape(filters.q.toLowerCase())}%`;
-    base = base.where((eb) =>
-      eb.or([
-        eb('candidate.identifier', 'like', `${likeEscape(filters.q!.toUpperCase())}%`),
-        eb(eb.fn('lower', ['candidate.last_name']), 'like', pattern),
-        eb(sql<string>`lower(quote.data->'training'->>'title')`, 'like', pattern),
-      ]),
-    );
-  }
-  const [{ total }, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    base
-      .select(['quote.id', 'quote.candidate_id', 'quote.type', 'quote.status', 'quote.version', 'quote.data', 'quote.updated_at', 'candidate.identifier', 'candidate.last_name', 'candidate.birth_date'])
-      .orderBy('quote.updated_at', 'desc')
-      .orderBy('quote.id')
-      .limit(PAGE_SIZE)
-      .offset((filters.page - 1) * PAGE_SIZE)
-      .execute(),
-  ]);
-  return { total: Number(total), rows };
 }
 
 export async function trainingIdOf(db: Db, quoteId: string): Promise<string | null> {

@@ -8,6 +8,7 @@ import type { DB, Quote } from '../../../db/schema.js';
 import { byActor, recordAudit } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import type { QuoteStatus } from '../rules/lifecycle.js';
+import { insertQuoteEvent } from './repository.js';
 
 export interface EventInput {
   quote: Pick<Quote, 'id' | 'version'>;
@@ -20,20 +21,17 @@ export interface EventInput {
 }
 
 export async function recordEvent(trx: Transaction<DB>, e: EventInput): Promise<void> {
-  await trx
-    .insertInto('quote_event')
-    .values({
-      quote_id: e.quote.id,
-      at: e.at,
-      actor_id: e.actor?.accountId ?? null,
-      actor_login: e.actor?.login ?? null,
-      action: e.action,
-      from_status: e.from,
-      to_status: e.to,
-      version: e.quote.version,
-      comment: e.comment ?? null,
-    })
-    .execute();
+  await insertQuoteEvent(trx, {
+    quote_id: e.quote.id,
+    at: e.at,
+    actor_id: e.actor?.accountId ?? null,
+    actor_login: e.actor?.login ?? null,
+    action: e.action,
+    from_status: e.from,
+    to_status: e.to,
+    version: e.quote.version,
+    comment: e.comment ?? null,
+  });
 }
 
 /** An audit row about a quote; `organisationId` is the quote's, so the OF's audit trail shows it. */

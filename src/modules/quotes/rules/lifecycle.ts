@@ -14,6 +14,10 @@ export type QuoteActor = (typeof QUOTE_ACTORS)[number];
 export const QUOTE_ACTIONS = ['submit', 'accept', 'decline', 'approve', 'refuse', 'request_changes', 'new_version', 'cancel', 'expire'] as const;
 export type QuoteAction = (typeof QUOTE_ACTIONS)[number];
 
+/** What a quote's timeline records: the lifecycle's actions, and the draft's creation. */
+export const TIMELINE_ACTIONS = ['create', ...QUOTE_ACTIONS] as const;
+export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
+
 export interface QuoteTransition {
   action: QuoteAction;
   from: readonly QuoteStatus[];

@@ -213,3 +213,45 @@ export const quotePatchSchema = z
     when: (payload) => payload.issues.length === 0,
   });
 export type QuotePatch = z.output<typeof quotePatchSchema>;
+
+const CREATE_KEYS = ['templateId', 'type', 'candidate', 'training', 'costs', 'poei'] as const;
+
+/**
+ * Without a template, `type` and `training` are required as in quoteInputSchema, and their errors
+ * take their place among the others (in field order), so that a quote posted whole gets exactly
+ * the errors quoteInputSchema gives. It runs even when other fields failed (`when`), since every
+ * error is reported at once.
+ */
+function requireSectionsWithoutTemplate(value: unknown, ctx: z.core.$RefinementCtx<unknown>) {
+  const body = ctx.value;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'templateId' in body) return;
+  const given = body as Record<string, unknown>;
+  const rank = (path: readonly PropertyKey[]) => (path.length === 0 ? CREATE_KEYS.length : CREATE_KEYS.indexOf(String(path[0]) as (typeof CREATE_KEYS)[number]));
+  const require = (key: 'type' | 'training', message: string) => {
+    const issue = { code: 'custom' as const, path: [key], message, input: given[key] };
+    const at = ctx.issues.findIndex((i) => rank(i.path ?? []) > rank(issue.path));
+    ctx.issues.splice(at === -1 ? ctx.issues.length : at, 0, issue);
+  };
+  if (given.type === undefined) require('type', 'Type de devis : champ obligatoire.');
+  if (given.training == null) require('training', given.training === null ? 'Formation : objet attendu.' : 'Formation : champ obligatoire.');
+}
+
+/**
+ * POST /api/v1/quotes: a whole quote, or one started from a template (`templateId`) that supplies
+ * the training section, and the type unless given. Whether the template exists in the caller's
+ * organisation is the service's question (a database lookup).
+ */
+export const quoteCreateSchema = z
+  .strictObject(
+    {
+      templateId: z.uuid({ error: 'Modèle (templateId) : identifiant de modèle invalide.' }).optional(),
+      type: quoteTypeSchema.optional(),
+      candidate: candidateSectionSchema,
+      training: trainingSectionSchema.nullish(),
+      costs: costsSectionSchema,
+      poei: poeiNullable,
+    },
+    section('Devis'),
+  )
+  .superRefine(requireSectionsWithoutTemplate, { when: () => true });
+export type QuoteCreateInput = z.output<typeof quoteCreateSchema>;

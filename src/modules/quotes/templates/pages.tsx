@@ -4,7 +4,8 @@
  * checks names and ownership; its 422 problems are shown next to the field that caused them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { uuidOr404 } from '../../../http/ids.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formErrors, throwIfParamsRefused } from '../../../http/forms.js';
 import type { FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
@@ -12,10 +13,12 @@ import { formText } from '../../../http/views/form.js';
 import { CsrfField } from '../../../http/views/layout.js';
 import { formatDateTime } from '../../../http/format.js';
 import { formatFrenchDate } from '../rules/holidays.js';
-import { formProblem, quoteIdOf, renderQuotePage } from '../editor/pages.js';
-import { quoteEditor } from '../editor/routes.js';
+import { quoteEditor } from '../record/access.js';
+import { quoteIdParams } from '../record/schemas.js';
 import { getQuote } from '../record/service.js';
-import { TEMPLATE_NOT_FOUND, createTemplate, deleteTemplate, listTemplates, renameTemplate, type TemplateView } from './service.js';
+import { formProblem, renderQuotePage } from '../editor/pages.js';
+import { templateActionForm, templateIdParams, templateNameForm, templatesPageQuery } from './schemas.js';
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, renameTemplate, type TemplateView } from './service.js';
 
 const NOTICES: Record<string, string> = {
   cree: 'Le modèle est enregistré : utilisez-le pour commencer un nouveau devis.',
@@ -96,19 +99,27 @@ async function showTemplates(app: FastifyInstance, request: FastifyRequest, repl
   ), status);
 }
 
-const templateIdOf = (request: FastifyRequest) => uuidOr404((request.params as { id?: unknown }).id, TEMPLATE_NOT_FOUND);
 const firstMessage = (errors: FieldError[] | undefined, fallback: string) => errors?.find((e) => e.field === 'name')?.message ?? errors?.[0]?.message ?? fallback;
 
-export async function quoteTemplatePages(app: FastifyInstance): Promise<void> {
+export async function quoteTemplatePages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const config = { access: quoteEditor };
+  const form = { config, attachValidation: true };
 
-  app.get('/devis/modeles', { config }, (request, reply) => showTemplates(app, request, reply));
+  app.get('/devis/modeles', { config, schema: { querystring: templatesPageQuery } }, (request, reply) => showTemplates(app, request, reply));
 
-  app.post('/devis/modeles/:id/renommer', { config }, async (request, reply) => {
-    const id = templateIdOf(request);
-    const name = formText(request.body, 'name', 1000);
+  app.post('/devis/modeles/:id/renommer', { ...form, schema: { params: templateIdParams, body: templateNameForm } }, async (request, reply) => {
+    throwIfParamsRefused(request);
+    const { id } = request.params;
+    const actor = actorOf(request);
+    // The template is looked up before its new name is judged: another organisation's is a 404.
+    if (request.validationError) {
+      await getTemplate(app.ctx, actor, id);
+      return showTemplates(app, request, reply, { templateId: id, name: formText(request.body, 'name', 1000), message: firstMessage(formErrors(request), '') }, 422);
+    }
+    const { name } = request.body;
     try {
-      await renameTemplate(app.ctx, actorOf(request), id, { name }, requestMeta(request));
+      await renameTemplate(app.ctx, actor, id, name, requestMeta(request));
     } catch (err) {
       const problem = formProblem(err);
       if (!problem) throw err;
@@ -117,16 +128,21 @@ export async function quoteTemplatePages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/devis/modeles?fait=renomme', 303);
   });
 
-  app.post('/devis/modeles/:id/supprimer', { config }, async (request, reply) => {
-    await deleteTemplate(app.ctx, actorOf(request), templateIdOf(request), requestMeta(request));
+  app.post('/devis/modeles/:id/supprimer', { config, schema: { params: templateIdParams, body: templateActionForm } }, async (request, reply) => {
+    await deleteTemplate(app.ctx, actorOf(request), request.params.id, requestMeta(request));
     return reply.redirect('/devis/modeles?fait=supprime', 303);
   });
 
   // From a quote page: the quote's stored training section becomes a template.
-  app.post('/devis/:id/modele', { config }, async (request, reply) => {
+  app.post('/devis/:id/modele', { ...form, schema: { params: quoteIdParams, body: templateNameForm } }, async (request, reply) => {
+    throwIfParamsRefused(request);
     const actor = actorOf(request);
-    const quote = await getQuote(app.ctx, actor, quoteIdOf(request), requestMeta(request));
-    const name = formText(request.body, 'name', 1000);
+    const quote = await getQuote(app.ctx, actor, request.params.id, requestMeta(request));
+    if (request.validationError) {
+      const typed = formText(request.body, 'name', 1000);
+      return renderQuotePage(request, reply, { quote, templateName: typed, templateError: firstMessage(formErrors(request), ''), status: 422 });
+    }
+    const { name } = request.body;
     try {
       await createTemplate(app.ctx, actor, { name, quoteId: quote.id }, requestMeta(request));
     } catch (err) {
