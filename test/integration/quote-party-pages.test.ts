@@ -195,6 +195,11 @@ for (const engine of ENGINES) {
       }
       const stranger = await post('candidat.demo2', `/mon-espace/devis/${warned}/decision`, { decision: 'decline', version: '1' });
       assert.equal(stranger.statusCode, 404);
+      // Whatever was typed: another candidate's quote is a 404 before the answer is judged.
+      const strangerInvalid = await post('candidat.demo2', `/mon-espace/devis/${warned}/decision`, { decision: 'peut-être', version: 'deux' });
+      assert.equal(strangerInvalid.statusCode, 404);
+      assert.doesNotMatch(strangerInvalid.body, /Titre professionnel/);
+      assert.equal((await post('candidat.demo2', '/mon-espace/devis/pas-un-identifiant/decision', { decision: 'decline' })).statusCode, 404);
       assert.equal(await statusOf(warned), 'submitted');
 
       for (const who of ['devis.demo', 'conseiller.demo', 'rgc.demo']) {
@@ -357,6 +362,7 @@ for (const engine of ENGINES) {
         assert.equal(res.statusCode, 404);
         assert.match(res.body, /Ce devis est introuvable\./);
         assert.equal((await post('conseiller.demo', `/conseiller/devis/${id}/decision`, { decision: 'approve' })).statusCode, 404);
+        assert.equal((await post('conseiller.demo', `/conseiller/devis/${id}/decision`, { decision: '' })).statusCode, 404, 'unknown before invalid');
       }
       // A draft (not yet submitted) is nobody's but its organisation's.
       const draft = await api('devis.demo', 'POST', '/api/v1/quotes', validQuote(today, 20), 201);

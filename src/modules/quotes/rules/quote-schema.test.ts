@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { quoteInputSchema, quotePatchSchema } from './quote-schema.js';
+import { quoteCreateSchema, quoteInputSchema, quotePatchSchema } from './quote-schema.js';
 import { aifQuote, poeiQuote } from './test-fixtures.js';
 
 type Json = Record<string, any>;
@@ -146,5 +146,41 @@ describe('quote patch: any non-empty subset of the sections', () => {
 
   it('says what to do with an empty patch', () => {
     assert.match(issuesOf({}, quotePatchSchema)[0].message, /^Modification du devis : indiquez au moins une section/);
+  });
+});
+
+describe('quote creation (POST /api/v1/quotes): whole, or from a template', () => {
+  it('without a template, gives exactly the errors of the whole-quote schema, in the same order', () => {
+    const q: Json = aifQuote();
+    const bodies: unknown[] = [
+      {},
+      { candidate: 1, costs: 2, zz: 3 },
+      { type: 'AIF', training: null, poei: null },
+      { type: 'X', candidate: {}, costs: {}, poei: null },
+      { ...q, type: undefined, training: undefined, costs: { ...q.costs, hourlyRate: 'x' }, extra: true },
+      { ...q, training: { ...q.training, title: '' } },
+      [],
+      'texte',
+      null,
+    ];
+    for (const body of bodies) assert.deepEqual(issuesOf(body, quoteCreateSchema), issuesOf(body), JSON.stringify(body));
+    const sections = fc.record(
+      { type: fc.jsonValue(), candidate: fc.jsonValue(), training: fc.oneof(fc.jsonValue(), fc.constant(q.training)), costs: fc.jsonValue(), poei: fc.jsonValue(), other: fc.jsonValue() },
+      { requiredKeys: [] },
+    );
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), sections), (v) => assert.deepEqual(issuesOf(v, quoteCreateSchema), issuesOf(v))), { numRuns: 300 });
+  });
+
+  it('accepts a whole quote unchanged', () => {
+    assert.deepEqual(quoteCreateSchema.parse(aifQuote()), aifQuote());
+  });
+
+  it('with a template, the training section and the type may be left out; the template id must be a UUID', () => {
+    const { type: _type, training: _training, ...rest } = aifQuote();
+    const templateId = '0b6c3a52-6a4c-4f1e-9d55-1a2b3c4d5e6f';
+    assert.deepEqual(quoteCreateSchema.parse({ ...rest, templateId }), { ...rest, templateId });
+    assert.deepEqual(issuesOf({ ...rest, templateId: 'modele-1' }, quoteCreateSchema), [{ path: 'templateId', message: 'Modèle (templateId) : identifiant de modèle invalide.' }]);
+    // Given sections are judged as in a whole quote.
+    assert.deepEqual(issuesOf({ ...rest, templateId, type: 'CDI' }, quoteCreateSchema), [{ path: 'type', message: 'Type de devis : choisissez AIF ou POEI.' }]);
   });
 });
