@@ -11,7 +11,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest, serialisedStartup } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
-import { registerQuoteExpiry } from './modules/quotes/expiry-jobs.js';
+import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';

@@ -27,7 +27,7 @@ export interface QuoteTable {
   type: 'AIF' | 'POEI';
   status: Generated<string>;
   version: Generated<number>;
-  /** Stored sections (training, costs in cents, poei): see modules/quotes/quote-json.ts. */
+  /** Stored sections (training, costs in cents, poei): see modules/quotes/record/quote-json.ts. */
   data: Json<Record<string, unknown>>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -19,3 +19,12 @@ export function formErrors(request: FastifyRequest): FieldError[] {
   const error = request.validationError as Parameters<typeof routeFieldErrors>[0] | undefined;
   return error ? routeFieldErrors(error) : [];
 }
+
+/**
+ * With `attachValidation`, a refused path parameter is attached like a refused field: answer it
+ * first, as the 404 it is (errors.tsx), before the page looks anything up.
+ */
+export function throwIfParamsRefused(request: FastifyRequest): void {
+  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
+  if (error?.validationContext === 'params') throw error;
+}

@@ -27,8 +27,18 @@ export const idParams = (notFoundDetail?: string) => z.strictObject({ id: uuidPa
 /** A route without query parameters still declares it: unknown ones are refused by name. */
 export const noQuery = z.strictObject({});
 
-/** Actions without a body (submit, approve…): nothing, or an empty JSON object. */
-export const noBody = z.strictObject({}).optional();
+/**
+ * Actions without a body (submit, approve…): nothing, or an empty JSON object. Fastify hands the
+ * validator `null` for a request without a body, read here as "nothing".
+ */
+export const noBody = z.preprocess((v) => (v === null ? undefined : v), z.strictObject({}).optional());
+
+/**
+ * A body that may be left out, judged as the empty object `{}` (its required fields are then
+ * named one by one, as they would be for `{}`). Fastify hands the validator `null` when there is
+ * no body.
+ */
+export const emptyIfAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
 
 /** `page` of the paginated lists, 1-based. */
 export const pageParam = z.coerce

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { addDays, isoWeekday } from '../../src/modules/quotes/holidays.js';
-import { formatEuros, pedagogicalCostCents } from '../../src/modules/quotes/money.js';
-import { minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/schedule.js';
-import { FULL_TIME } from '../../src/modules/quotes/test-fixtures.js';
+import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
+import { formatEuros, pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
+import { minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/rules/schedule.js';
+import { FULL_TIME } from '../../src/modules/quotes/rules/test-fixtures.js';
 import { signInAs } from '../helpers/session.js';
 import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser } from './helpers.js';
 

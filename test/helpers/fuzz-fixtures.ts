@@ -12,7 +12,7 @@ import { registerRoutes } from '../../src/http/routes.js';
 import type { RouteEntry } from '../../src/http/auth.js';
 import type { AccessRule } from '../../src/modules/habilitations/policy.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { addDays, isoWeekday } from '../../src/modules/quotes/holidays.js';
+import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
 import { fillPath, formsOf, pathParams, queryString, type PageForm } from './fuzz.js';
 import { membershipRequest } from './onboarding.js';
 import { validQuote } from './quotes.js';

@@ -1,8 +1,8 @@
 // Quotes for tests: one that passes every rule on a given day.
-import { addDays, isoWeekday } from '../../src/modules/quotes/holidays.js';
-import { pedagogicalCostCents } from '../../src/modules/quotes/money.js';
-import { minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/schedule.js';
-import { FULL_TIME } from '../../src/modules/quotes/test-fixtures.js';
+import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
+import { pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
+import { minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/rules/schedule.js';
+import { FULL_TIME } from '../../src/modules/quotes/rules/test-fixtures.js';
 
 /**
  * A quote that passes every rule on `today`: four weeks starting on the first Monday a month

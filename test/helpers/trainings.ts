@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/db/database.js';
-import type { StoredQuoteData } from '../../src/modules/quotes/quote-json.js';
-import { minutesToHundredths, plannedMinutes, type Schedule } from '../../src/modules/quotes/schedule.js';
+import type { StoredQuoteData } from '../../src/modules/quotes/record/quote-json.js';
+import { minutesToHundredths, plannedMinutes, type Schedule } from '../../src/modules/quotes/rules/schedule.js';
 
 /** Monday to Friday, 09:00–12:30 and 13:30–17:00: 7 h a day, two half-days of 3 h 30. */
 export const FULL_TIME: Schedule = [1, 2, 3, 4, 5].flatMap((weekday) => [

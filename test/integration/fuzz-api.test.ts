@@ -15,10 +15,10 @@ import { approveSchema, rejectSchema } from '../../src/modules/habilitations/man
 import { grantSchema, listQuerySchema as userListQuery, newUserSchema, suspendSchema } from '../../src/modules/habilitations/rules.js';
 import { policySchema } from '../../src/modules/habilitations/security-policy-rules.js';
 import { membershipRequestSchema, parisDay } from '../../src/modules/onboarding/rules.js';
-import { advisorDecisionSchema, candidateDecisionSchema } from '../../src/modules/quotes/decision-service.js';
-import { quoteInputSchema, quotePatchSchema } from '../../src/modules/quotes/quote-schema.js';
-import { queueQuery } from '../../src/modules/quotes/queue-service.js';
-import { templateCreateSchema, templateRenameSchema } from '../../src/modules/quotes/template-service.js';
+import { advisorDecisionSchema, candidateDecisionSchema } from '../../src/modules/quotes/decision/schemas.js';
+import { quoteInputSchema, quotePatchSchema } from '../../src/modules/quotes/rules/quote-schema.js';
+import { queueQuery } from '../../src/modules/quotes/queue/schemas.js';
+import { templateCreateSchema, templateRenameSchema } from '../../src/modules/quotes/templates/schemas.js';
 import { reinstateSchema } from '../../src/modules/security/alerts-service.js';
 import { ownListSchema, queueSchema, replySchema, statusSchema, supportRequestSchema } from '../../src/modules/support/request-rules.js';
 import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';

@@ -6,10 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { addDays, isoWeekday } from '../../src/modules/quotes/holidays.js';
-import { pedagogicalCostCents } from '../../src/modules/quotes/money.js';
-import { formatHours, minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/schedule.js';
-import { FULL_TIME } from '../../src/modules/quotes/test-fixtures.js';
+import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
+import { pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
+import { formatHours, minutesToHundredths, plannedMinutes } from '../../src/modules/quotes/rules/schedule.js';
+import { FULL_TIME } from '../../src/modules/quotes/rules/test-fixtures.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 
@@ -337,6 +337,7 @@ for (const engine of ENGINES) {
       // Another organisation's template: 404 everywhere, nothing changed.
       assert.equal((await get('devis.demo2', `/devis/nouveau?modele=${templateId}`)).statusCode, 404);
       assert.equal((await post('devis.demo2', `/devis/modeles/${templateId}/renommer`, { name: 'Volé' })).statusCode, 404);
+      assert.equal((await post('devis.demo2', `/devis/modeles/${templateId}/renommer`, { name: '' })).statusCode, 404, 'ownership before the name');
       assert.equal((await post('devis.demo2', `/devis/modeles/${templateId}/supprimer`)).statusCode, 404);
       assert.doesNotMatch((await get('devis.demo2', '/devis/modeles')).body, /Développeur web/);
       assert.equal((await get('devis.demo', '/devis/nouveau?modele=zzz')).statusCode, 404);
@@ -369,6 +370,8 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(stranger.body, /Développeur web|Martin/);
       for (const url of [`/devis/${id}`, `/devis/${id}/annuler`, `/devis/${id}/nouvelle-version`, `/devis/${id}/modele`]) {
         assert.equal((await post('devis.demo2', url, { ...formOf(validQuote(today)), name: 'Volé' })).statusCode, 404, url);
+        // Whatever was typed: the quote is looked up before the form is judged.
+        assert.equal((await post('devis.demo2', url, { 'training.startDate': 'demain', name: '' })).statusCode, 404, `${url} (invalid form)`);
       }
       for (const url of [`/devis/${UNKNOWN_ID}`, '/devis/zzz', '/devis/1%27%20or%201=1']) assert.equal((await get('devis.demo', url)).statusCode, 404, url);
       for (const csrf of [null, 'faux-jeton', as['devis.demo2'].csrfToken]) {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { formatFrenchDate } from '../../src/modules/quotes/holidays.js';
-import { formatEuros, pedagogicalCostCents } from '../../src/modules/quotes/money.js';
-import { formatHours } from '../../src/modules/quotes/schedule.js';
+import { formatFrenchDate } from '../../src/modules/quotes/rules/holidays.js';
+import { formatEuros, pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
+import { formatHours } from '../../src/modules/quotes/rules/schedule.js';
 import { validQuote } from '../helpers/quotes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
@@ -195,6 +195,11 @@ for (const engine of ENGINES) {
       }
       const stranger = await post('candidat.demo2', `/mon-espace/devis/${warned}/decision`, { decision: 'decline', version: '1' });
       assert.equal(stranger.statusCode, 404);
+      // Whatever was typed: another candidate's quote is a 404 before the answer is judged.
+      const strangerInvalid = await post('candidat.demo2', `/mon-espace/devis/${warned}/decision`, { decision: 'peut-être', version: 'deux' });
+      assert.equal(strangerInvalid.statusCode, 404);
+      assert.doesNotMatch(strangerInvalid.body, /Titre professionnel/);
+      assert.equal((await post('candidat.demo2', '/mon-espace/devis/pas-un-identifiant/decision', { decision: 'decline' })).statusCode, 404);
       assert.equal(await statusOf(warned), 'submitted');
 
       for (const who of ['devis.demo', 'conseiller.demo', 'rgc.demo']) {
@@ -357,6 +362,7 @@ for (const engine of ENGINES) {
         assert.equal(res.statusCode, 404);
         assert.match(res.body, /Ce devis est introuvable\./);
         assert.equal((await post('conseiller.demo', `/conseiller/devis/${id}/decision`, { decision: 'approve' })).statusCode, 404);
+        assert.equal((await post('conseiller.demo', `/conseiller/devis/${id}/decision`, { decision: '' })).statusCode, 404, 'unknown before invalid');
       }
       // A draft (not yet submitted) is nobody's but its organisation's.
       const draft = await api('devis.demo', 'POST', '/api/v1/quotes', validQuote(today, 20), 201);

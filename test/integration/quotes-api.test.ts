@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { pedagogicalCostCents } from '../../src/modules/quotes/money.js';
+import { pedagogicalCostCents } from '../../src/modules/quotes/rules/money.js';
 import { validQuote } from '../helpers/quotes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
@@ -205,6 +205,34 @@ for (const engine of ENGINES) {
         assert.doesNotMatch(theirs.body, /Martin|Formapro|1234567A/);
       }
       assert.deepEqual(await snapshot(), before);
+    });
+
+    it('the routes judge what they receive by their declared schemas: fields, query parameters and bodies they do not expect are named', async () => {
+      const q = await create('devis.demo');
+      const before = [await count('quote'), await count('quote_event')];
+      const fieldsOf = (res: LightMyRequestResponse) => (res.json().errors as Array<{ field: string }>).map((e) => e.field);
+      // No body at all is judged as {}: each missing section named, in the contract's order.
+      const empty = await rt.app.inject({ method: 'POST', url: '/api/v1/quotes', headers: as['devis.demo'].headers });
+      assert.equal(empty.statusCode, 422, empty.body);
+      assert.deepEqual(fieldsOf(empty), ['type', 'candidate', 'training', 'costs', 'poei']);
+      const badTemplate = await call('devis.demo', 'POST', '/api/v1/quotes', { ...validQuote(today), templateId: 'modele-1' });
+      assert.equal(badTemplate.statusCode, 422);
+      assert.deepEqual(badTemplate.json().errors, [{ field: 'templateId', message: 'Modèle (templateId) : identifiant de modèle invalide.' }]);
+      // Actions without a body refuse one they would ignore; an empty one is fine.
+      const surprise = await call('devis.demo', 'POST', `/api/v1/quotes/${q.id}/submit`, { surprise: true });
+      assert.equal(surprise.statusCode, 422);
+      assert.deepEqual(fieldsOf(surprise), ['surprise']);
+      const query = await call('devis.demo', 'GET', `/api/v1/quotes/${q.id}?expand=all`);
+      assert.equal(query.statusCode, 422);
+      assert.deepEqual(fieldsOf(query), ['expand']);
+      const cancel = await call('devis.demo', 'POST', `/api/v1/quotes/${q.id}/cancel`, { reason: 42, version: 'un' });
+      assert.equal(cancel.statusCode, 422);
+      assert.deepEqual(cancel.json().errors, [
+        { field: 'reason', message: 'Motif (reason) : texte attendu.' },
+        { field: 'version', message: 'Version (version) : nombre entier attendu.' },
+      ]);
+      assert.deepEqual([await count('quote'), await count('quote_event')], before);
+      assert.equal((await call('devis.demo', 'GET', `/api/v1/quotes/${q.id}`)).json().status, 'draft');
     });
 
     it('wrong role is a 403 and no session a 401 on every quote route, storing nothing', async () => {

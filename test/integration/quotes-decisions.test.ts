@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { sweepQuotes } from '../../src/modules/quotes/expiry-jobs.js';
+import { sweepQuotes } from '../../src/modules/quotes/decision/expiry-jobs.js';
 import { pdfText } from '../helpers/pdf.js';
 import { validQuote } from '../helpers/quotes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -268,6 +268,10 @@ for (const engine of ENGINES) {
         assert.equal((await call('devis.demo2', method, `/api/v1/quote-templates/${t.id}`, payload)).statusCode, 404, method);
       }
       assert.equal((await call('devis.demo2', 'POST', '/api/v1/quotes', { ...rest, templateId: t.id })).statusCode, 422);
+      // Ownership is checked before the new name: another organisation's template is a 404 whatever the body.
+      assert.equal((await call('devis.demo2', 'PATCH', `/api/v1/quote-templates/${t.id}`, { name: '' })).statusCode, 404);
+      assert.equal((await call('devis.demo', 'PATCH', `/api/v1/quote-templates/${t.id}`, { name: '' })).statusCode, 422);
+      assert.equal((await call('devis.demo', 'PATCH', '/api/v1/quote-templates/pas-un-modele', { name: '' })).json().detail, 'Ce modèle de devis est introuvable.');
       assert.equal((await ok('devis.demo', 'GET', `/api/v1/quote-templates/${t.id}`)).name, 'Dev web');
       await ok('devis.demo', 'DELETE', `/api/v1/quote-templates/${t.id}`, undefined, 204);
       assert.equal((await call('devis.demo', 'GET', `/api/v1/quote-templates/${t.id}`)).statusCode, 404);

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { isoDay, isoInstant } from '../../http/schemas.js';
 import { personName } from '../../validation.js';
-import { QUOTE_STATUSES } from '../quotes/lifecycle.js';
-import { QUOTE_TYPES } from '../quotes/quote-schema.js';
+import { QUOTE_STATUSES } from '../quotes/rules/lifecycle.js';
+import { QUOTE_TYPES } from '../quotes/rules/quote-schema.js';
 import { isRealDate } from '../onboarding/rules.js';
 
 export const IDENTIFIER = /^\d{7}[A-Z]$/;

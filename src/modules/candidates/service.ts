@@ -9,8 +9,8 @@ import { byActor, recordAudit } from '../audit/service.js';
 import { guardCandidateAccess } from '../security/bulk-access.js';
 import type { Actor } from '../habilitations/policy.js';
 import { findByAccount, findByIdentifier, insertCandidate, quotesOfCandidate, searchCandidates } from './repository.js';
-import type { QuoteStatus } from '../quotes/lifecycle.js';
-import type { QuoteType } from '../quotes/quote-schema.js';
+import type { QuoteStatus } from '../quotes/rules/lifecycle.js';
+import type { QuoteType } from '../quotes/rules/quote-schema.js';
 import { CANDIDATE_NOT_FOUND, type CandidateInput } from './schemas.js';
 
 const DUPLICATE = 'Un candidat avec cet identifiant est déjà enregistré : recherchez-le plutôt que de le créer à nouveau.';

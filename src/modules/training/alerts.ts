@@ -9,7 +9,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { queueMail } from '../../mail/mailer.js';
 import type { Actor } from '../habilitations/policy.js';
-import { formatFrenchDate } from '../quotes/holidays.js';
+import { formatFrenchDate } from '../quotes/rules/holidays.js';
 import { scopeOf } from './policy.js';
 import { auditCandidateViews } from './service.js';
 import { referentAdvisor, scopedTrainings, unjustifiedCount } from './repository.js';

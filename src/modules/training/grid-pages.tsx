@@ -12,7 +12,7 @@ import { formText } from '../../http/views/form.js';
 import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
 import { hasHabilitation } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { isoWeekday } from '../quotes/holidays.js';
+import { isoWeekday } from '../quotes/rules/holidays.js';
 import { cellOptions, decodeCell, encodeCell } from './grid-codes.js';
 import { attendanceGrid, gridSessions, saveGrid, type Grid, type GridCell } from './grid-service.js';
 import { Notice, frHours, frRate, noticeOf } from './page-parts.js';

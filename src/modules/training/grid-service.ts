@@ -9,7 +9,7 @@ import type { FieldError } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { formatFrenchDate } from '../quotes/holidays.js';
+import { formatFrenchDate } from '../quotes/rules/holidays.js';
 import { checkUnjustifiedAbsences } from './alerts.js';
 import { encodeCell } from './grid-codes.js';
 import { activeSessions, checkContextOf, refusal, toWrite } from './attendance-service.js';

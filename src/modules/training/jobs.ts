@@ -9,7 +9,7 @@ import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../jobs/rec
 import { queueMail } from '../../mail/mailer.js';
 import { recordAudit } from '../audit/service.js';
 import { parisDay } from '../onboarding/rules.js';
-import { formatFrenchDate } from '../quotes/holidays.js';
+import { formatFrenchDate } from '../quotes/rules/holidays.js';
 import { overdueDetails, raiseAlert } from './alerts.js';
 import { organisationStaffWithRole, overdueCondition } from './repository.js';
 import { reportDueDate } from './rules.js';

@@ -11,7 +11,7 @@ import { sendPage } from '../../http/render.js';
 import { formText } from '../../http/views/form.js';
 import type { Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { isoWeekday } from '../quotes/holidays.js';
+import { isoWeekday } from '../quotes/rules/holidays.js';
 import { getAttendance } from './attendance-service.js';
 import { myTraining, myTrainings } from './me-service.js';
 import { FiguresList, frDate, statusLabel, trainingIdOf } from './page-parts.js';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { HttpProblem, type FieldError } from '../../http/problem.js';
 import { formText } from '../../http/views/form.js';
 import { uuidOr404 } from '../../http/ids.js';
-import { formatFrenchDate } from '../quotes/holidays.js';
+import { formatFrenchDate } from '../quotes/rules/holidays.js';
 import { ABSENCE_LABELS, ABSENCE_REASONS, STATUS_LABELS, type TrainingStatus } from './rules.js';
 import { TRAINING_NOT_FOUND } from './service.js';
 import type { figuresView } from './views.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Schedule } from '../quotes/schedule.js';
+import type { Schedule } from '../quotes/rules/schedule.js';
 import {
   applyTrainingTransition,
   computeStatement,

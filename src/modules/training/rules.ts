@@ -7,8 +7,8 @@
  * Dates are 'yyyy-mm-dd' strings and months 'yyyy-mm' (calendar days in France, see
  * quotes/holidays.ts); durations are whole minutes, turned into hours only for display.
  */
-import { addDays, formatFrenchDate } from '../quotes/holidays.js';
-import { plannedSessions, type Schedule } from '../quotes/schedule.js';
+import { addDays, formatFrenchDate } from '../quotes/rules/holidays.js';
+import { plannedSessions, type Schedule } from '../quotes/rules/schedule.js';
 
 export const TRAINING_STATUSES = ['planned', 'in_progress', 'withdrawn', 'exited', 'reported'] as const;
 export type TrainingStatus = (typeof TRAINING_STATUSES)[number];

@@ -11,8 +11,8 @@ import { problems } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { formatFrenchDate } from '../quotes/holidays.js';
-import type { StoredQuoteData } from '../quotes/quote-json.js';
+import { formatFrenchDate } from '../quotes/rules/holidays.js';
+import type { StoredQuoteData } from '../quotes/record/quote-json.js';
 import { raiseAlert } from './alerts.js';
 import { scopeOf, writerOrganisation } from './policy.js';
 import {
@@ -39,7 +39,7 @@ import {
 } from './rules.js';
 import type { ListQuery, ReportInput, WithdrawalInput } from './schemas.js';
 import { closedOn, periodOf, reportView, trainingView } from './views.js';
-import { minutesToHundredths } from '../quotes/schedule.js';
+import { minutesToHundredths } from '../quotes/rules/schedule.js';
 import { guardCandidateAccess } from '../security/bulk-access.js';
 
 export const TRAINING_NOT_FOUND = 'Cette formation est introuvable.';

@@ -1,7 +1,7 @@
 /** The training as the API shows it (JSON), from its rows. */
 import type { Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { minutesToHundredths } from '../quotes/schedule.js';
+import { minutesToHundredths } from '../quotes/rules/schedule.js';
 import type { TrainingRow } from './repository.js';
 import { isReportOverdue, reportDueDate, type AttendanceRecord, type StatementFigures, type TrainingPeriod, type TrainingStatus } from './rules.js';
 

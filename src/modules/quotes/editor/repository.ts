@@ -1,0 +1,69 @@
+/** The organisation's drafts and their submission: queries only, each scoped by the caller (service). */
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { DB, QuoteTable } from '../../../db/schema.js';
+import { PAGE_SIZE, type Db } from '../record/repository.js';
+
+export function insertQuote(trx: Transaction<DB>, row: Insertable<QuoteTable>) {
+  return trx.insertInto('quote').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Freezes a submitted version (quote_version rows are never changed). */
+export async function insertQuoteVersion(trx: Transaction<DB>, quote: { id: string; version: number; type: 'AIF' | 'POEI'; candidate_id: string; data: unknown }, submittedAt: Date) {
+  await trx
+    .insertInto('quote_version')
+    .values({ quote_id: quote.id, version: quote.version, type: quote.type, candidate_id: quote.candidate_id, data: JSON.stringify(quote.data), submitted_at: submittedAt })
+    .execute();
+}
+
+/** The advisor's comment of the last change request, carried into the new version's timeline entry. */
+export async function lastChangeRequestComment(trx: Transaction<DB>, quoteId: string): Promise<string | null> {
+  const row = await trx
+    .selectFrom('quote_event')
+    .select('comment')
+    .where('quote_id', '=', quoteId)
+    .where('action', '=', 'request_changes')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.comment ?? null;
+}
+
+export interface QuoteFilters {
+  status?: string;
+  q?: string;
+  page: number;
+}
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** One page of the organisation's quotes, newest change first; q matches the candidate or the title. */
+export async function listOwnQuotes(db: Db, organisationId: string, filters: QuoteFilters) {
+  let base = db
+    .selectFrom('quote')
+    .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
+    .where('quote.organisation_id', '=', organisationId);
+  if (filters.status) base = base.where('quote.status', '=', filters.status);
+  if (filters.q) {
+    const pattern = `%${likeEscape(filters.q.toLowerCase())}%`;
+    base = base.where((eb) =>
+      eb.or([
+        eb('candidate.identifier', 'like', `${likeEscape(filters.q!.toUpperCase())}%`),
+        eb(eb.fn('lower', ['candidate.last_name']), 'like', pattern),
+        eb(sql<string>`lower(quote.data->'training'->>'title')`, 'like', pattern),
+      ]),
+    );
+  }
+  const [{ total }, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    base
+      .select(['quote.id', 'quote.candidate_id', 'quote.type', 'quote.status', 'quote.version', 'quote.data', 'quote.updated_at', 'candidate.identifier', 'candidate.last_name', 'candidate.birth_date'])
+      .orderBy('quote.updated_at', 'desc')
+      .orderBy('quote.id')
+      .limit(PAGE_SIZE)
+      .offset((filters.page - 1) * PAGE_SIZE)
+      .execute(),
+  ]);
+  return { total: Number(total), rows };
+}

@@ -1,0 +1,121 @@
+/**
+ * Quote queries shared by the sub-domains. Tenant isolation lives here: every read or write of a
+ * quote by an organisation goes through a function that takes its organisation id and filters on it.
+ */
+import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import type { DB, QuoteEventTable, QuoteTable } from '../../../db/schema.js';
+import type { OpenPeriod } from '../rules/quote-rules.js';
+import type { StoredQuoteData } from './quote-json.js';
+
+export type Db = Kysely<DB> | Transaction<DB>;
+
+export const PAGE_SIZE = 20;
+
+/** Statuses in which a quote holds the candidate's period: committed, not yet closed. */
+export const OPEN_STATUSES = ['submitted', 'accepted', 'changes_requested'] as const;
+
+export function findOwnQuote(db: Db, organisationId: string, id: string) {
+  return db.selectFrom('quote').selectAll().where('id', '=', id).where('organisation_id', '=', organisationId).executeTakeFirst();
+}
+
+/** The same, row-locked for the rest of the transaction (one writer per quote). */
+export function lockOwnQuote(trx: Transaction<DB>, organisationId: string, id: string) {
+  return trx.selectFrom('quote').selectAll().where('id', '=', id).where('organisation_id', '=', organisationId).forUpdate().executeTakeFirst();
+}
+
+/** Updates a quote the caller has locked and returns it as stored. */
+export function updateQuote(trx: Transaction<DB>, id: string, changes: Updateable<QuoteTable>) {
+  return trx.updateTable('quote').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface PartyScope {
+  party: 'organisation' | 'advisor' | 'candidate';
+  /** The organisation's id, for the organisation party. */
+  organisationId: string | null;
+  /** The candidate's account, for the candidate party. */
+  accountId: string;
+}
+
+/**
+ * The quote as one party may reach it: its own organisation's, or (advisor, candidate) once
+ * submitted, and for a candidate only their own. `lock` takes the row lock for a decision.
+ */
+export function findQuoteForParty(db: Db, id: string, scope: PartyScope, lock: boolean) {
+  let query = db.selectFrom('quote').selectAll('quote').where('quote.id', '=', id);
+  if (scope.party === 'organisation') query = query.where('quote.organisation_id', '=', scope.organisationId!);
+  if (scope.party !== 'organisation') query = query.where('quote.submitted_at', 'is not', null);
+  if (scope.party === 'candidate') {
+    query = query.where('quote.candidate_id', 'in', (eb) => eb.selectFrom('candidate').select('candidate.id').where('candidate.account_id', '=', scope.accountId));
+  }
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export function findCandidateById(db: Db, id: string) {
+  return db.selectFrom('candidate').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export function findCandidateByIdentifier(db: Db, identifier: string) {
+  return db.selectFrom('candidate').selectAll().where('identifier', '=', identifier).executeTakeFirst();
+}
+
+export function findOrganisation(db: Db, id: string) {
+  return db.selectFrom('organisation').select(['id', 'name', 'qualiopi', 'qualiopi_expiry']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export function timelineOf(db: Db, quoteId: string) {
+  return db
+    .selectFrom('quote_event')
+    .select(['at', 'actor_login', 'action', 'from_status', 'to_status', 'version', 'comment'])
+    .where('quote_id', '=', quoteId)
+    .orderBy('seq')
+    .execute();
+}
+
+export async function insertQuoteEvent(trx: Transaction<DB>, event: Insertable<QuoteEventTable>): Promise<void> {
+  await trx.insertInto('quote_event').values(event).execute();
+}
+
+/** The last version submitted to the candidate (frozen in quote_version), if any. */
+export function lastFrozenVersion(db: Db, quoteId: string) {
+  return db.selectFrom('quote_version').selectAll().where('quote_id', '=', quoteId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+}
+
+/**
+ * The candidate's other open quotes, whatever the organisation (the overlap rule,
+ * docs/product/quotes.md#validation).
+ */
+export async function otherOpenPeriods(db: Db, candidateId: string, exceptQuoteId: string): Promise<OpenPeriod[]> {
+  const rows = await db
+    .selectFrom('quote')
+    .select('data')
+    .where('candidate_id', '=', candidateId)
+    .where('id', '!=', exceptQuoteId)
+    .where('status', 'in', [...OPEN_STATUSES])
+    .execute();
+  return rows.map((r) => {
+    const { training } = r.data as unknown as StoredQuoteData;
+    return { startDate: training.startDate, endDate: training.endDate, kind: 'quote' as const };
+  });
+}
+
+export async function trainingIdOf(db: Db, quoteId: string): Promise<string | null> {
+  const row = await db.selectFrom('training').select('id').where('quote_id', '=', quoteId).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The organisation's active quote editors: who hears about the candidate's and the advisor's decisions. */
+export function editorEmailsOf(db: Db, organisationId: string) {
+  return db
+    .selectFrom('account')
+    .innerJoin('habilitation', 'habilitation.account_id', 'account.id')
+    .select('account.email')
+    .distinct()
+    .where('account.organisation_id', '=', organisationId)
+    .where('account.status', '=', 'active')
+    .where('habilitation.organisation_id', '=', organisationId)
+    .where('habilitation.application', '=', 'kairos')
+    .where('habilitation.role', '=', 'quote_editor')
+    .where('habilitation.suspended_at', 'is', null)
+    .where('account.email', 'is not', null)
+    .execute();
+}
