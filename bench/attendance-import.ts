@@ -3,7 +3,7 @@
 // Run: npx tsx bench/attendance-import.ts [postgres://…] — PGlite in memory without an argument
 // (run `npm test` once before, so the seeded template exists). Prints time and memory.
 import { ManualClock } from '../src/clock.js';
-import { CSV_HEADER } from '../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../src/modules/training/index.js';
 import { startTestRuntime } from '../test/helpers/runtime.js';
 import { signInAs } from '../test/helpers/session.js';
 import { EVERY_DAY, createCandidate, createTraining } from '../test/helpers/trainings.js';

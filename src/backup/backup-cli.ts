@@ -6,6 +6,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { runCommand } from '../cli-support.js';
 import { loadConfig, type Config } from '../config.js';
 import { dataFolderHolder } from '../db/data-folder-lock.js';
@@ -34,7 +35,7 @@ async function throughRunningServer(config: Config, holderPid: number, out: Writ
   }
   const response = await fetch(`http://127.0.0.1:${control.port}/backup`, { method: 'POST', headers: { authorization: `Bearer ${control.token}` } });
   if (response.status !== 200 || !response.body) throw new BackupError(`le serveur (processus ${holderPid}) a refusé la sauvegarde (HTTP ${response.status}).`);
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), out);
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream), out);
 }
 
 async function directly(config: Config, out: Writable): Promise<void> {

@@ -4,6 +4,7 @@ import { isApiRequest } from './auth.js';
 import { HttpProblem, fieldErrorsFrom, problems, titleFor, type FieldError } from './problem.js';
 import { databaseUnavailableKind } from '../db/unavailable.js';
 import { recordRequestError } from '../modules/support/error-references.js';
+import { isValueParamIssue } from './schemas.js';
 import { sendPage } from './render.js';
 
 type RouteValidationError = FastifyError & {
@@ -26,9 +27,14 @@ export function routeFieldErrors(error: RouteValidationError): FieldError[] {
   );
 }
 
-/** A path parameter that does not fit its schema names nothing: 404, with the schema's message. */
+/**
+ * A path parameter that does not fit its schema names nothing: 404, with the schema's message.
+ * Only a `valueParam` (a month in the path, not a name) is refused like a query value: 422.
+ */
 function paramsProblem(error: RouteValidationError): HttpProblem {
-  return problems.notFound(error.validation.find((v) => v.message)?.message);
+  const names = error.validation.filter((v) => !isValueParamIssue(v.params));
+  if (names.length === 0) return problems.invalid(routeFieldErrors(error));
+  return problems.notFound(names.find((v) => v.message)?.message);
 }
 
 /** Seconds a client should wait before retrying while the database is away. */

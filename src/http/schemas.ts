@@ -24,6 +24,20 @@ export const uuidParam = (notFoundDetail = NOT_FOUND_DETAIL) =>
 /** `{ id }` of routes such as `/api/v1/quotes/:id`. */
 export const idParams = (notFoundDetail?: string) => z.strictObject({ id: uuidParam(notFoundDetail) });
 
+const VALUE_PARAM = 'kairosValueParam';
+
+/**
+ * A path parameter that is a value the caller chooses rather than the name of something (the
+ * month of `/trainings/:id/statements/:month`). A malformed value reveals nothing about what
+ * exists, so it is refused like a query value, 422 naming the field, instead of the 404 of a
+ * refused id (errors.tsx). `message` names the field and says what to write.
+ */
+export const valueParam = (check: (value: string) => boolean, message: string) =>
+  z.string({ error: message }).refine(check, { error: message, params: { [VALUE_PARAM]: true } });
+
+/** Whether a route validation issue comes from a `valueParam` (`params` as fastify-type-provider-zod passes them). */
+export const isValueParamIssue = (params: unknown): boolean => (params as { params?: Record<string, unknown> } | undefined)?.params?.[VALUE_PARAM] === true;
+
 /** A route without query parameters still declares it: unknown ones are refused by name. */
 export const noQuery = z.strictObject({});
 

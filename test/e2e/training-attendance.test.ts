@@ -3,7 +3,7 @@
 // valid one; axe finds nothing serious or critical and the CSP refuses nothing.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { signInAs } from '../helpers/session.js';
 import { createCandidate, createTraining } from '../helpers/trainings.js';
 import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser, type BrowserSession } from './helpers.js';

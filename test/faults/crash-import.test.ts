@@ -11,7 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../../src/modules/training/attendance/csv-rules.js';
 import { createRuntime } from '../../src/runtime.js';
 import { COMMANDS, freePort, kill9, runCommand, signInOverHttp, startServer, stopServer, type HttpSession, type Kairos } from '../helpers/processes.js';
 import { ENGINES, createPostgresDatabase } from '../helpers/runtime.js';

@@ -16,7 +16,7 @@ import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 import type { RouteEntry } from '../../src/http/auth.js';
 import { isStateChanging } from '../../src/http/csrf.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { multipart, quoteForm, screenshot } from '../helpers/audit-world.js';
 import { accountIdByLogin, apiCall, approvedMembership, expectJson, grantHabilitation, organisationIdByName, pendingMembershipRequest, quoteTemplate, securityAlert, spareSession, staffUser } from '../helpers/fixtures.js';
 import { allowedActors, assertNothingStored, storedState } from '../helpers/fuzz-fixtures.js';

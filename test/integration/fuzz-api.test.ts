@@ -21,8 +21,8 @@ import { queueQuery } from '../../src/modules/quotes/queue/schemas.js';
 import { templateCreateSchema, templateRenameSchema } from '../../src/modules/quotes/templates/schemas.js';
 import { reinstateSchema } from '../../src/modules/security/alerts-service.js';
 import { ownListSchema, queueSchema, replySchema, statusSchema, supportRequestSchema } from '../../src/modules/support/request-rules.js';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
 import {
+  CSV_HEADER,
   attendanceBodySchema,
   correctionBodySchema,
   entryBodySchema,
@@ -30,7 +30,7 @@ import {
   monthQuerySchema,
   reportBodySchema,
   withdrawalBodySchema,
-} from '../../src/modules/training/schemas.js';
+} from '../../src/modules/training/index.js';
 import {
   BROKEN_ENCODINGS,
   RAW_MARKER,

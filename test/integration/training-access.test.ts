@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/clock.js';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 import { createTraining, grantKairosRole } from '../helpers/trainings.js';
@@ -179,6 +179,31 @@ for (const engine of ENGINES) {
         assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${method} ${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
         assert.match(res.json().detail, /[éèàç]|vous|Vérifiez|invalide|champ/i);
       }
+    });
+
+    it('a month in the path is a value: a malformed one is a 422 naming it (after a malformed id’s 404); an absent body names each required field', async () => {
+      const before = await snapshot();
+      const inject = (who: string, method: Method, url: string, payload?: object) => rt.app.inject({ method, url, headers: as[who].headers, ...(payload ? { payload } : {}) });
+      for (const [who, method, url] of [
+        ['assiduite.demo', 'POST', `/api/v1/trainings/${a}/statements/mars/submit`],
+        ['assiduite.demo', 'GET', `/api/v1/trainings/${a}/statements/2026-13`],
+        ['conseiller.demo', 'GET', `/api/v1/trainings/${a}/statements/2026-3.pdf`],
+        ['candidat.demo', 'GET', `/api/v1/me/trainings/${a}/statements/mars.pdf`],
+      ] as const) {
+        const res = await inject(who, method, url);
+        assert.equal(res.statusCode, 422, url);
+        assert.deepEqual(res.json().errors, [{ field: 'month', message: 'Mois (month) : mois invalide, au format aaaa-mm attendu (exemple : 2026-03).' }]);
+      }
+      const both = await inject('assiduite.demo', 'POST', '/api/v1/trainings/pas-un-id/statements/mars/submit');
+      assert.deepEqual([both.statusCode, both.json().detail], [404, 'Cette formation est introuvable.']);
+      const report = await inject('assiduite.demo', 'POST', `/api/v1/trainings/${a}/report`);
+      assert.equal(report.statusCode, 422);
+      assert.deepEqual(report.json().errors.map((e: { field: string }) => e.field), ['outcome', 'certification', 'skills', 'difficulties', 'nextSteps']);
+      assert.match(report.json().errors[0].message, /^Résultat \(outcome\) : champ obligatoire/);
+      // An action without a body takes nothing, or an empty object; anything else is named.
+      const exit = await inject('assiduite.demo', 'POST', `/api/v1/trainings/${a}/exit`, { date: '2026-03-31' });
+      assert.deepEqual([exit.statusCode, exit.json().errors[0].field], [422, 'date']);
+      assert.equal(await snapshot(), before);
     });
   });
 }

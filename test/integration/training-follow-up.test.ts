@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { ManualClock } from '../../src/clock.js';
 import { ensureScheduled, nextSlot } from '../../src/jobs/recurring.js';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
-import { REPORT_REMINDERS } from '../../src/modules/training/jobs.js';
+import { REPORT_REMINDERS } from '../../src/modules/training/index.js';
 import { pdfText } from '../helpers/pdf.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/clock.js';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 import { EVERY_DAY, createCandidate, createTraining } from '../helpers/trainings.js';

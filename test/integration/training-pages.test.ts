@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/clock.js';
-import { CSV_HEADER } from '../../src/modules/training/csv-rules.js';
+import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
 import { createTraining, grantKairosRole } from '../helpers/trainings.js';
@@ -158,6 +158,24 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(grid.body, /Martin|1234567A/);
       const forged = await post('rgc.demo2', `/kairos/formations/${a}/abandon`, { date: '2026-03-04', reason: 'health' }, '/kairos/formations');
       assert.equal(forged.statusCode, 404);
+    });
+
+    it('a malformed id is the unknown training’s 404 on pages and forms; a refused form shows again what was typed', async () => {
+      assert.equal((await get('assiduite.demo', '/kairos/formations/pas-un-id')).statusCode, 404);
+      assert.equal((await get('candidat.demo', '/mon-espace/formations/pas-un-id')).statusCode, 404);
+      const forged = await post('assiduite.demo', '/kairos/formations/pas-un-id/abandon', { date: '2026-03-04', reason: 'health' }, '/kairos/formations');
+      assert.equal(forged.statusCode, 404);
+      assert.match(forged.body, /Cette formation est introuvable/);
+      // Refused by the form's schema: each missing field is linked, the typed text is kept.
+      const report = await post('assiduite.demo', `/kairos/formations/${a}/bilan`, { outcome: 'completed', skills: 'HTML et CSS' }, `/kairos/formations/${a}`);
+      assert.equal(report.statusCode, 422);
+      assert.match(report.body, /href="#bilan-certification"[\s\S]*href="#bilan-difficulties"/);
+      assert.match(report.body, />HTML et CSS<\/textarea>/);
+      // Refused by the service (before the agreed start): the typed date is kept too.
+      const entry = await post('rgc.demo2', `/kairos/formations/${c}/entree`, { startDate: '2026-03-01' }, `/kairos/formations/${c}`);
+      assert.equal(entry.statusCode, 422);
+      assert.match(entry.body, /précéder le début convenu/);
+      assert.match(entry.body, /value="2026-03-01"/);
     });
   });
 }

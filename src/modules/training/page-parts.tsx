@@ -1,14 +1,11 @@
 /** Pieces shared by the training pages: labels, the figures summary, and how form errors come back. */
 import type { FastifyRequest } from 'fastify';
+import { formErrors } from '../../http/forms.js';
 import { HttpProblem, type FieldError } from '../../http/problem.js';
 import { formText } from '../../http/views/form.js';
-import { uuidOr404 } from '../../http/ids.js';
 import { formatFrenchDate } from '../quotes/rules/holidays.js';
 import { ABSENCE_LABELS, ABSENCE_REASONS, STATUS_LABELS, type TrainingStatus } from './rules.js';
-import { TRAINING_NOT_FOUND } from './service.js';
 import type { figuresView } from './views.js';
-
-export const trainingIdOf = (request: FastifyRequest) => uuidOr404((request.params as { id?: unknown }).id, TRAINING_NOT_FOUND);
 
 export const statusLabel = (s: string) => STATUS_LABELS[s as TrainingStatus] ?? s;
 export const frDate = (iso: string | null | undefined) => (iso ? formatFrenchDate(iso) : '—');
@@ -23,6 +20,29 @@ export function formErrorsOf(err: unknown): FieldError[] | null {
   if (err.status === 422 || err.status === 409) return err.errors?.length ? err.errors : [{ field: 'formulaire', message: err.detail }];
   return null;
 }
+
+/**
+ * The field errors of a form route registered with `attachValidation`. A refused path id is not
+ * a form error: it answers 404 like an unknown training, as on the routes without a form.
+ */
+export function formErrorsOrNotFound(request: FastifyRequest): FieldError[] {
+  if (request.validationError?.validationContext === 'params') throw request.validationError;
+  return formErrors(request);
+}
+
+const typedByUser = new WeakMap<FastifyRequest, Record<string, string>>();
+
+/**
+ * A `preValidation` hook keeping a form's text fields as the user typed them (cut at `max`, as
+ * `formText` reads them): the route's schema then replaces the body with typed values, while a
+ * form shown again with its errors must show what was typed.
+ */
+export const keepTypedFields = (names: readonly string[], max: number) => async (request: FastifyRequest) => {
+  typedByUser.set(request, Object.fromEntries(names.map((name) => [name, formText(request.body, name, max)])));
+};
+
+/** The fields kept by `keepTypedFields` for this request. */
+export const typedFields = (request: FastifyRequest): Record<string, string> => typedByUser.get(request) ?? {};
 
 /** A fixed notice chosen by the `fait` key of a redirect: nothing typed is echoed back. */
 export function noticeOf(request: FastifyRequest, known: Record<string, string>): string | null {

@@ -3,11 +3,11 @@
  * forms), the monthly grid, the CSV import, and the candidate's own trainings.
  */
 import type { FastifyInstance } from 'fastify';
-import { trainingDetailPages } from './detail-pages.js';
-import { trainingGridPages } from './grid-pages.js';
-import { trainingImportPages } from './import-pages.js';
-import { trainingListPages } from './list-pages.js';
-import { trainingSpacePages } from './me-pages.js';
+import { trainingDetailPages } from './follow-up/detail-pages.js';
+import { trainingGridPages } from './attendance/grid-pages.js';
+import { trainingImportPages } from './attendance/import-pages.js';
+import { trainingListPages } from './follow-up/list-pages.js';
+import { trainingSpacePages } from './follow-up/me-pages.js';
 
 export async function trainingPages(app: FastifyInstance): Promise<void> {
   await app.register(trainingListPages);

@@ -70,8 +70,9 @@ export function correctionView(c: Selectable<DB['attendance_correction']>) {
     id: c.id,
     date: c.date,
     period: c.period,
-    before: c.before,
-    after: c.after,
+    // Written by the correction as recordView shapes them.
+    before: c.before as ReturnType<typeof recordView> | null,
+    after: c.after as ReturnType<typeof recordView>,
     reason: c.reason,
     correctedAt: c.corrected_at.toISOString(),
     correctedBy: c.corrected_by_login,

@@ -13,7 +13,7 @@ import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { ErrorSummary } from '../../../http/views/layout.js';
 import { candidateOnly, type Actor } from '../../habilitations/policy.js';
-import { trainingSpaceSection } from '../../training/me-pages.js';
+import { trainingSpaceSection } from '../../training/index.js';
 import { formatFrenchDate } from '../rules/holidays.js';
 import { advisorOnly } from '../record/access.js';
 import { candidateStatusLabel } from '../decision/party-views.js';

@@ -4,17 +4,19 @@
  * first. Filters are a GET form; a wrong value shows the error summary.
  */
 import type { FastifyInstance } from 'fastify';
-import { formatDateTime } from '../../http/format.js';
-import { HttpProblem } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { FormErrors, formText } from '../../http/views/form.js';
-import { hasHabilitation } from '../habilitations/policy.js';
-import { listAlerts } from './alerts.js';
-import { frDate, statusLabel } from './page-parts.js';
-import { trainingReaders } from './policy.js';
-import { TRAINING_STATUSES, WITHDRAWAL_LABELS, monthLabel, type WithdrawalReason } from './rules.js';
-import { listQuerySchema, parse } from './schemas.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { formErrors } from '../../../http/forms.js';
+import { formatDateTime } from '../../../http/format.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { FormErrors, formText } from '../../../http/views/form.js';
+import { hasHabilitation } from '../../habilitations/policy.js';
+import { listAlerts } from '../alerts/service.js';
+import { frDate, statusLabel } from '../page-parts.js';
+import { trainingReaders } from '../policy.js';
+import { TRAINING_STATUSES, WITHDRAWAL_LABELS, monthLabel, type WithdrawalReason } from '../rules.js';
+import { listPageQuery } from './schemas.js';
 import { listTrainingsFor } from './service.js';
 
 type Listing = Awaited<ReturnType<typeof listTrainingsFor>>;
@@ -122,20 +124,19 @@ function TrainingTable({ listing, f }: { listing: Listing; f: Filters }) {
   );
 }
 
-export async function trainingListPages(app: FastifyInstance): Promise<void> {
-  app.get('/kairos/formations', { config: { access: trainingReaders } }, async (request, reply) => {
+/** The filters as typed, when the schema refused them (the query is then left as sent). */
+function sentFilters(q: unknown): Filters {
+  return { status: formText(q, 'status', 40), month: formText(q, 'month', 20), overdue: formText(q, 'overdue', 10) === 'true', page: Math.max(1, Number(formText(q, 'page', 6)) || 1) };
+}
+
+export async function trainingListPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/kairos/formations', { config: { access: trainingReaders }, schema: { querystring: listPageQuery }, attachValidation: true }, async (request, reply) => {
     const actor = actorOf(request);
-    const q = request.query as Record<string, unknown>;
-    const f: Filters = { status: formText(q, 'status', 40), month: formText(q, 'month', 20), overdue: formText(q, 'overdue', 10) === 'true', page: Math.max(1, Number(formText(q, 'page', 6)) || 1) };
-    let listing: Listing | null = null;
-    let errors: Array<{ field: string; message: string }> = [];
-    try {
-      const query = parse(listQuerySchema, { ...(f.status ? { status: f.status } : {}), ...(f.month ? { month: f.month } : {}), ...(f.overdue ? { overdue: 'true' } : {}), page: String(f.page) });
-      listing = await listTrainingsFor(app.ctx, actor, query, requestMeta(request));
-    } catch (err) {
-      if (!(err instanceof HttpProblem) || err.status !== 422) throw err;
-      errors = err.errors ?? [];
-    }
+    const errors = formErrors(request);
+    const q: z.output<typeof listPageQuery> = request.query;
+    const f: Filters = errors.length ? sentFilters(request.query) : { status: q.status ?? '', month: q.month ?? '', overdue: q.overdue, page: q.page };
+    const listing: Listing | null = errors.length ? null : await listTrainingsFor(app.ctx, actor, q, requestMeta(request));
     const advisor = hasHabilitation(actor, 'kairos', ['advisor']) && actor.organisation?.kind === 'agency';
     const alerts = advisor ? (await listAlerts(app.ctx, actor, requestMeta(request))).alerts : null;
     const officer = hasHabilitation(actor, 'kairos', ['attendance_officer']) && !advisor;

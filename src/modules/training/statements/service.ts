@@ -3,21 +3,24 @@
  * computes its figures and locks it; afterwards a half-day changes only through a correction with a
  * reason, which is kept, audited, shown with the statement, and updates its figures.
  */
-import type { AppContext, RequestMeta } from '../../context.js';
-import { formatDate } from '../../http/format.js';
-import { problems } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
-import type { Actor } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
-import { activeSessions } from './attendance-service.js';
-import { checkUnjustifiedAbsences } from './alerts.js';
-import { writerOrganisation } from './policy.js';
-import { attendanceOf, correctionsOf, lockOwnTraining, sessionsOf, statementOf, upsertAttendance } from './repository.js';
-import { computeStatement, entryProblems, monthBounds, monthLabel, monthOf, sessionKey, submissionProblems, type StatementFigures } from './rules.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import { formatDate } from '../../../http/format.js';
+import { problems } from '../../../http/problem.js';
+import { byActor, recordAudit } from '../../audit/service.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { checkUnjustifiedAbsences } from '../alerts/service.js';
+import { attendanceOf, correctionsOf, insertCorrection, upsertAttendance } from '../attendance/repository.js';
+import { activeSessions } from '../attendance/service.js';
+import { writerOrganisation } from '../policy.js';
+import { candidateIdentifier, lockOwnTraining, sessionsOf } from '../repository.js';
+import { computeStatement, entryProblems, monthBounds, monthLabel, monthOf, sessionKey, submissionProblems, type StatementFigures } from '../rules.js';
+import { TRAINING_NOT_FOUND } from '../schemas.js';
+import { auditCandidateViews, loadTraining } from '../service.js';
+import { closedOn, correctionView, figuresView, periodOf, recordView } from '../views.js';
+import { renderStatementPdf } from './pdf.js';
+import { insertStatement, statementOf, updateStatementFigures } from './repository.js';
 import type { CorrectionInput } from './schemas.js';
-import { TRAINING_NOT_FOUND, auditCandidateViews, loadTraining } from './service.js';
-import { renderStatementPdf } from './statement-pdf.js';
-import { closedOn, correctionView, figuresView, periodOf, recordView } from './views.js';
 
 const NOT_SUBMITTED = (month: string) => `Aucun état de présence n’a été transmis pour ${monthLabel(month)} : le mois n’est pas verrouillé.`;
 
@@ -53,7 +56,7 @@ export async function submitStatement(ctx: AppContext, actor: Actor, id: string,
     const figures = computeStatement(sessions, await attendanceOf(trx, id, range));
     const found = submissionProblems({ month, training: period, today: parisDay(now), sessions, figures });
     if (found.length) throw problems.invalid(found, 'Le mois ne peut pas encore être transmis : voyez le détail.');
-    await trx.insertInto('monthly_statement').values({ training_id: id, month, figures: JSON.stringify(figures), submitted_at: now, submitted_by: actor.accountId, updated_at: now }).execute();
+    await insertStatement(trx, { training_id: id, month, figures: JSON.stringify(figures), submitted_at: now, submitted_by: actor.accountId, updated_at: now });
     await recordAudit(trx, {
       at: now,
       ...byActor(actor, meta),
@@ -85,22 +88,19 @@ export async function correctAttendance(ctx: AppContext, actor: Actor, id: strin
     const before = (await attendanceOf(trx, id, { first: e.date, last: e.date })).find((r) => r.period === e.period) ?? null;
     const after = { status: e.status, lateMinutes: e.lateMinutes ?? null, reason: e.reason ?? null, justified: e.justified ?? null };
     await upsertAttendance(trx, [{ trainingId: id, date: e.date, period: e.period, record: after }], actor.accountId, now);
-    await trx
-      .insertInto('attendance_correction')
-      .values({
-        training_id: id,
-        date: e.date,
-        period: e.period,
-        before: before ? JSON.stringify(recordView(before)) : null,
-        after: JSON.stringify({ date: e.date, period: e.period, ...after }),
-        reason: input.reason,
-        corrected_at: now,
-        corrected_by: actor.accountId,
-        corrected_by_login: actor.login,
-      })
-      .execute();
+    await insertCorrection(trx, {
+      training_id: id,
+      date: e.date,
+      period: e.period,
+      before: before ? JSON.stringify(recordView(before)) : null,
+      after: JSON.stringify({ date: e.date, period: e.period, ...after }),
+      reason: input.reason,
+      corrected_at: now,
+      corrected_by: actor.accountId,
+      corrected_by_login: actor.login,
+    });
     const figures = computeStatement(activeSessions(await sessionsOf(trx, id, range), periodOf(training).closedOn), await attendanceOf(trx, id, range));
-    await trx.updateTable('monthly_statement').set({ figures: JSON.stringify(figures), updated_at: now }).where('training_id', '=', id).where('month', '=', month).execute();
+    await updateStatementFigures(trx, id, month, JSON.stringify(figures), now);
     await recordAudit(trx, {
       at: now,
       ...byActor(actor, meta),
@@ -109,8 +109,8 @@ export async function correctAttendance(ctx: AppContext, actor: Actor, id: strin
       target: { type: 'training', id },
       details: { month, date: e.date, period: e.period, from: before?.status ?? null, to: e.status },
     });
-    const candidate = await trx.selectFrom('candidate').select('identifier').where('id', '=', training.candidate_id).executeTakeFirstOrThrow();
-    await checkUnjustifiedAbsences(trx, ctx, { id, title: training.title, identifier: candidate.identifier }, [month]);
+    const identifier = await candidateIdentifier(trx, training.candidate_id);
+    await checkUnjustifiedAbsences(trx, ctx, { id, title: training.title, identifier }, [month]);
   });
   return getStatement(ctx, actor, id, month, meta);
 }

@@ -3,17 +3,16 @@
  * mails the organisation's attendance officers about each report more than 30 days late, again
  * every REPORT_REMINDER_DAYS until it is filed, and raises the advisor's alert once.
  */
-import { sql } from 'kysely';
-import type { AppContext } from '../../context.js';
-import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../jobs/recurring.js';
-import { queueMail } from '../../mail/mailer.js';
-import { recordAudit } from '../audit/service.js';
-import { parisDay } from '../onboarding/rules.js';
-import { formatFrenchDate } from '../quotes/rules/holidays.js';
-import { overdueDetails, raiseAlert } from './alerts.js';
-import { organisationStaffWithRole, overdueCondition } from './repository.js';
-import { reportDueDate } from './rules.js';
-import { closedOn } from './views.js';
+import type { AppContext } from '../../../context.js';
+import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../../jobs/recurring.js';
+import { queueMail } from '../../../mail/mailer.js';
+import { recordAudit } from '../../audit/service.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { formatFrenchDate } from '../../quotes/rules/holidays.js';
+import { overdueDetails, raiseAlert } from '../alerts/service.js';
+import { lockReminderDue, organisationStaffWithRole, remindersDue, updateTraining } from './repository.js';
+import { reportDueDate } from '../rules.js';
+import { closedOn } from '../views.js';
 
 /** Daily at 03:00 UTC, after the access-review sweep and the error purge. */
 export const REPORT_REMINDERS: RecurringJob = { kind: 'training.report_reminders', everyMs: DAY_MS, offsetMs: 3 * 3_600_000 };
@@ -29,27 +28,12 @@ export async function remindOverdueReports(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const today = parisDay(now);
   const remindedBefore = new Date(now.getTime() - ctx.config.training.reportReminderDays * DAY_MS);
-  const due = await ctx.db
-    .selectFrom('training')
-    .select('training.id')
-    .where(overdueCondition(today))
-    .where((eb) => eb.or([eb('training.report_reminded_at', 'is', null), eb('training.report_reminded_at', '<=', remindedBefore)]))
-    .orderBy('training.id')
-    .execute();
+  const due = await remindersDue(ctx.db, today, remindedBefore);
   let reminded = 0;
   // One transaction per training: a failure on one does not hold back the others' reminders.
-  for (const { id } of due) {
+  for (const id of due) {
     const done = await ctx.db.transaction().execute(async (trx) => {
-      const t = await trx
-        .selectFrom('training')
-        .innerJoin('candidate', 'candidate.id', 'training.candidate_id')
-        .selectAll('training')
-        .select('candidate.identifier')
-        .where('training.id', '=', id)
-        .where(overdueCondition(today))
-        .where(sql<boolean>`(training.report_reminded_at is null or training.report_reminded_at <= ${remindedBefore})`)
-        .forUpdate()
-        .executeTakeFirst();
+      const t = await lockReminderDue(trx, id, today, remindedBefore);
       if (!t) return false;
       const closed = closedOn(t)!;
       const officers = await organisationStaffWithRole(trx, t.organisation_id, 'attendance_officer');
@@ -63,7 +47,7 @@ export async function remindOverdueReports(ctx: AppContext): Promise<number> {
         });
       }
       await raiseAlert(trx, ctx, { id: t.id, title: t.title, identifier: t.identifier }, 'report_overdue', '', overdueDetails(closed));
-      await trx.updateTable('training').set({ report_reminded_at: now }).where('id', '=', t.id).execute();
+      await updateTraining(trx, t.id, { report_reminded_at: now });
       await recordAudit(trx, { at: now, organisationId: t.organisation_id, action: 'training.report_reminded', target: { type: 'training', id: t.id }, details: { dueDate: reportDueDate(closed), recipients: officers.filter((o) => o.email).length } });
       return true;
     });

@@ -5,8 +5,8 @@
  * is line 1) and its column; whether the trainings exist and accept the entries is the service's
  * job.
  */
-import { isRealDate } from '../onboarding/rules.js';
-import { entryShapeProblems, type AbsenceReason, type AttendanceEntry, type AttendanceStatus, type EntryField, type Period } from './rules.js';
+import { isRealDate } from '../../onboarding/rules.js';
+import { entryShapeProblems, type AbsenceReason, type AttendanceEntry, type AttendanceStatus, type EntryField, type Period } from '../rules.js';
 
 export const CSV_COLUMNS = ['identifiant_candidat', 'session_carif_oref', 'date', 'demi_journee', 'statut', 'minutes_retard', 'motif', 'justifie'] as const;
 export const CSV_HEADER = CSV_COLUMNS.join(';');

@@ -5,14 +5,15 @@
  * bar for the upload and the checking, and the same result shown in place.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { CsrfField } from '../../http/views/layout.js';
-import { importAttendanceCsv } from './attendance-service.js';
+import { HttpProblem } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { CsrfField } from '../../../http/views/layout.js';
+import { importAttendanceCsv } from './service.js';
 import { acceptCsvForms, type CsvForm } from './csv-body.js';
 import { CSV_HEADER, CSV_MAX_LINES, type CsvError } from './csv-rules.js';
-import { attendanceOfficers } from './policy.js';
+import { attendanceOfficers } from '../policy.js';
+import { csvFormBody } from './schemas.js';
 
 /** Beyond this many refused lines the page says how many more there are. */
 const SHOWN_ERRORS = 500;
@@ -79,7 +80,7 @@ export async function trainingImportPages(app: FastifyInstance): Promise<void> {
   // The multipart parser lives in this scope only.
   await app.register(async (scope) => {
     acceptCsvForms(scope);
-    scope.post('/kairos/assiduite/import', { config: { access: attendanceOfficers } }, async (request, reply) => {
+    scope.post('/kairos/assiduite/import', { config: { access: attendanceOfficers }, schema: { body: csvFormBody } }, async (request, reply) => {
       const form = request.body as CsvForm | undefined;
       if (!form?.file) {
         return showImport(request, reply, { status: 422, detail: 'Choisissez un fichier CSV à importer.', errors: [{ line: 0, field: 'fichier', message: 'Fichier : aucun fichier choisi.' }] }, 422);

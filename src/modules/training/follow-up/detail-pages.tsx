@@ -4,21 +4,24 @@
  * to a sub-path, then redirects with a notice (303) or shows the page again with its errors.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, problems, type FieldError } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { fieldId, formText } from '../../http/views/form.js';
-import { ErrorSummary } from '../../http/views/layout.js';
-import { hasHabilitation, type Actor } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { RequestMeta } from '../../../context.js';
+import { HttpProblem, type FieldError } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { fieldId } from '../../../http/views/form.js';
+import { ErrorSummary } from '../../../http/views/layout.js';
+import { hasHabilitation, type Actor } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { Notice, formErrorsOf, formErrorsOrNotFound, frDate, keepTypedFields, noticeOf, statusLabel, typedFields } from '../page-parts.js';
+import { attendanceOfficers, trainingReaders } from '../policy.js';
+import { CERTIFICATION_LABELS, REPORT_OUTCOME_LABELS, WITHDRAWAL_LABELS, monthLabel, type WithdrawalReason } from '../rules.js';
+import { trainingParams } from '../schemas.js';
+import { correctAttendance, submitStatement } from '../statements/service.js';
 import { CorrectionForm, EntryForm, ExitForm, ReportForm, SubmitMonthForm, WithdrawalForm, type FormName, type FormState } from './detail-forms.js';
-import { decodeCell } from './grid-codes.js';
-import { Notice, formErrorsOf, frDate, noticeOf, statusLabel, trainingIdOf } from './page-parts.js';
-import { attendanceOfficers, trainingReaders } from './policy.js';
-import { CERTIFICATION_LABELS, REPORT_OUTCOME_LABELS, WITHDRAWAL_LABELS, isMonth, monthLabel, type WithdrawalReason } from './rules.js';
-import { correctionBodySchema, entryBodySchema, parse, reportBodySchema, withdrawalBodySchema } from './schemas.js';
+import { correctionForm, entryForm, exitForm, reportForm, trainingPageQuery, transmissionForm, withdrawalForm } from './schemas.js';
 import { declareEntry, declareExit, declareWithdrawal, getTraining, submitReport } from './service.js';
-import { correctAttendance, submitStatement } from './statement-service.js';
 
 type Detail = Awaited<ReturnType<typeof getTraining>>;
 
@@ -107,9 +110,9 @@ function Declarations({ t, csrf, state, today }: { t: Detail; csrf: string; stat
   );
 }
 
-async function showTraining(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, state: FormState | null, status = 200) {
+async function showTraining(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, id: string, state: FormState | null, status = 200) {
   const actor = actorOf(request);
-  const t = await getTraining(app.ctx, actor, trainingIdOf(request), requestMeta(request));
+  const t = await getTraining(app.ctx, actor, id, requestMeta(request));
   const officer = hasHabilitation(actor, 'kairos', ['attendance_officer']) && actor.organisation?.kind === 'training_provider';
   const title = `${t.title} — ${t.candidate.lastName}`;
   return sendPage(request, reply, state ? `Erreur — ${title}` : title, (csrf) => (
@@ -127,16 +130,6 @@ async function showTraining(app: FastifyInstance, request: FastifyRequest, reply
   ), status);
 }
 
-/** A declaration's body from the form, in the API's shape (empty fields left out, so "required" applies). */
-function bodyOf(form: FormName, fields: Record<string, string>): unknown {
-  const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''));
-  if (form !== 'correction') return present;
-  const cell = decodeCell(fields.cell ?? '');
-  const entry = { date: fields.date, period: fields.period, ...(cell && cell !== 'invalid' ? cell : { status: 'invalid' }) };
-  // The month travels too: the correction action reads it (it was lost here, so no correction could be made from the page).
-  return { month: fields.month, entry, ...(present.reason ? { reason: present.reason } : {}) };
-}
-
 /** API field names → the prefixed ids of the page's form (`entry.date` → `correction-date`). */
 function pageErrors(form: FormName, errors: FieldError[]): FieldError[] {
   return errors.map((e) => {
@@ -145,31 +138,40 @@ function pageErrors(form: FormName, errors: FieldError[]): FieldError[] {
   });
 }
 
-export async function trainingDetailPages(app: FastifyInstance): Promise<void> {
-  app.get('/kairos/formations/:id', { config: { access: trainingReaders } }, (request, reply) => showTraining(app, request, reply, null));
+type Declare<S extends z.ZodType> = (actor: Actor, id: string, input: z.output<S>, meta: RequestMeta) => Promise<unknown>;
 
-  const actions: Record<FormName, (actor: Actor, id: string, body: unknown, request: FastifyRequest) => Promise<unknown>> = {
-    entree: (actor, id, body, r) => declareEntry(app.ctx, actor, id, parse(entryBodySchema, body).startDate, requestMeta(r)),
-    transmission: (actor, id, body, r) => submitStatement(app.ctx, actor, id, String((body as { month?: string }).month ?? ''), requestMeta(r)),
-    correction: (actor, id, body, r) => correctAttendance(app.ctx, actor, id, String((body as { month?: string }).month ?? ''), parse(correctionBodySchema, { entry: (body as { entry: unknown }).entry, reason: (body as { reason?: string }).reason }), requestMeta(r)),
-    abandon: (actor, id, body, r) => declareWithdrawal(app.ctx, actor, id, parse(withdrawalBodySchema, body), requestMeta(r)),
-    sortie: (actor, id, _body, r) => declareExit(app.ctx, actor, id, requestMeta(r)),
-    bilan: (actor, id, body, r) => submitReport(app.ctx, actor, id, parse(reportBodySchema, body), requestMeta(r)),
-  };
+export async function trainingDetailPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/kairos/formations/:id', { config: { access: trainingReaders }, schema: { params: trainingParams, querystring: trainingPageQuery } }, (request, reply) =>
+    showTraining(app, request, reply, request.params.id, null),
+  );
 
-  for (const form of Object.keys(actions) as FormName[]) {
-    app.post(`/kairos/formations/:id/${form}`, { config: { access: attendanceOfficers } }, async (request, reply) => {
-      const id = trainingIdOf(request);
-      const fields = Object.fromEntries(FIELDS[form].map((f) => [f, formText(request.body, f, 5000)]));
-      try {
-        if ((form === 'transmission' || form === 'correction') && !isMonth(fields.month)) throw problems.invalid([{ field: 'month', message: 'Mois : choisissez un mois dans la liste.' }]);
-        await actions[form](actorOf(request), id, bodyOf(form, fields), request);
-      } catch (err) {
-        const errors = formErrorsOf(err);
-        if (!errors) throw err;
-        return showTraining(app, request, reply, { form, errors: pageErrors(form, errors), values: fields }, err instanceof HttpProblem ? err.status : 422);
-      }
-      return reply.redirect(`/kairos/formations/${id}?fait=${form}`, 303);
-    });
+  /** One declaration form: checked by its schema, then by the service; either refusal shows the page again with what was typed. */
+  function declaration<S extends z.ZodType>(form: FormName, body: S, declare: Declare<S>) {
+    app.post(
+      `/kairos/formations/:id/${form}`,
+      { config: { access: attendanceOfficers }, schema: { params: trainingParams, body }, attachValidation: true, preValidation: keepTypedFields(FIELDS[form], 5000) },
+      async (request, reply) => {
+        const invalid = formErrorsOrNotFound(request);
+        const { id } = request.params;
+        const showErrors = (errors: FieldError[], status: number) => showTraining(app, request, reply, id, { form, errors: pageErrors(form, errors), values: typedFields(request) }, status);
+        if (invalid.length) return showErrors(invalid, 422);
+        try {
+          await declare(actorOf(request), id, request.body as z.output<S>, requestMeta(request));
+        } catch (err) {
+          const errors = formErrorsOf(err);
+          if (!errors) throw err;
+          return showErrors(errors, err instanceof HttpProblem ? err.status : 422);
+        }
+        return reply.redirect(`/kairos/formations/${id}?fait=${form}`, 303);
+      },
+    );
   }
+
+  declaration('entree', entryForm, (actor, id, input, meta) => declareEntry(app.ctx, actor, id, input.startDate, meta));
+  declaration('transmission', transmissionForm, (actor, id, input, meta) => submitStatement(app.ctx, actor, id, input.month, meta));
+  declaration('correction', correctionForm, (actor, id, input, meta) => correctAttendance(app.ctx, actor, id, input.month, input, meta));
+  declaration('abandon', withdrawalForm, (actor, id, input, meta) => declareWithdrawal(app.ctx, actor, id, input, meta));
+  declaration('sortie', exitForm, (actor, id, _input, meta) => declareExit(app.ctx, actor, id, meta));
+  declaration('bilan', reportForm, (actor, id, input, meta) => submitReport(app.ctx, actor, id, input, meta));
 }

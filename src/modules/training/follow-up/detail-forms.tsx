@@ -4,10 +4,10 @@
  * notice or with its errors next to the fields. Field ids carry the form's prefix so that two
  * forms of the page never share one.
  */
-import type { FieldError } from '../../http/problem.js';
-import { CsrfField } from '../../http/views/layout.js';
-import { cellOptions } from './grid-codes.js';
-import { CERTIFICATION_LABELS, CERTIFICATION_RESULTS, PERIOD_LABELS, PERIODS, REPORT_OUTCOME_LABELS, REPORT_OUTCOMES, WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, monthLabel } from './rules.js';
+import type { FieldError } from '../../../http/problem.js';
+import { CsrfField } from '../../../http/views/layout.js';
+import { cellOptions } from '../attendance/grid-codes.js';
+import { CERTIFICATION_LABELS, CERTIFICATION_RESULTS, PERIOD_LABELS, PERIODS, REPORT_OUTCOME_LABELS, REPORT_OUTCOMES, WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, monthLabel } from '../rules.js';
 
 export type FormName = 'entree' | 'transmission' | 'correction' | 'abandon' | 'sortie' | 'bilan';
 export interface FormState {

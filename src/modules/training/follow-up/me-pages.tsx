@@ -5,18 +5,20 @@
  * `trainingSpaceSection` is the block for the /mon-espace home (quotes/candidate-pages.tsx).
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren } from 'preact';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { formText } from '../../http/views/form.js';
-import type { Actor } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
-import { isoWeekday } from '../quotes/rules/holidays.js';
-import { getAttendance } from './attendance-service.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { isoWeekday } from '../../quotes/rules/holidays.js';
+import { getAttendance } from '../attendance/service.js';
+import { FiguresList, frDate, statusLabel } from '../page-parts.js';
+import { candidates } from '../policy.js';
+import { ABSENCE_LABELS, CERTIFICATION_LABELS, PERIODS, REPORT_OUTCOME_LABELS, isMonth, monthLabel, monthsBetween, type AttendanceRecord } from '../rules.js';
+import { trainingParams } from '../schemas.js';
 import { myTraining, myTrainings } from './me-service.js';
-import { FiguresList, frDate, statusLabel, trainingIdOf } from './page-parts.js';
-import { candidates } from './policy.js';
-import { ABSENCE_LABELS, CERTIFICATION_LABELS, PERIODS, REPORT_OUTCOME_LABELS, isMonth, monthLabel, monthsBetween, type AttendanceRecord } from './rules.js';
+import { myTrainingPageQuery } from './schemas.js';
 
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
@@ -94,7 +96,8 @@ function Calendar({ month, data, months, id }: { month: string; data: Awaited<Re
   );
 }
 
-export async function trainingSpacePages(app: FastifyInstance): Promise<void> {
+export async function trainingSpacePages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/mon-espace/formations', { config: { access: candidates } }, async (request, reply) => {
     const { trainings } = await myTrainings(app.ctx, actorOf(request));
     return sendPage(request, reply, 'Mes formations', () => (
@@ -106,12 +109,12 @@ export async function trainingSpacePages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  app.get('/mon-espace/formations/:id', { config: { access: candidates } }, async (request, reply) => {
+  app.get('/mon-espace/formations/:id', { config: { access: candidates }, schema: { params: trainingParams, querystring: myTrainingPageQuery } }, async (request, reply) => {
     const actor = actorOf(request);
-    const id = trainingIdOf(request);
+    const { id } = request.params;
     const t = await myTraining(app.ctx, actor, id);
     const months = t.entryDate ? monthsBetween(t.entryDate, t.withdrawal?.date ?? t.exitDate ?? t.endDate) : [];
-    const asked = formText(request.query, 'mois', 10);
+    const asked = request.query.mois;
     const current = parisDay(app.ctx.clock.now()).slice(0, 7);
     const month = isMonth(asked) && months.includes(asked) ? asked : months.includes(current) ? current : months[months.length - 1];
     const data = month ? await getAttendance(app.ctx, actor, id, month, requestMeta(request)) : null;

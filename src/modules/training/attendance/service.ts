@@ -5,19 +5,21 @@
  * half-days, today) and one refusal stores nothing, with the index or line of every refused entry.
  */
 import type { Transaction } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB, Training } from '../../db/schema.js';
-import { HttpProblem, TITLES, problems, type FieldError } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
-import type { Actor } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
-import { checkUnjustifiedAbsences } from './alerts.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { DB, Training } from '../../../db/schema.js';
+import { HttpProblem, TITLES, problems, type FieldError } from '../../../http/problem.js';
+import { byActor, recordAudit } from '../../audit/service.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { checkUnjustifiedAbsences } from '../alerts/service.js';
 import { CSV_FIELD_OF, parseAttendanceCsv, type CsvError, type CsvRow } from './csv-rules.js';
-import { writerOrganisation } from './policy.js';
-import { attendanceOf, correctionsOf, lockOwnTraining, lockedMonthsOf, sessionsOf, upsertAttendance, type AttendanceWrite } from './repository.js';
-import { computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceCheckContext, type AttendanceEntry, type EntryProblem, type HalfDaySession } from './rules.js';
-import { TRAINING_NOT_FOUND, auditCandidateViews, loadTraining } from './service.js';
-import { correctionView, figuresView, periodOf, recordView } from './views.js';
+import { writerOrganisation } from '../policy.js';
+import { candidateIdentifier, lockOwnTraining, lockedMonthsOf, sessionsOf } from '../repository.js';
+import { attendanceOf, correctionsOf, importTargets, lockTrainings, upsertAttendance, type AttendanceWrite } from './repository.js';
+import { computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceCheckContext, type AttendanceEntry, type EntryProblem, type HalfDaySession } from '../rules.js';
+import { auditCandidateViews, loadTraining } from '../service.js';
+import { TRAINING_NOT_FOUND } from '../schemas.js';
+import { correctionView, figuresView, periodOf, recordView } from '../views.js';
 
 export const CSV_REFUSED = 'Le fichier n’a pas été importé : corrigez les lignes indiquées puis importez-le de nouveau. Rien n’a été enregistré.';
 
@@ -98,8 +100,8 @@ export async function saveAttendance(ctx: AppContext, actor: Actor, id: string, 
     await upsertAttendance(trx, entries.map((e) => toWrite(id, e)), actor.accountId, now);
     const months = [...new Set(entries.map((e) => monthOf(e.date)))].sort();
     await recordAudit(trx, { at: now, ...byActor(actor, meta), organisationId, action: 'attendance.recorded', target: { type: 'training', id }, details: { halfDays: entries.length, months } });
-    const candidate = await trx.selectFrom('candidate').select('identifier').where('id', '=', training.candidate_id).executeTakeFirstOrThrow();
-    await checkUnjustifiedAbsences(trx, ctx, { id, title: training.title, identifier: candidate.identifier }, months);
+    const identifier = await candidateIdentifier(trx, training.candidate_id);
+    await checkUnjustifiedAbsences(trx, ctx, { id, title: training.title, identifier }, months);
     return { saved: entries.length };
   });
 }
@@ -115,15 +117,7 @@ interface Candidates {
 async function trainingsOfFile(trx: Transaction<DB>, organisationId: string, rows: CsvRow[]): Promise<Map<string, Candidates[]>> {
   const identifiers = [...new Set(rows.map((r) => r.identifier))];
   const sessions = [...new Set(rows.map((r) => r.session))];
-  const found = await trx
-    .selectFrom('training')
-    .innerJoin('candidate', 'candidate.id', 'training.candidate_id')
-    .selectAll('training')
-    .select('candidate.identifier')
-    .where('training.organisation_id', '=', organisationId)
-    .where('candidate.identifier', 'in', identifiers)
-    .where('training.carif_oref_session', 'in', sessions)
-    .execute();
+  const found = await importTargets(trx, organisationId, identifiers, sessions);
   const byPair = new Map<string, Candidates[]>();
   for (const f of found) {
     const { identifier, ...training } = f;
@@ -147,8 +141,7 @@ export async function importAttendanceCsv(ctx: AppContext, actor: Actor, text: s
   return ctx.db.transaction().execute(async (trx) => {
     const byPair = await trainingsOfFile(trx, organisationId, parsed.rows);
     const ids = [...new Set([...byPair.values()].flat().map((c) => c.training.id))].sort();
-    // Locked in a fixed order, so two imports touching the same trainings cannot deadlock.
-    if (ids.length) await trx.selectFrom('training').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+    if (ids.length) await lockTrainings(trx, ids);
     const checks = new Map<string, AttendanceCheckContext>();
     for (const c of [...byPair.values()].flat()) checks.set(c.training.id, await checkContextOf(trx, c.training, today));
 

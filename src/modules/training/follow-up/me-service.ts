@@ -4,14 +4,16 @@
  * shared services the attendance calendar and the statement PDFs. The candidate scope (their
  * account linked to the candidate record) is applied in the queries, like any other scope.
  */
-import type { AppContext } from '../../context.js';
-import type { Actor } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
-import { scopeOf } from './policy.js';
-import { TRAINING_COLUMNS, reportOf, scopedTrainings, statementsOf, type TrainingRow } from './repository.js';
-import { WITHDRAWAL_LABELS, monthLabel, type WithdrawalReason } from './rules.js';
-import { loadTraining } from './service.js';
-import { reportView, trainingView } from './views.js';
+import type { AppContext } from '../../../context.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { scopeOf } from '../policy.js';
+import type { TrainingRow } from '../repository.js';
+import { statementsOf } from '../statements/repository.js';
+import { reportOf, trainingsInScope } from './repository.js';
+import { WITHDRAWAL_LABELS, monthLabel, type WithdrawalReason } from '../rules.js';
+import { loadTraining } from '../service.js';
+import { reportView, trainingView } from '../views.js';
 
 interface TimelineEvent {
   kind: 'agreement' | 'entry' | 'statement' | 'withdrawal' | 'exit' | 'report';
@@ -41,10 +43,7 @@ async function candidateView(ctx: AppContext, t: NonNullable<TrainingRow>) {
 }
 
 export async function myTrainings(ctx: AppContext, actor: Actor) {
-  const rows = await scopedTrainings(ctx.db, scopeOf(actor))
-    .select(TRAINING_COLUMNS)
-    .orderBy('training.start_date', 'desc')
-    .execute();
+  const rows = await trainingsInScope(ctx.db, scopeOf(actor));
   return { trainings: await Promise.all(rows.map((r) => candidateView(ctx, r))) };
 }
 

@@ -3,21 +3,21 @@
  * the half-days of a month, with totals per trainee; saved all at once (one transaction for the
  * whole grid, one refusal stores nothing), only the cells that changed.
  */
-import { sql } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { FieldError } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
-import type { Actor } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
-import { formatFrenchDate } from '../quotes/rules/holidays.js';
-import { checkUnjustifiedAbsences } from './alerts.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { FieldError } from '../../../http/problem.js';
+import { byActor, recordAudit } from '../../audit/service.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { formatFrenchDate } from '../../quotes/rules/holidays.js';
+import { checkUnjustifiedAbsences } from '../alerts/service.js';
 import { encodeCell } from './grid-codes.js';
-import { activeSessions, checkContextOf, refusal, toWrite } from './attendance-service.js';
-import { scopeOf, writerOrganisation } from './policy.js';
-import { attendanceOf, lockedMonthsOf, sessionsOf, upsertAttendance, type AttendanceWrite } from './repository.js';
-import { PERIOD_LABELS, computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceEntry, type Period } from './rules.js';
-import { auditCandidateViews } from './service.js';
-import { figuresView, periodOf } from './views.js';
+import { activeSessions, checkContextOf, refusal, toWrite } from './service.js';
+import { scopeOf, writerOrganisation } from '../policy.js';
+import { lockedMonthsOf, sessionsOf } from '../repository.js';
+import { attendanceOf, gridTrainings, lockGridTrainings, sessionsWithEntries, upsertAttendance, type AttendanceWrite } from './repository.js';
+import { PERIOD_LABELS, computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceEntry, type Period } from '../rules.js';
+import { auditCandidateViews } from '../service.js';
+import { figuresView, periodOf } from '../views.js';
 
 export const GRID_LIMIT = 200;
 
@@ -25,33 +25,13 @@ export const GRID_LIMIT = 200;
 export async function gridSessions(ctx: AppContext, actor: Actor): Promise<string[]> {
   const scope = scopeOf(actor);
   if (scope.kind !== 'organisation') return [];
-  const rows = await ctx.db.selectFrom('training').select('carif_oref_session').distinct().where('organisation_id', '=', scope.organisationId).where('entry_date', 'is not', null).orderBy('carif_oref_session').execute();
-  return rows.map((r) => r.carif_oref_session);
-}
-
-function gridTrainings(ctx: AppContext, organisationId: string, session: string, month: string) {
-  const { first, last } = monthBounds(month);
-  return ctx.db
-    .selectFrom('training')
-    .innerJoin('candidate', 'candidate.id', 'training.candidate_id')
-    .selectAll('training')
-    .select(['candidate.identifier', 'candidate.first_name', 'candidate.last_name'])
-    .where('training.organisation_id', '=', organisationId)
-    .where('training.carif_oref_session', '=', session)
-    .where('training.entry_date', 'is not', null)
-    .where(sql<boolean>`training.entry_date <= ${last}::date`)
-    .where(sql<boolean>`coalesce(training.withdrawal_date, training.exit_date, training.end_date) >= ${first}::date`)
-    .orderBy('candidate.last_name')
-    .orderBy('candidate.first_name')
-    .orderBy('training.id')
-    .limit(GRID_LIMIT)
-    .execute();
+  return sessionsWithEntries(ctx.db, scope.organisationId);
 }
 
 export async function attendanceGrid(ctx: AppContext, actor: Actor, session: string, month: string, meta: RequestMeta) {
   const scope = scopeOf(actor);
   if (scope.kind !== 'organisation') return { rows: [], dates: [] as string[] };
-  const trainings = await gridTrainings(ctx, scope.organisationId, session, month);
+  const trainings = await gridTrainings(ctx.db, scope.organisationId, session, monthBounds(month), GRID_LIMIT);
   await auditCandidateViews(ctx, actor, meta, trainings.map((t) => ({ candidate_id: t.candidate_id, identifier: t.identifier })), 'attendance-grid');
   const range = monthBounds(month);
   const rows = await Promise.all(
@@ -89,10 +69,7 @@ export async function saveGrid(ctx: AppContext, actor: Actor, session: string, c
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const ids = [...new Set(cells.map((c) => c.trainingId))].sort();
-    const trainings = ids.length
-      ? await trx.selectFrom('training').innerJoin('candidate', 'candidate.id', 'training.candidate_id').selectAll('training').select(['candidate.identifier', 'candidate.first_name', 'candidate.last_name'])
-          .where('training.id', 'in', ids).where('training.organisation_id', '=', organisationId).where('training.carif_oref_session', '=', session).orderBy('training.id').forUpdate().execute()
-      : [];
+    const trainings = ids.length ? await lockGridTrainings(trx, organisationId, session, ids) : [];
     const byId = new Map(trainings.map((t) => [t.id, t]));
     const errors: FieldError[] = [];
     const codes: string[] = [];

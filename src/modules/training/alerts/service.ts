@@ -5,17 +5,16 @@
  * change that raised it.
  */
 import type { Transaction } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB } from '../../db/schema.js';
-import { queueMail } from '../../mail/mailer.js';
-import type { Actor } from '../habilitations/policy.js';
-import { formatFrenchDate } from '../quotes/rules/holidays.js';
-import { scopeOf } from './policy.js';
-import { auditCandidateViews } from './service.js';
-import { referentAdvisor, scopedTrainings, unjustifiedCount } from './repository.js';
-import { WITHDRAWAL_LABELS, exceedsUnjustifiedThreshold, monthBounds, monthLabel, reportDueDate, type WithdrawalReason } from './rules.js';
-
-export type AlertKind = 'unjustified_absences' | 'withdrawal' | 'report_overdue';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { DB } from '../../../db/schema.js';
+import { queueMail } from '../../../mail/mailer.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { formatFrenchDate } from '../../quotes/rules/holidays.js';
+import { scopeOf } from '../policy.js';
+import { auditCandidateViews } from '../service.js';
+import { WITHDRAWAL_LABELS, exceedsUnjustifiedThreshold, monthBounds, monthLabel, reportDueDate, type WithdrawalReason } from '../rules.js';
+import { alertsInScope, insertAlertOnce, referentAdvisor, unjustifiedCount } from './repository.js';
+import type { AlertDetails, AlertKind } from './schemas.js';
 
 export interface AlertTraining {
   id: string;
@@ -50,12 +49,7 @@ function mailFor(ctx: AppContext, kind: AlertKind, t: AlertTraining, details: Re
 export async function raiseAlert(trx: Transaction<DB>, ctx: AppContext, t: AlertTraining, kind: AlertKind, month: string, details: Record<string, unknown>): Promise<boolean> {
   const now = ctx.clock.now();
   const advisor = await referentAdvisor(trx, t.id);
-  const inserted = await trx
-    .insertInto('training_alert')
-    .values({ training_id: t.id, kind, month, advisor_id: advisor?.id ?? null, details: JSON.stringify(details), created_at: now })
-    .onConflict((oc) => oc.columns(['training_id', 'kind', 'month']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const inserted = await insertAlertOnce(trx, { training_id: t.id, kind, month, advisor_id: advisor?.id ?? null, details: JSON.stringify(details), created_at: now });
   if (!inserted) return false;
   if (advisor?.email && advisor.status === 'active') await queueMail(trx, now, { to: advisor.email, ...mailFor(ctx, kind, t, details, month) });
   return true;
@@ -74,33 +68,15 @@ export const overdueDetails = (closedOn: string) => ({ dueDate: reportDueDate(cl
 
 /** The advisor's dashboard: alerts about their candidates, newest first (a view of their data, audited). */
 export async function listAlerts(ctx: AppContext, actor: Actor, meta: RequestMeta) {
-  const rows = await scopedTrainings(ctx.db, scopeOf(actor))
-    .innerJoin('training_alert', 'training_alert.training_id', 'training.id')
-    .select([
-      'training_alert.id',
-      'training_alert.kind',
-      'training_alert.month',
-      'training_alert.details',
-      'training_alert.created_at',
-      'training.id as training_id',
-      'training.title',
-      'training.candidate_id',
-      'candidate.identifier',
-      'candidate.last_name',
-      'candidate.first_name',
-      'organisation.name as organisation_name',
-    ])
-    .orderBy('training_alert.created_at', 'desc')
-    .orderBy('training_alert.id')
-    .limit(200)
-    .execute();
+  const rows = await alertsInScope(ctx.db, scopeOf(actor));
   await auditCandidateViews(ctx, actor, meta, rows, 'training-alerts');
   return {
     alerts: rows.map((r) => ({
       id: r.id,
       kind: r.kind,
       month: r.month || null,
-      details: r.details,
+      // Written by raiseAlert with the shape of its kind.
+      details: r.details as AlertDetails,
       createdAt: r.created_at.toISOString(),
       training: { id: r.training_id, title: r.title, organisation: r.organisation_name },
       candidate: { identifier: r.identifier, lastName: r.last_name, firstName: r.first_name },

@@ -5,29 +5,24 @@
  * page comes back with the error summary linking to each refused cell.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, type FieldError } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { formText } from '../../http/views/form.js';
-import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
-import { hasHabilitation } from '../habilitations/policy.js';
-import { parisDay } from '../onboarding/rules.js';
-import { isoWeekday } from '../quotes/rules/holidays.js';
-import { cellOptions, decodeCell, encodeCell } from './grid-codes.js';
-import { attendanceGrid, gridSessions, saveGrid, type Grid, type GridCell } from './grid-service.js';
-import { Notice, frHours, frRate, noticeOf } from './page-parts.js';
-import { attendanceOfficers, organisationReaders } from './policy.js';
-import { PERIOD_LABELS, PERIODS, isMonth, monthLabel, sessionKey, type Period } from './rules.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formErrors } from '../../../http/forms.js';
+import { HttpProblem, type FieldError } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { formText } from '../../../http/views/form.js';
+import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
+import { hasHabilitation } from '../../habilitations/policy.js';
+import { parisDay } from '../../onboarding/rules.js';
+import { isoWeekday } from '../../quotes/rules/holidays.js';
+import { Notice, frHours, frRate, noticeOf } from '../page-parts.js';
+import { attendanceOfficers, organisationReaders } from '../policy.js';
+import { PERIOD_LABELS, PERIODS, isMonth, monthLabel, sessionKey, type Period } from '../rules.js';
+import { cellId, cellName, cellOptions, dayLabel, encodeCell, postedValues } from './grid-codes.js';
+import { attendanceGrid, gridSessions, saveGrid, type Grid } from './grid-service.js';
+import { gridForm, gridQuery } from './schemas.js';
 
-const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 const SHORT = ['lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
-const cellName = (id: string, date: string, p: Period) => `c.${id}.${date}.${p}`;
-const cellId = (id: string, date: string, p: Period) => `c-${id}-${date}-${p}`;
-const CELL = /^c\.([0-9a-f-]{36})\.(\d{4}-\d{2}-\d{2})\.(am|pm)$/;
-
-function dayLabel(date: string) {
-  return `${WEEKDAYS[isoWeekday(date) - 1]} ${Number(date.slice(8))} ${monthLabel(date.slice(0, 7)).split(' ')[0]}`;
-}
 
 function Selector({ sessions, session, month }: { sessions: string[]; session: string; month: string }) {
   return (
@@ -127,28 +122,21 @@ async function showGrid(app: FastifyInstance, request: FastifyRequest, reply: Fa
   ), status);
 }
 
-export async function trainingGridPages(app: FastifyInstance): Promise<void> {
-  app.get('/kairos/assiduite', { config: { access: organisationReaders } }, (request, reply) =>
-    showGrid(app, request, reply, { session: formText(request.query, 'session', 100), month: formText(request.query, 'mois', 10) }, null),
+export async function trainingGridPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/kairos/assiduite', { config: { access: organisationReaders }, schema: { querystring: gridQuery } }, (request, reply) =>
+    showGrid(app, request, reply, { session: request.query.session, month: request.query.mois }, null),
   );
 
-  app.post('/kairos/assiduite', { config: { access: attendanceOfficers } }, async (request, reply) => {
-    const session = formText(request.body, 'session', 100);
-    const month = formText(request.body, 'mois', 10);
-    const values: Record<string, string> = {};
-    const cells: GridCell[] = [];
-    const errors: FieldError[] = [];
-    for (const [name, raw] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
-      const m = CELL.exec(name);
-      if (!m || typeof raw !== 'string') continue;
-      values[name] = raw;
-      const decl = decodeCell(raw);
-      const [, trainingId, date, period] = m as unknown as [string, string, string, Period];
-      if (decl === 'invalid') errors.push({ field: cellId(trainingId, date, period), message: `${dayLabel(date)}, ${PERIOD_LABELS[period]} : choix inconnu ; choisissez dans la liste.` });
-      else if (decl) cells.push({ trainingId, date, period, entry: { date, period, ...decl }, fieldId: cellId(trainingId, date, period) });
+  app.post('/kairos/assiduite', { config: { access: attendanceOfficers }, schema: { body: gridForm }, attachValidation: true }, async (request, reply) => {
+    const invalid = formErrors(request);
+    if (invalid.length) {
+      // Refused by the schema: the body is left as sent.
+      const sent = (request.body ?? {}) as unknown as Record<string, unknown>;
+      return showGrid(app, request, reply, { session: formText(sent, 'session', 100), month: formText(sent, 'mois', 10) }, { errors: invalid, values: postedValues(sent) }, 422);
     }
+    const { session, month, cells, values } = request.body;
     try {
-      if (errors.length) throw new HttpProblem(422, 'Données invalides', 'Grille invalide.', errors);
       await saveGrid(app.ctx, actorOf(request), session, cells, requestMeta(request));
     } catch (err) {
       if (!(err instanceof HttpProblem) || (err.status !== 422 && err.status !== 409)) throw err;

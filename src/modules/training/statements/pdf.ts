@@ -2,8 +2,8 @@
  * The monthly attendance statement as a PDF, for the candidate, the advisor and the organisation.
  */
 import PDFDocument from 'pdfkit';
-import { formatFrenchDate } from '../quotes/rules/holidays.js';
-import { ABSENCE_LABELS, ABSENCE_REASONS, ATTENDANCE_LABELS, PERIOD_LABELS, formatMinutes, monthLabel, type AttendanceRecord, type HalfDaySession, type StatementFigures } from './rules.js';
+import { formatFrenchDate } from '../../quotes/rules/holidays.js';
+import { ABSENCE_LABELS, ABSENCE_REASONS, ATTENDANCE_LABELS, PERIOD_LABELS, formatMinutes, monthLabel, type AttendanceRecord, type HalfDaySession, type StatementFigures } from '../rules.js';
 
 export interface StatementPdfContent {
   operatorName: string;

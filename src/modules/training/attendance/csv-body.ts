@@ -6,7 +6,7 @@
  * handler) does not fit. Bytes must be valid UTF-8: invalid ones are refused, never replaced.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpProblem, TITLES } from '../../http/problem.js';
+import { HttpProblem, TITLES } from '../../../http/problem.js';
 
 /** 10 000 lines of about 70 bytes fit more than ten times over; past this the file is surely not ours. */
 export const MAX_CSV_BYTES = 8 * 1024 * 1024;
