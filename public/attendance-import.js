@@ -1,4 +1,4 @@
-// Attendance CSV import with progress (issue #5): the page's form works without this script; with
+// Attendance CSV import with progress: the page's form works without this script; with
 // it, the file goes to POST /api/v1/attendance-imports as text/csv, the upload and the checking
 // show in a <progress>, and the result (count, or every refused line) replaces the page's.
 // Text is always set with textContent: nothing from the file or the server becomes markup.

@@ -88,7 +88,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(LETTER_JOB, letterJobHandler(ctx));
     registerAccessReviewJobs(worker, ctx);
     registerErrorPurge(worker, ctx);
-    registerTrainingJobs(worker, ctx); // overdue training reports: daily reminders (issue #5)
+    registerTrainingJobs(worker, ctx); // overdue training reports: daily reminders
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
     registerAuditRetention(worker, ctx);

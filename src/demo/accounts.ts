@@ -1,5 +1,5 @@
 /**
- * Demo accounts (issue #2). Fictitious people and organisations; the password and TOTP
+ * Demo accounts. Fictitious people and organisations; the password and TOTP
  * secret are public on purpose and used only when demo data is seeded.
  */
 export const DEMO_PASSWORD = 'Kairos-Demo-2026-secure';

@@ -7,12 +7,12 @@ import { DEMO_ACCOUNTS, DEMO_ORGANISATIONS, DEMO_PENDING_REQUEST, DEMO_PASSWORD,
 
 const SEEDED_KEY = 'demo_seeded_at';
 
-/** Fictitious candidate records (issue #4) for the two demo candidate accounts. */
+/** Fictitious candidate records for the two demo candidate accounts. */
 const DEMO_CANDIDATES: Record<string, { identifier: string; last_name: string; first_name: string; birth_date: string }> = {
   'candidat.demo': { identifier: '1234567A', last_name: 'Martin', first_name: 'Camille', birth_date: '1990-04-12' },
   'candidat.demo2': { identifier: '7654321B', last_name: 'Bernard', first_name: 'Inès', birth_date: '1985-11-03' },
 };
-/** Quotes check the organisation's Qualiopi certificate on the start date (§5). */
+/** Quotes check the organisation's Qualiopi certificate on the start date (docs/product/quotes.md#validation). */
 const DEMO_QUALIOPI_EXPIRY = '2030-12-31';
 
 /** Seeds the demo organisations and accounts once; later starts keep whatever changed since. */

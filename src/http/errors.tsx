@@ -134,7 +134,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 }
 
 /**
- * Keeps what support needs behind the reference shown to the user (§7): never the body, the
+ * Keeps what support needs behind the reference shown to the user (docs/product/support.md#error-references): never the body, the
  * query string or the path (they can carry personal data), only the route pattern, the status,
  * who, and the error's class and message (scrubbed). A failure here must not hide the answer.
  */
