@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
-import { generateRecoveryCodes, hashRecoveryCode } from '../../src/modules/identity/recovery-codes.js';
+import { generateRecoveryCodes, hashRecoveryCode } from '../../src/modules/identity/second-factor/recovery-codes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { demoOtp, sessionCookieOf, signInAs } from '../helpers/session.js';
 
