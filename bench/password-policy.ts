@@ -1,6 +1,6 @@
 // Password checks cost: zxcvbn is synchronous, so a long password must not block the event loop.
 // Run: npx tsx bench/password-policy.ts — prints the worst time per input shape (goal: < 500 ms).
-import { checkPassword, hashPassword } from '../src/modules/identity/password-policy.js';
+import { checkPassword, hashPassword } from '../src/modules/identity/passwords/password-policy.js';
 
 checkPassword('Kairos-Demo-2026-secure', { minLength: 12 }); // builds the zxcvbn instance
 for (const base of ['Kairos-Demo-2026-secure', 'p@55w0rd-', '1234567890', 'éàü-長い-🙂']) {

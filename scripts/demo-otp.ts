@@ -1,6 +1,6 @@
 // Prints the current TOTP code of the demo accounts (demo mode only: the secret is public).
 import { DEMO_TOTP_SECRET } from '../src/demo/accounts.js';
-import { totpCodeAt } from '../src/modules/identity/totp.js';
+import { totpCodeAt } from '../src/modules/identity/second-factor/totp.js';
 
 const now = new Date();
 const remaining = 30 - (Math.floor(now.getTime() / 1000) % 30);

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Engine } from './db/database.js';
 import type { Metrics } from './metrics.js';
-import type { SecretBox } from './modules/identity/secret-box.js';
+import type { SecretBox } from './modules/identity/second-factor/secret-box.js';
 
 /** What every service needs, built once at start (or per test). */
 export interface AppContext {

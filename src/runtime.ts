@@ -22,7 +22,7 @@ import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mail
 import { registerAccessReviewJobs } from './modules/habilitations/review-jobs.js';
 import { registerErrorPurge } from './modules/support/error-purge.js';
 import { registerTrainingJobs } from './modules/training/index.js';
-import { createSecretBox } from './modules/identity/secret-box.js';
+import { createSecretBox } from './modules/identity/index.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
 
 export interface Runtime {

@@ -1,8 +1,7 @@
 import type { AppContext } from '../context.js';
 import { getSetting, setSetting } from '../db/instance-settings.js';
 import { recordAudit } from '../modules/audit/service.js';
-import { hashPassword } from '../modules/identity/password-policy.js';
-import { generateRecoveryCodes, hashRecoveryCode } from '../modules/identity/recovery-codes.js';
+import { generateRecoveryCodes, hashPassword, hashRecoveryCode } from '../modules/identity/index.js';
 import { DEMO_ACCOUNTS, DEMO_ORGANISATIONS, DEMO_PENDING_REQUEST, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoOrganisationKey } from './accounts.js';
 
 const SEEDED_KEY = 'demo_seeded_at';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { decideAccess, type AccessRule } from '../modules/habilitations/policy.js';
-import { resolveSession } from '../modules/identity/service.js';
+import { resolveSession } from '../modules/identity/sessions/service.js';
 import { readSessionToken } from './cookies.js';
 import { checkApiCsrf, checkFormCsrf, csrfRefused, isStateChanging } from './csrf.js';
 import { problems } from './problem.js';

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { randomToken } from '../modules/identity/sessions.js';
+import { randomToken } from '../modules/identity/sessions/session-rules.js';
 import { cookieNames, cookieOptions } from './cookies.js';
 import { HttpProblem, TITLES } from './problem.js';
 

@@ -11,9 +11,7 @@ import { reviewPages } from '../modules/habilitations/review-pages.js';
 import { reviewRoutes } from '../modules/habilitations/review-routes.js';
 import { securityPolicyPages } from '../modules/habilitations/security-policy-pages.js';
 import { securityPolicyRoutes } from '../modules/habilitations/security-policy-routes.js';
-import { identityPages } from '../modules/identity/pages.js';
-import { identityRoutes } from '../modules/identity/routes.js';
-import { secondFactorRoutes } from '../modules/identity/second-factor-routes.js';
+import { identityPages, identityRoutes } from '../modules/identity/index.js';
 import { onboardingPages } from '../modules/onboarding/pages.js';
 import { onboardingRoutes } from '../modules/onboarding/routes.js';
 import { portalPages } from '../modules/portal/pages.js';
@@ -40,7 +38,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(supportRequestPages);
   await app.register(identityRoutes);
   await app.register(identityPages);
-  await app.register(secondFactorRoutes);
   await app.register(portalRoutes);
   await app.register(portalPages);
   await app.register(outboxPages);

@@ -11,7 +11,7 @@ import { after, afterEach, before } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 export const SIGN_IN_FAILED_TEXT = 'Identifiant, mot de passe ou code de vérification incorrect.';

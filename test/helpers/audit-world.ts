@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 import { tinyPng } from '../../src/modules/support/request-test-images.js';
 import { accountIdByLogin, apiCall, approvedMembership, expectJson, organisationIdByName, pendingMembershipRequest, securityAlert, spareSession, staffUser } from './fixtures.js';
 import { validQuote } from './quotes.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { ManualClock } from '../../src/clock.js';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 
 export interface SignedIn {
   cookie: string;

@@ -12,7 +12,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { type AuditWorld, NEW_PASSWORD, quoteForm, screenshot } from '../helpers/audit-world.js';
 import { apiCall } from '../helpers/fixtures.js';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
-import { changePassword } from '../../src/modules/identity/service.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
+import { changePassword } from '../../src/modules/identity/passwords/service.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';

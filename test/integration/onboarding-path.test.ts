@@ -3,7 +3,7 @@
 // → the colleague sees Kairos on the portal → revoked → their next request is refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 import { pdfText } from '../helpers/pdf.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { sessionCookieOf, signInAs } from '../helpers/session.js';

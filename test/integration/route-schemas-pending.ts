@@ -2,18 +2,6 @@
 // shrinks: convert a module's routes, then delete its lines. Grouped by module.
 export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   // identity, portal
-  'POST /api/v1/session',
-  'DELETE /api/v1/session',
-  'GET /api/v1/me',
-  'GET /api/v1/me/sessions',
-  'DELETE /api/v1/me/sessions/:sessionId',
-  'POST /api/v1/me/password',
-  'POST /connexion',
-  'POST /deconnexion',
-  'POST /api/v1/me/second-factor',
-  'POST /api/v1/me/second-factor/confirm',
-  'POST /compte/double-authentification',
-  'POST /compte/double-authentification/confirmation',
   'GET /api/v1/me/applications',
   'POST /portail/sessions/:sessionId/fin',
   // mail

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
-import { totpCodeAt } from '../../src/modules/identity/totp.js';
+import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { sessionCookieOf, signInAs } from '../helpers/session.js';
 
@@ -33,6 +33,26 @@ for (const engine of ENGINES) {
 
     const signIn = (otp: string, ip: string) =>
       rt.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: ip, payload: { login: 'candidat.sans2fa', password: DEMO_PASSWORD, otp } });
+
+    it('refuses a body it does not expect, names the missing code, and stores nothing', async () => {
+      const first = await signIn('', '10.8.1.1');
+      assert.equal(first.statusCode, 200);
+      const headers = { cookie: sessionCookieOf(first), 'x-csrf-token': first.json().csrfToken };
+      const pending = async () =>
+        (await rt.ctx.db.selectFrom('account').select(['totp_pending_sealed', 'totp_secret_sealed']).where('login', '=', 'candidat.sans2fa').executeTakeFirstOrThrow());
+      const before = await pending();
+      const start = await rt.app.inject({ method: 'POST', url: '/api/v1/me/second-factor', headers, payload: { secret: 'JBSWY3DPEHPK3PXP' } });
+      assert.equal(start.statusCode, 422);
+      assert.equal(start.json().errors[0].field, 'secret');
+      assert.deepEqual(await pending(), before, 'no secret was written');
+      const absent = await rt.app.inject({ method: 'POST', url: '/api/v1/me/second-factor/confirm', headers });
+      assert.equal(absent.statusCode, 422);
+      assert.deepEqual(absent.json().errors, [{ field: 'otp', message: 'Code de vérification (otp) : champ obligatoire.' }]);
+      const typed = await rt.app.inject({ method: 'POST', url: '/api/v1/me/second-factor/confirm', headers, payload: { otp: 123456 } });
+      assert.equal(typed.statusCode, 422);
+      assert.equal(typed.json().errors[0].message, 'Code de vérification (otp) : texte attendu.');
+      assert.deepEqual(await pending(), before);
+    });
 
     it('a candidate without a factor signs in with the password, enrols TOTP, then needs the code', async () => {
       const first = await signIn('', '10.8.0.1');

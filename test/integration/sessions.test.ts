@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
-import { generateRecoveryCodes, hashRecoveryCode } from '../../src/modules/identity/recovery-codes.js';
+import { generateRecoveryCodes, hashRecoveryCode } from '../../src/modules/identity/second-factor/recovery-codes.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { demoOtp, sessionCookieOf, signInAs } from '../helpers/session.js';
 
@@ -127,6 +127,24 @@ for (const engine of ENGINES) {
       const foreign = await rt.app.inject({ method: 'DELETE', url: `/api/v1/me/sessions/${sessions.find((s) => s.current)!.id}`, headers: c.headers });
       assert.equal(foreign.statusCode, 404);
       assert.equal((await me(b.cookie)).statusCode, 200);
+    });
+
+    it('answers a malformed session id like an unknown one, and refuses unknown query parameters by name, ending nothing', async () => {
+      const s = await signInAs(rt.app, rt.clock, 'conseiller.demo', { ip: '10.6.1.1' });
+      const end = (id: string) => rt.app.inject({ method: 'DELETE', url: `/api/v1/me/sessions/${id}`, headers: s.headers });
+      const malformed = await end('pas-une-session');
+      const unknown = await end('0'.repeat(64));
+      for (const res of [malformed, unknown]) {
+        assert.equal(res.statusCode, 404);
+        assert.equal(res.json().detail, 'Cette session est introuvable ou déjà terminée.');
+      }
+      assert.equal((await rt.app.inject({ method: 'DELETE', url: '/api/v1/me/sessions/pas-une-session' })).statusCode, 401, 'access is decided first');
+      for (const url of ['/api/v1/me?login=admin.agence', '/api/v1/me/sessions?toutes=1']) {
+        const res = await rt.app.inject({ url, headers: { cookie: s.cookie } });
+        assert.equal(res.statusCode, 422, url);
+        assert.equal(res.json().errors.length, 1, url);
+      }
+      assert.equal((await me(s.cookie)).statusCode, 200, 'the session is still open');
     });
 
     it('signs out and the cookie no longer works', async () => {

@@ -11,7 +11,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { queueMail } from '../../mail/mailer.js';
 import { byActor, recordAudit } from '../audit/service.js';
-import { reinstateAccount, suspendAccount } from '../identity/account-status.js';
+import { reinstateAccount, suspendAccount } from '../identity/index.js';
 import { issueActivationCode } from '../onboarding/activation-codes.js';
 import { securityRecipients } from '../security/recipients.js';
 import { activationCodeMail, identifierMail } from './mails.js';

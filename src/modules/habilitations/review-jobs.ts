@@ -12,7 +12,7 @@ import type { DB } from '../../db/schema.js';
 import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../jobs/recurring.js';
 import { queueMail, type MailMessage } from '../../mail/mailer.js';
 import { recordAudit } from '../audit/service.js';
-import { suspendAccount } from '../identity/account-status.js';
+import { suspendAccount } from '../identity/index.js';
 import * as repo from './review-repository.js';
 import { reviewClosedMail, reviewOpenedMail, reviewReminderMail } from './review-mails.js';
 import { daysAfter, daysBefore, reminderDue, reviewOpeningDue } from './review-rules.js';

@@ -1,9 +1,17 @@
 import type { AppContext, RequestMeta } from '../../context.js';
 import { recordAudit, recordAuditAlone } from '../audit/service.js';
-import { checkPassword, hashPassword, minPasswordLength } from '../identity/password-policy.js';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../identity/second-factor.js';
-import { findAccountByLogin, throttleKeys } from '../identity/service.js';
-import { clearFailures, recordFailure, throttledUntil } from '../identity/throttle.js';
+import {
+  checkPassword,
+  clearFailures,
+  confirmTotpEnrolment,
+  findAccountByLogin,
+  hashPassword,
+  minPasswordLength,
+  recordFailure,
+  startTotpEnrolment,
+  throttledUntil,
+  throttleKeys,
+} from '../identity/index.js';
 import { findLiveActivationCode } from './activation-codes.js';
 
 export type ActivationOutcome<T> =

@@ -5,7 +5,7 @@ import { problems } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
-import { createPendingStaffAccount } from '../identity/accounts.js';
+import { createPendingStaffAccount } from '../identity/index.js';
 import { issueActivationCode } from './activation-codes.js';
 import { createLetter } from './letters-service.js';
 import type { MembershipRequestInput } from './rules.js';

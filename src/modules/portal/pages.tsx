@@ -6,8 +6,7 @@ import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
 import { CsrfField } from '../../http/views/layout.js';
 import { publicAccess, requireHabilitation, signedIn } from '../habilitations/policy.js';
-import { endOwnSession, mySessions } from '../identity/service.js';
-import { describeUserAgent } from '../identity/user-agent.js';
+import { describeUserAgent, endOwnSession, mySessions } from '../identity/index.js';
 import { applicationsFor, type PortalApplication } from './service.js';
 
 type SessionView = Awaited<ReturnType<typeof mySessions>>['active'][number];

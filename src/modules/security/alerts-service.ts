@@ -9,7 +9,7 @@ import { fieldErrorsFrom, problems } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import { anyOf, hasHabilitation, requireHabilitation, type Actor } from '../habilitations/policy.js';
 import { confirmHeldAccounts } from '../habilitations/creation-guard.js';
-import { reinstateAccount } from '../identity/account-status.js';
+import { reinstateAccount } from '../identity/index.js';
 import { WINDOW_MS } from './bulk-access.js';
 
 export const agencyAdmin = requireHabilitation('gid', ['agency_admin']);

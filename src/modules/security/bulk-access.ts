@@ -13,7 +13,7 @@ import { HttpProblem } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
-import { suspendAccount } from '../identity/account-status.js';
+import { suspendAccount } from '../identity/index.js';
 import { securityRecipients } from './recipients.js';
 
 export const WINDOW_MS = 3_600_000;

@@ -1,15 +1,13 @@
+/** The candidate's pages to add a second factor: start, scan and confirm, then the recovery codes shown once. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
-import { z } from 'zod';
-import { HttpProblem, problems } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { CsrfField } from '../../http/views/layout.js';
-import { candidateOnly, type Actor } from '../habilitations/policy.js';
-import { confirmTotpEnrolment, hasSecondFactor, startTotpEnrolment } from './second-factor.js';
-
-const CODE_REFUSED = 'Le code saisi ne correspond pas. Vérifiez l’heure de votre téléphone et saisissez le code affiché à l’instant.';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { CsrfField } from '../../../http/views/layout.js';
+import { candidateOnly } from '../../habilitations/policy.js';
+import { CODE_REFUSED, actionForm, confirmForm } from './schemas.js';
+import { confirmTotpEnrolment, ensureNotEnrolled, hasSecondFactor, startTotpEnrolment } from './service.js';
 
 function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
@@ -52,30 +50,9 @@ async function Enrolment({ otpauthUrl, csrf, error }: { otpauthUrl: string; csrf
   );
 }
 
-async function ensureNotEnrolled(app: FastifyInstance, actor: Actor) {
-  if (await hasSecondFactor(app.ctx, actor.accountId)) {
-    throw problems.conflict('La double authentification est déjà activée sur votre compte.');
-  }
-}
-
-/** Candidates may add a second factor; partner and agency accounts get theirs at activation. */
-export async function secondFactorRoutes(app: FastifyInstance): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function secondFactorPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const config = { access: candidateOnly };
-
-  r.post('/api/v1/me/second-factor', { config }, async (request) => {
-    const actor = actorOf(request);
-    await ensureNotEnrolled(app, actor);
-    return { otpauthUrl: await startTotpEnrolment(app.ctx, app.ctx.db, { id: actor.accountId, login: actor.login }) };
-  });
-
-  r.post('/api/v1/me/second-factor/confirm', { config, schema: { body: z.strictObject({ otp: z.string().min(1).max(20) }) } }, async (request) => {
-    const actor = actorOf(request);
-    await ensureNotEnrolled(app, actor);
-    const result = await confirmTotpEnrolment(app.ctx, { id: actor.accountId, login: actor.login, organisationId: null }, request.body.otp, requestMeta(request));
-    if (!result.ok) throw new HttpProblem(422, 'Code refusé', CODE_REFUSED, [{ field: 'otp', message: CODE_REFUSED }]);
-    return { recoveryCodes: result.recoveryCodes };
-  });
 
   app.get('/compte/double-authentification', { config }, async (request, reply) => {
     const enrolled = await hasSecondFactor(app.ctx, actorOf(request).accountId);
@@ -95,25 +72,19 @@ export async function secondFactorRoutes(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  app.post('/compte/double-authentification', { config }, async (request, reply) => {
+  app.post('/compte/double-authentification', { config, schema: { body: actionForm } }, async (request, reply) => {
     const actor = actorOf(request);
-    await ensureNotEnrolled(app, actor);
+    await ensureNotEnrolled(app.ctx, actor.accountId);
     const url = await startTotpEnrolment(app.ctx, app.ctx.db, { id: actor.accountId, login: actor.login });
     const csrf = request.sessionCsrf!;
     const body = await Enrolment({ otpauthUrl: url, csrf });
     return sendPage(request, reply, 'Activer la double authentification', () => body);
   });
 
-  app.post('/compte/double-authentification/confirmation', { config }, async (request, reply) => {
+  app.post('/compte/double-authentification/confirmation', { config, schema: { body: confirmForm } }, async (request, reply) => {
     const actor = actorOf(request);
-    await ensureNotEnrolled(app, actor);
-    const otp = (request.body as Record<string, unknown>)?.otp;
-    const result = await confirmTotpEnrolment(
-      app.ctx,
-      { id: actor.accountId, login: actor.login, organisationId: null },
-      typeof otp === 'string' ? otp.slice(0, 20) : '',
-      requestMeta(request),
-    );
+    await ensureNotEnrolled(app.ctx, actor.accountId);
+    const result = await confirmTotpEnrolment(app.ctx, { id: actor.accountId, login: actor.login, organisationId: null }, request.body.otp, requestMeta(request));
     if (!result.ok) {
       return sendPage(request, reply, 'Double authentification', () => (
         <section>
