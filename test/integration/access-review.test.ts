@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ensureScheduled, nextSlot, SchedulingWorker } from '../../src/jobs/recurring.js';
 import { MAIL_JOB, mailJobHandler } from '../../src/mail/mailer.js';
 import { recordAudit } from '../../src/modules/audit/service.js';
-import { ACCESS_REVIEW_SWEEP, registerAccessReviewJobs } from '../../src/modules/habilitations/review-jobs.js';
+import { ACCESS_REVIEW_SWEEP, registerAccessReviewJobs } from '../../src/modules/habilitations/index.js';
 import { reinstateAccount } from '../../src/modules/identity/account-status.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';

@@ -1,7 +1,7 @@
 /** Security policies (Kysely only). */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import type { PolicyInput } from './security-policy-rules.js';
+import type { DB } from '../../../db/schema.js';
+import type { PolicyInput } from './rules.js';
 
 type Db = Kysely<DB>;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { requireHabilitation } from './policy.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { gidAccess } from '../access.js';
 import {
   createUser,
   deleteUser,
@@ -12,13 +12,6 @@ import {
   type GidUser,
 } from './service.js';
 
-/**
- * Anyone without a GID role is refused here (403); finer checks (own organisation, agency
- * limits) are the service's, which answers 404 for anything outside the caller's tenant.
- * Path ids are left unvalidated by the router on purpose: a malformed id must be a 404 like
- * an unknown one, and only after the tenant check may a body earn a 422.
- */
-export const gidAccess = { access: requireHabilitation('gid', ['account_manager', 'agency_admin']) };
 
 type Params = Record<string, string | undefined>;
 const paramsOf = (request: FastifyRequest) => request.params as Params;

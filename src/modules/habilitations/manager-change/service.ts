@@ -6,17 +6,17 @@
  * mails.
  */
 import type { Transaction } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB } from '../../db/schema.js';
-import { uuidOr404 } from '../../http/ids.js';
-import { problems } from '../../http/problem.js';
-import { queueMail } from '../../mail/mailer.js';
-import { byActor, recordAudit, type AuditEntry } from '../audit/service.js';
-import { managerChangeDecidedMail, managerChangeRequestedMail } from './manager-change-mails.js';
-import * as repo from './manager-change-repository.js';
-import { NEW_MANAGER_INVALID, type ApproveInput, type ChangeRequestInput, type ChangeStatus, type RejectInput } from './manager-change-rules.js';
-import type { Actor } from './policy.js';
-import { ownOrganisationOr404 } from './review-service.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { DB } from '../../../db/schema.js';
+import { uuidOr404 } from '../../../http/ids.js';
+import { problems } from '../../../http/problem.js';
+import { queueMail } from '../../../mail/mailer.js';
+import { byActor, recordAudit, type AuditEntry } from '../../audit/service.js';
+import { managerChangeDecidedMail, managerChangeRequestedMail } from './mails.js';
+import { ownOrganisationOr404 } from '../access.js';
+import * as repo from './repository.js';
+import { NEW_MANAGER_INVALID, type ApproveInput, type ChangeRequestInput, type ChangeStatus, type RejectInput } from './rules.js';
+import type { Actor } from '../policy.js';
 
 export const PENDING_EXISTS = 'Une demande de changement de responsable est déjà en attente pour votre organisme : attendez la décision de l’agence.';
 export const CHANGE_NOT_FOUND = 'Cette demande de changement de responsable est introuvable.';

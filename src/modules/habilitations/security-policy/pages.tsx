@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatDate, formatDateTime } from '../../http/format.js';
-import type { FieldError } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
-import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from './review-http.js';
-import { accountManagerOnly } from './review-routes.js';
-import { POLICY_FIELDS, POLICY_LABELS, POLICY_MAX, POLICY_MIN, frenchNumber, policySchema, type PolicyField } from './security-policy-rules.js';
-import { agencyAdminOnly } from './security-policy-routes.js';
-import { getSecurityPolicy, organisationsMissingPolicy, saveSecurityPolicy, type PolicyView } from './security-policy-service.js';
+import { formatDate, formatDateTime } from '../../../http/format.js';
+import type { FieldError } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
+import { accountManagerOnly, agencyAdminOnly } from '../access.js';
+import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from '../forms.js';
+import { POLICY_FIELDS, POLICY_LABELS, POLICY_MAX, POLICY_MIN, frenchNumber, policySchema, type PolicyField } from './rules.js';
+import { getSecurityPolicy, organisationsMissingPolicy, saveSecurityPolicy, type PolicyView } from './service.js';
 
 const HELP: Record<PolicyField, string> = {
   rolesPolicy: `Quels postes reçoivent quelles habilitations (rédaction des devis, assiduité, consultation, assistance), et qui les valide. De ${POLICY_MIN} à ${frenchNumber(POLICY_MAX)} caractères.`,

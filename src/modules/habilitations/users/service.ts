@@ -6,13 +6,13 @@
  * HttpProblems (a status and a French detail).
  */
 import type { z } from 'zod';
-import type { AppContext, RequestMeta } from '../../context.js';
-import { HttpProblem, TITLES, problems } from '../../http/problem.js';
-import { byActor, recordAudit, type AuditEntry } from '../audit/service.js';
-import { reinstateAccount, markAccountDeleted, suspendAccount } from '../identity/account-status.js';
-import { createPendingStaffAccount } from '../identity/accounts.js';
-import { doneInLastDay, holdAccount, limitFor, sendActivation } from './creation-guard.js';
-import { hasHabilitation, type Actor } from './policy.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import { HttpProblem, TITLES, problems } from '../../../http/problem.js';
+import { byActor, recordAudit, type AuditEntry } from '../../audit/service.js';
+import { reinstateAccount, markAccountDeleted, suspendAccount } from '../../identity/account-status.js';
+import { createPendingStaffAccount } from '../../identity/accounts.js';
+import { doneInLastDay, holdAccount, limitFor, sendActivation } from '../creation-guard.js';
+import { hasHabilitation, type Actor } from '../policy.js';
 import * as repo from './repository.js';
 import {
   GRANTABLE_BY_ACCOUNT_MANAGER,

@@ -1,7 +1,7 @@
 /** Changes of account manager (Kysely only). */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import type { ChangeStatus } from './manager-change-rules.js';
+import type { DB } from '../../../db/schema.js';
+import type { ChangeStatus } from './rules.js';
 
 type Db = Kysely<DB>;
 

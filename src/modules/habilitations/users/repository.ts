@@ -3,7 +3,7 @@
  * it, so a caller that forgot its tenant check still cannot reach another organisation.
  */
 import type { Kysely } from 'kysely';
-import type { AccountStatus, DB } from '../../db/schema.js';
+import type { AccountStatus, DB } from '../../../db/schema.js';
 import type { ListedStatus } from './rules.js';
 
 type Db = Kysely<DB>;

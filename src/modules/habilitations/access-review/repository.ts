@@ -1,7 +1,7 @@
 /** Access review queries (Kysely only). Every query names the organisation: tenant first. */
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import type { ReviewDecision } from './review-rules.js';
+import type { DB } from '../../../db/schema.js';
+import type { ReviewDecision } from './rules.js';
 
 type Db = Kysely<DB>;
 
@@ -37,7 +37,7 @@ export async function listOpenReviews(db: Db): Promise<ReviewRow[]> {
   return db.selectFrom('access_review').selectAll().where('closed_at', 'is', null).orderBy('opened_at').execute();
 }
 
-/** Active training providers (or one of them), with what decides whether a campaign is due (review-rules.ts). */
+/** Active training providers (or one of them), with what decides whether a campaign is due (rules.ts). */
 export async function reviewCandidates(db: Db, organisationId?: string) {
   let q = db
     .selectFrom('organisation as o')

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { problems } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { requireHabilitation } from './policy.js';
-import { accountManagerOnly, ownOrganisationInPath } from './review-routes.js';
-import { policySchema } from './security-policy-rules.js';
-import { getSecurityPolicy, organisationsMissingPolicy, saveSecurityPolicy, type PolicyView } from './security-policy-service.js';
+import { problems } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { accountManagerOnly, agencyAdminOnly, ownOrganisationInPath } from '../access.js';
+import { policySchema } from './rules.js';
+import { getSecurityPolicy, organisationsMissingPolicy, saveSecurityPolicy, type PolicyView } from './service.js';
 
 export const NO_POLICY = 'Votre organisme n’a pas encore rédigé sa politique de sécurité interne.';
-export const agencyAdminOnly = requireHabilitation('gid', ['agency_admin']);
 
 function policyJson(p: PolicyView) {
   return {

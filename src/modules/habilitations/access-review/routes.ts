@@ -1,20 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { problems } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { requireHabilitation } from './policy.js';
-import { decisionSchema } from './review-rules.js';
-import { NO_OPEN_REVIEW, decideReviewItem, findCurrentReview, ownOrganisationOr404 } from './review-service.js';
-
-export const accountManagerOnly = requireHabilitation('gid', ['account_manager']);
-
-/**
- * Runs before body validation: a caller naming another organisation gets the same 404 whatever
- * its body, so not even a 422 tells it anything about that organisation.
- */
-export async function ownOrganisationInPath(request: FastifyRequest): Promise<void> {
-  ownOrganisationOr404(actorOf(request), (request.params as { orgId?: unknown }).orgId);
-}
+import { problems } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { accountManagerOnly, ownOrganisationInPath } from '../access.js';
+import { decisionSchema } from './rules.js';
+import { NO_OPEN_REVIEW, decideReviewItem, findCurrentReview } from './service.js';
 
 export async function reviewRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();

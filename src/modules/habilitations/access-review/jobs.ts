@@ -7,15 +7,15 @@
  * state it changes.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { AppContext } from '../../context.js';
-import type { DB } from '../../db/schema.js';
-import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../jobs/recurring.js';
-import { queueMail, type MailMessage } from '../../mail/mailer.js';
-import { recordAudit } from '../audit/service.js';
-import { suspendAccount } from '../identity/account-status.js';
-import * as repo from './review-repository.js';
-import { reviewClosedMail, reviewOpenedMail, reviewReminderMail } from './review-mails.js';
-import { daysAfter, daysBefore, reminderDue, reviewOpeningDue } from './review-rules.js';
+import type { AppContext } from '../../../context.js';
+import type { DB } from '../../../db/schema.js';
+import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../../jobs/recurring.js';
+import { queueMail, type MailMessage } from '../../../mail/mailer.js';
+import { recordAudit } from '../../audit/service.js';
+import { suspendAccount } from '../../identity/account-status.js';
+import * as repo from './repository.js';
+import { reviewClosedMail, reviewOpenedMail, reviewReminderMail } from './mails.js';
+import { daysAfter, daysBefore, reminderDue, reviewOpeningDue } from './rules.js';
 
 /** Every night at 01:00 UTC (02:00 or 03:00 in Paris), when nobody is working. */
 export const ACCESS_REVIEW_SWEEP: RecurringJob = { kind: 'access_review.sweep', everyMs: DAY_MS, offsetMs: 3_600_000 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DAY_MS, decisionSchema, isReviewable, reminderDue, reviewOpeningDue } from './review-rules.js';
+import { DAY_MS, decisionSchema, isReviewable, reminderDue, reviewOpeningDue } from './rules.js';
 
 const NOW = new Date('2026-09-01T01:00:00Z');
 const ago = (days: number, ms = 0) => new Date(NOW.getTime() - days * DAY_MS + ms);

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { uuidOr404 } from '../../http/ids.js';
-import { problems } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import type { ChangeRow } from './manager-change-repository.js';
-import { approveSchema, changeListQuerySchema, changeRequestSchema, rejectSchema } from './manager-change-rules.js';
-import { CHANGE_NOT_FOUND, approveManagerChange, changeExists, listManagerChanges, rejectManagerChange, requestManagerChange } from './manager-change-service.js';
-import { accountManagerOnly, ownOrganisationInPath } from './review-routes.js';
-import { agencyAdminOnly } from './security-policy-routes.js';
+import { uuidOr404 } from '../../../http/ids.js';
+import { problems } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { accountManagerOnly, agencyAdminOnly, ownOrganisationInPath } from '../access.js';
+import type { ChangeRow } from './repository.js';
+import { approveSchema, changeListQuerySchema, changeRequestSchema, rejectSchema } from './rules.js';
+import { CHANGE_NOT_FOUND, approveManagerChange, changeExists, listManagerChanges, rejectManagerChange, requestManagerChange } from './service.js';
 
 export function changeJson(c: ChangeRow) {
   return {

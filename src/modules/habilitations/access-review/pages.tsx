@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatDate } from '../../http/format.js';
-import type { FieldError } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
-import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from './review-http.js';
-import { daysAfter, decisionSchema } from './review-rules.js';
-import { accountManagerOnly } from './review-routes.js';
-import { decideReviewItem, findCurrentReview, lastReviewOpenedAt, type CurrentReview } from './review-service.js';
+import { formatDate } from '../../../http/format.js';
+import type { FieldError } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
+import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from '../forms.js';
+import { daysAfter, decisionSchema } from './rules.js';
+import { accountManagerOnly } from '../access.js';
+import { decideReviewItem, findCurrentReview, lastReviewOpenedAt, type CurrentReview } from './service.js';
 
 const NOTICES = {
   confirmed: 'L’habilitation est confirmée.',

@@ -4,12 +4,12 @@
  * down who may hold which role and how departures are handled; the agency sees which organisations
  * have none.
  */
-import type { AppContext, RequestMeta } from '../../context.js';
-import { byActor, recordAudit } from '../audit/service.js';
-import type { Actor } from './policy.js';
-import { ownOrganisationOr404 } from './review-service.js';
-import * as repo from './security-policy-repository.js';
-import { changedFields, type PolicyInput } from './security-policy-rules.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import { byActor, recordAudit } from '../../audit/service.js';
+import { ownOrganisationOr404 } from '../access.js';
+import type { Actor } from '../policy.js';
+import * as repo from './repository.js';
+import { changedFields, type PolicyInput } from './rules.js';
 
 export interface PolicyView {
   rolesPolicy: string;

@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatDate, formatDateTime } from '../../http/format.js';
-import { HttpProblem, type FieldError } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
-import type { ChangeRow } from './manager-change-repository.js';
-import { CHANGE_STATUSES, approveSchema, changeRequestSchema, rejectSchema, type ChangeStatus } from './manager-change-rules.js';
-import { approveManagerChange, listManagerChanges, managerChangeOverview, rejectManagerChange, requestManagerChange } from './manager-change-service.js';
-import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from './review-http.js';
-import { accountManagerOnly } from './review-routes.js';
-import { agencyAdminOnly } from './security-policy-routes.js';
+import { formatDate, formatDateTime } from '../../../http/format.js';
+import { HttpProblem, type FieldError } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
+import { accountManagerOnly, agencyAdminOnly } from '../access.js';
+import type { ChangeRow } from './repository.js';
+import { CHANGE_STATUSES, approveSchema, changeRequestSchema, rejectSchema, type ChangeStatus } from './rules.js';
+import { approveManagerChange, listManagerChanges, managerChangeOverview, rejectManagerChange, requestManagerChange } from './service.js';
+import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from '../forms.js';
 
 const STATUS_LABELS: Record<ChangeStatus, string> = { pending: 'En attente', approved: 'Approuvée', rejected: 'Refusée' };
 const FILTER_LABELS: Record<ChangeStatus, string> = { pending: 'En attente', approved: 'Approuvées', rejected: 'Refusées' };

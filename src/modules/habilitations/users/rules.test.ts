@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ROLES } from './catalogue.js';
-import type { Actor } from './policy.js';
+import { ROLES } from '../catalogue.js';
+import type { Actor } from '../policy.js';
 import {
   REFUSALS,
   accountChangeRefusal,

@@ -4,8 +4,8 @@
  * teaches users to distrust those that do (the portal address comes by letter, see
  * docs/product/joining-and-habilitations.md#approval-and-letters).
  */
-import { formatDate } from '../../http/format.js';
-import type { MailMessage } from '../../mail/mailer.js';
+import { formatDate } from '../../../http/format.js';
+import type { MailMessage } from '../../../mail/mailer.js';
 
 export const WHERE_TO_ACT = 'Connectez-vous au portail partenaires à l’adresse habituelle (jamais par un lien reçu par courriel), application « GID Partenaires »';
 

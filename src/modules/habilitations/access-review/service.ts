@@ -4,25 +4,14 @@
  * organisation and one decision per habilitation. Tenant guard first, then one transaction holding
  * the decision, its effect on the habilitation and the audit row.
  */
-import type { AppContext, RequestMeta } from '../../context.js';
-import { uuidOr404 } from '../../http/ids.js';
-import { problems } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
-import { sameOrganisation, type Actor } from './policy.js';
-import { closeComplete } from './review-jobs.js';
-import * as repo from './review-repository.js';
-import type { DecisionInput, ReviewDecision } from './review-rules.js';
-
-/**
- * The organisation named in the path, when it is the actor's own; anything else (malformed,
- * unknown or another organisation's id) is answered 404 alike, so nothing is learnt from it.
- * Shared by the GID governance services (review, security policy, change of account manager).
- */
-export function ownOrganisationOr404(actor: Actor, organisationId: unknown): string {
-  const id = uuidOr404(organisationId);
-  if (!sameOrganisation(actor, id)) throw problems.notFound();
-  return id;
-}
+import type { AppContext, RequestMeta } from '../../../context.js';
+import { problems } from '../../../http/problem.js';
+import { byActor, recordAudit } from '../../audit/service.js';
+import { ownOrganisationOr404 } from '../access.js';
+import type { Actor } from '../policy.js';
+import { closeComplete } from './jobs.js';
+import * as repo from './repository.js';
+import type { DecisionInput, ReviewDecision } from './rules.js';
 
 export const NO_OPEN_REVIEW = 'Aucune revue des habilitations n’est en cours pour votre organisme.';
 

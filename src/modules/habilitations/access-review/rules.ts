@@ -1,6 +1,6 @@
 /**
  * Access review rules (docs/product/joining-and-habilitations.md#access-review), pure: when a
- * campaign opens, when reminders go out, what it covers. The sweep (review-jobs.ts) and the
+ * campaign opens, when reminders go out, what it covers. The sweep (jobs.ts) and the
  * decision service apply them; the tests read them as tables.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { changedFields, policySchema } from './security-policy-rules.js';
+import { changedFields, policySchema } from './rules.js';
 
 const VALID = { rolesPolicy: 'r'.repeat(20), departuresPolicy: 'd'.repeat(20), otherRules: '' };
 

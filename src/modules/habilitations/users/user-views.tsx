@@ -1,6 +1,6 @@
 /** The GID page of one user: details, habilitations (grant, revoke) and account status. */
-import { formatDateTime } from '../../http/format.js';
-import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
+import { formatDateTime } from '../../../http/format.js';
+import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
 import type { GidScope, GidUser, RoleEntry } from './service.js';
 import { Confirmation, STATUS_LABELS, type FieldError } from './views.js';
 

@@ -1,7 +1,7 @@
 /**
- * Mails of the change of account manager. Like every Kairos mail, no link (see review-mails.ts).
+ * Mails of the change of account manager. Like every Kairos mail, no link (see ../access-review/mails.ts).
  */
-import type { MailMessage } from '../../mail/mailer.js';
+import type { MailMessage } from '../../../mail/mailer.js';
 
 export function managerChangeRequestedMail(m: { to: string; organisationName: string; operatorName: string }): MailMessage {
   return {

@@ -4,12 +4,12 @@
  * re-render with the errors next to the fields. Every check is the service's, as for the API.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { ErrorSummary } from '../../http/views/layout.js';
-import { hasHabilitation, type Actor } from './policy.js';
-import { gidAccess } from './routes.js';
+import { HttpProblem } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { ErrorSummary } from '../../../http/views/layout.js';
+import { hasHabilitation, type Actor } from '../policy.js';
+import { gidAccess } from '../access.js';
 import { USER_STATUSES, isUuid } from './rules.js';
 import * as gid from './service.js';
 import { UserPage } from './user-views.js';

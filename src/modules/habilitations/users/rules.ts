@@ -3,10 +3,10 @@
  * do what to which account and habilitation, and the shape of the inputs. The service applies them;
  * the tests read them as tables.
  */
-import { fieldErrorsFrom } from '../../http/problem.js';
+import { fieldErrorsFrom } from '../../../http/problem.js';
 import { z } from 'zod';
-import { APPLICATIONS, isKnownRole } from './catalogue.js';
-import type { Actor } from './policy.js';
+import { APPLICATIONS, isKnownRole } from '../catalogue.js';
+import type { Actor } from '../policy.js';
 
 /** The only roles an account manager may grant or revoke: never an agency role, never their own. */
 export const GRANTABLE_BY_ACCOUNT_MANAGER: ReadonlyArray<{ application: string; role: string }> = [

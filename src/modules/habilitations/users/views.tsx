@@ -1,6 +1,6 @@
 /** GID page components (French, server-rendered, usable without JavaScript). */
-import { formatDateTime } from '../../http/format.js';
-import { CsrfField } from '../../http/views/layout.js';
+import { formatDateTime } from '../../../http/format.js';
+import { CsrfField } from '../../../http/views/layout.js';
 import type { OrganisationRef } from './repository.js';
 import type { GidUser, RoleEntry } from './service.js';
 
