@@ -85,11 +85,6 @@ async function mailManagers(trx: Kysely<DB>, now: Date, organisationId: string, 
   return sent;
 }
 
-async function organisationName(trx: Kysely<DB>, organisationId: string): Promise<string> {
-  const row = await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
-  return row.name;
-}
-
 function openingState(org: Awaited<ReturnType<typeof repo.reviewCandidates>>[number]) {
   return { lastOpenedAt: org.last_opened_at ? new Date(org.last_opened_at) : null, organisationCreatedAt: org.created_at, hasOpenReview: !!org.has_open };
 }
@@ -144,7 +139,7 @@ async function remindOpenReviews(ctx: AppContext, now: Date): Promise<number> {
         return false;
       }
       if (!reminderDue({ lastReminderAt: review.last_reminder_at, openedAt: review.opened_at, undecided }, now, ctx.config.accessReview.reminderDays)) return false;
-      const name = await organisationName(trx, review.organisation_id);
+      const name = await repo.organisationName(trx, review.organisation_id);
       const notified = await mailManagers(trx, now, review.organisation_id, (to) =>
         reviewReminderMail({ to, organisationName: name, undecided, dueAt: review.due_at, operatorName: ctx.config.operatorName }),
       );
@@ -192,7 +187,7 @@ async function closeOverdueReviews(ctx: AppContext, now: Date): Promise<number> 
         details: { outcome: 'due', suspended },
       });
       if (suspended > 0) {
-        const name = await organisationName(trx, review.organisation_id);
+        const name = await repo.organisationName(trx, review.organisation_id);
         await mailManagers(trx, now, review.organisation_id, (to) =>
           reviewClosedMail({ to, organisationName: name, suspended, operatorName: ctx.config.operatorName }),
         );

@@ -33,6 +33,23 @@ export async function findOpenReview(db: Db, organisationId: string): Promise<Re
     .executeTakeFirst();
 }
 
+/** When the organisation's latest campaign opened, or null when it never had one. */
+export async function lastOpenedAt(db: Db, organisationId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('access_review')
+    .select('opened_at')
+    .where('organisation_id', '=', organisationId)
+    .orderBy('opened_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.opened_at ?? null;
+}
+
+export async function organisationName(db: Db, organisationId: string): Promise<string> {
+  const row = await db.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
+  return row.name;
+}
+
 export async function listOpenReviews(db: Db): Promise<ReviewRow[]> {
   return db.selectFrom('access_review').selectAll().where('closed_at', 'is', null).orderBy('opened_at').execute();
 }

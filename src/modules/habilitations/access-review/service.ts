@@ -30,14 +30,7 @@ export async function findCurrentReview(ctx: AppContext, actor: Actor, organisat
 
 /** When the last campaign opened, to tell the account manager when the next one comes. */
 export async function lastReviewOpenedAt(ctx: AppContext, organisationId: string): Promise<Date | null> {
-  const row = await ctx.db
-    .selectFrom('access_review')
-    .select('opened_at')
-    .where('organisation_id', '=', organisationId)
-    .orderBy('opened_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.opened_at ?? null;
+  return repo.lastOpenedAt(ctx.db, organisationId);
 }
 
 export interface DecisionResult {

@@ -138,3 +138,12 @@ export async function agencyAdministrators(db: Db) {
 export async function accountContact(db: Db, accountId: string) {
   return db.selectFrom('account').select(['id', 'login', 'display_name', 'email']).where('id', '=', accountId).executeTakeFirst();
 }
+
+export async function changeExists(db: Db, id: string): Promise<boolean> {
+  return !!(await db.selectFrom('account_manager_change').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+export async function organisationName(db: Db, organisationId: string): Promise<string> {
+  const row = await db.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
+  return row.name;
+}

@@ -50,9 +50,9 @@ export async function requestManagerChange(ctx: AppContext, actor: Actor, organi
     const row = await repo.insertChange(trx, { organisationId: orgId, requestedBy: actor.accountId, newManagerId: candidate.id, reason: input.reason, at: now });
     if (!row) throw problems.conflict(PENDING_EXISTS);
     await recordAudit(trx, auditOf(actor, meta, now, orgId, 'account_manager_change.requested', { type: 'account_manager_change', id: row.id }, { newManagerId: candidate.id, newManagerLogin: candidate.login }));
-    const org = await trx.selectFrom('organisation').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
+    const organisationName = await repo.organisationName(trx, orgId);
     for (const admin of await repo.agencyAdministrators(trx)) {
-      if (admin.email) await queueMail(trx, now, managerChangeRequestedMail({ to: admin.email, organisationName: org.name, operatorName: ctx.config.operatorName }));
+      if (admin.email) await queueMail(trx, now, managerChangeRequestedMail({ to: admin.email, organisationName, operatorName: ctx.config.operatorName }));
     }
     return { id: row.id, status: row.status };
   });
@@ -63,7 +63,7 @@ export async function listManagerChanges(ctx: AppContext, status?: ChangeStatus)
 }
 
 export async function changeExists(ctx: AppContext, id: string): Promise<boolean> {
-  return !!(await ctx.db.selectFrom('account_manager_change').select('id').where('id', '=', id).executeTakeFirst());
+  return repo.changeExists(ctx.db, id);
 }
 
 /** The pending change named in the path, locked; 404 for unknown ids, 409 once decided. */
@@ -114,12 +114,12 @@ async function mailDecision(
   change: { organisation_id: string; requested_by: string; new_manager_id: string },
   d: { approved: boolean; reason: string | null; newManagerName: string },
 ): Promise<void> {
-  const org = await trx.selectFrom('organisation').select('name').where('id', '=', change.organisation_id).executeTakeFirstOrThrow();
+  const organisationName = await repo.organisationName(trx, change.organisation_id);
   const recipients: Array<{ id: string; role: 'requester' | 'new_manager' }> = [{ id: change.requested_by, role: 'requester' }];
   if (d.approved) recipients.push({ id: change.new_manager_id, role: 'new_manager' });
   for (const r of recipients) {
     const contact = await repo.accountContact(trx, r.id);
     if (!contact?.email) continue;
-    await queueMail(trx, now, managerChangeDecidedMail({ to: contact.email, organisationName: org.name, newManagerName: d.newManagerName, approved: d.approved, role: r.role, reason: d.reason, operatorName: ctx.config.operatorName }));
+    await queueMail(trx, now, managerChangeDecidedMail({ to: contact.email, organisationName, newManagerName: d.newManagerName, approved: d.approved, role: r.role, reason: d.reason, operatorName: ctx.config.operatorName }));
   }
 }
