@@ -4,13 +4,16 @@
  * re-render with the errors next to the fields. Every check is the service's, as for the API.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formErrors, throwIfParamsRefused } from '../../../http/forms.js';
 import { HttpProblem } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { ErrorSummary } from '../../../http/views/layout.js';
 import { hasHabilitation, type Actor } from '../policy.js';
 import { gidAccess } from '../access.js';
-import { USER_STATUSES, isUuid } from './rules.js';
+import { USER_STATUSES, isUuid, type GidAction, type ListedStatus } from './rules.js';
+import { actionForm, deletionForm, grantForm, habilitationPageParams, newUserForm, userPageParams } from './schemas.js';
 import * as gid from './service.js';
 import { UserPage } from './user-views.js';
 import { Confirmation, CreateUserForm, GidNavigation, OrganisationPicker, SearchForm, UsersTable, type FieldError, type NewUserValues } from './views.js';
@@ -56,8 +59,8 @@ async function showHome(app: FastifyInstance, request: FastifyRequest, reply: Fa
   const organisations = manager ? [] : await gid.organisationsForAgency(app.ctx, actor);
   const organisationId = manager ? actor.organisation!.id : isUuid(query.organisation) ? query.organisation : null;
   const q = text(query, 'q', 100).trim();
-  const status = (USER_STATUSES as readonly string[]).includes(text(query, 'status')) ? text(query, 'status') : '';
-  const listing = organisationId ? await gid.listUsers(app.ctx, actor, organisationId, { q, status }) : null;
+  const status = (USER_STATUSES as readonly string[]).includes(text(query, 'status')) ? (text(query, 'status') as ListedStatus) : undefined;
+  const listing = organisationId ? await gid.listUsers(app.ctx, actor, organisationId, { q: q || undefined, status }) : null;
   const catalogue = await gid.roleCatalogue(app.ctx);
   const title = state.errors.length ? 'Erreur — Gestion des comptes' : 'Gestion des comptes';
   return sendPage(
@@ -74,7 +77,7 @@ async function showHome(app: FastifyInstance, request: FastifyRequest, reply: Fa
         {listing ? (
           <section aria-labelledby="titre-utilisateurs">
             <h2 id="titre-utilisateurs" class="h4">Utilisateurs</h2>
-            <SearchForm q={q} status={status} organisationId={manager ? null : listing.organisation.id} />
+            <SearchForm q={q} status={status ?? ''} organisationId={manager ? null : listing.organisation.id} />
             <UsersTable users={listing.users} organisation={listing.organisation} catalogue={catalogue} />
           </section>
         ) : null}
@@ -118,33 +121,49 @@ function userAction(
   app: FastifyInstance,
   path: string,
   confirmation: string,
-  run: (actor: Actor, organisationId: string, userId: unknown, request: FastifyRequest) => Promise<unknown>,
+  run: (actor: Actor, organisationId: string, userId: string, request: FastifyRequest) => Promise<unknown>,
 ) {
-  app.post(`/gid/utilisateurs/:userId/${path}`, { config: gidAccess }, async (request, reply) => {
+  const params = path.includes(':habilitationId') ? habilitationPageParams : userPageParams;
+  app.withTypeProvider<ZodTypeProvider>().post(`/gid/utilisateurs/:userId/${path}`, { config: gidAccess, schema: { params, body: actionForm } }, async (request, reply) => {
     const actor = actorOf(request);
-    const userId = userIdOf(request);
+    const { userId } = request.params;
     await run(actor, await gid.organisationForUserPage(app.ctx, actor, userId), userId, request);
-    return reply.redirect(`/gid/utilisateurs/${String(userId)}?confirmation=${confirmation}`, 303);
+    return reply.redirect(`/gid/utilisateurs/${userId}?confirmation=${confirmation}`, 303);
   });
+}
+
+/**
+ * A form refused by its schema is shown again with its errors, once the same checks as the
+ * service's have passed: another organisation's user stays a 404 and the agency's limits a 403.
+ */
+async function checkBeforeErrors(app: FastifyInstance, request: FastifyRequest, action: GidAction, userId?: string): Promise<string> {
+  const actor = actorOf(request);
+  const organisationId = userId ? await gid.organisationForUserPage(app.ctx, actor, userId) : actor.organisation?.id;
+  await gid.checkInScope(app.ctx, actor, organisationId, action, userId);
+  return organisationId!;
 }
 
 /** The grant form: one select whose values are "application/role". */
 function grantFromForm(app: FastifyInstance) {
-  app.post('/gid/utilisateurs/:userId/habilitations', { config: gidAccess }, async (request, reply) => {
-    const actor = actorOf(request);
-    const userId = userIdOf(request);
-    const organisationId = await gid.organisationForUserPage(app.ctx, actor, userId);
-    const choice = text(request.body, 'habilitation', 120);
-    const [application = '', role = ''] = choice.split('/');
+  const schema = { params: userPageParams, body: grantForm };
+  app.withTypeProvider<ZodTypeProvider>().post('/gid/utilisateurs/:userId/habilitations', { config: gidAccess, attachValidation: true, schema }, async (request, reply) => {
+    throwIfParamsRefused(request);
+    const { userId } = request.params;
+    const organisationId = await checkBeforeErrors(app, request, 'grant', userId);
+    if (request.validationError) {
+      const choice = text(request.body, 'habilitation', 120);
+      const message = choice ? (formErrors(request)[0]?.message ?? '') : 'Choisissez dans la liste l’habilitation à accorder.';
+      return showUser(app, request, reply, { errors: [{ field: 'habilitation', message }], status: 422 });
+    }
     try {
-      await gid.grantHabilitation(app.ctx, actor, organisationId, userId, { application, role }, requestMeta(request));
+      await gid.grantHabilitation(app.ctx, actorOf(request), organisationId, userId, request.body, requestMeta(request));
     } catch (err) {
       const problem = formProblem(err);
       if (!problem) throw err;
-      const message = choice ? (problem.errors?.[0]?.message ?? problem.detail) : 'Choisissez dans la liste l’habilitation à accorder.';
+      const message = problem.errors?.[0]?.message ?? problem.detail;
       return showUser(app, request, reply, { errors: [{ field: 'habilitation', message }], status: problem.status });
     }
-    return reply.redirect(`/gid/utilisateurs/${String(userId)}?confirmation=habilitation-accordee`, 303);
+    return reply.redirect(`/gid/utilisateurs/${userId}?confirmation=habilitation-accordee`, 303);
   });
 }
 
@@ -154,11 +173,17 @@ export async function gidPages(app: FastifyInstance): Promise<void> {
 
   app.get('/gid', { config }, async (request, reply) => showHome(app, request, reply, emptyHome));
 
-  app.post('/gid/utilisateurs', { config }, async (request, reply) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.post('/gid/utilisateurs', { config, attachValidation: true, schema: { body: newUserForm } }, async (request, reply) => {
     const actor = actorOf(request);
+    // What was typed, shown again with the errors (the schema's output is trimmed and normalised).
     const values = { lastName: text(request.body, 'lastName'), firstName: text(request.body, 'firstName'), email: text(request.body, 'email') };
+    if (request.validationError) {
+      await checkBeforeErrors(app, request, 'create');
+      return showHome(app, request, reply, { values, errors: formErrors(request), status: 422 });
+    }
     try {
-      const created = await gid.createUser(app.ctx, actor, actor.organisation?.id, values, requestMeta(request));
+      const created = await gid.createUser(app.ctx, actor, actor.organisation?.id, request.body, requestMeta(request));
       return reply.redirect(`/gid/utilisateurs/${created.id}?confirmation=${created.pendingAgencyConfirmation ? 'compte-retenu' : 'compte-cree'}`, 303);
     } catch (err) {
       const problem = formProblem(err);
@@ -167,11 +192,11 @@ export async function gidPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get('/gid/utilisateurs/:userId', { config }, async (request, reply) => showUser(app, request, reply, { errors: [], status: 200 }));
+  typed.get('/gid/utilisateurs/:userId', { config, schema: { params: userPageParams } }, async (request, reply) => showUser(app, request, reply, { errors: [], status: 200 }));
 
   grantFromForm(app);
   userAction(app, 'habilitations/:habilitationId/retrait', 'habilitation-retiree', (actor, organisationId, userId, request) =>
-    gid.revokeHabilitation(app.ctx, actor, organisationId, userId, (request.params as Form).habilitationId, requestMeta(request)),
+    gid.revokeHabilitation(app.ctx, actor, organisationId, userId, (request.params as { habilitationId: string }).habilitationId, requestMeta(request)),
   );
   userAction(app, 'suspension', 'compte-suspendu', (actor, organisationId, userId, request) =>
     gid.suspendUser(app.ctx, actor, organisationId, userId, undefined, requestMeta(request)),
@@ -180,11 +205,11 @@ export async function gidPages(app: FastifyInstance): Promise<void> {
     gid.reactivateUser(app.ctx, actor, organisationId, userId, requestMeta(request)),
   );
 
-  app.post('/gid/utilisateurs/:userId/suppression', { config }, async (request, reply) => {
+  typed.post('/gid/utilisateurs/:userId/suppression', { config, schema: { params: userPageParams, body: deletionForm } }, async (request, reply) => {
     const actor = actorOf(request);
-    const userId = userIdOf(request);
+    const { userId } = request.params;
     const organisationId = await gid.organisationForUserPage(app.ctx, actor, userId);
-    if (text(request.body, 'confirmation') !== 'oui') {
+    if (request.body.confirmation !== 'oui') {
       const errors = [{ field: 'confirmation-suppression', message: 'Cochez la case de confirmation pour supprimer ce compte.' }];
       return showUser(app, request, reply, { errors, status: 422 });
     }

@@ -160,6 +160,7 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 export const suspendSchema = z
   .strictObject({ reason: z.string({ error: 'Le motif doit être un texte.' }).trim().max(500, { error: 'Le motif ne doit pas dépasser 500 caractères.' }).optional() }, { error: BODY_NOT_OBJECT })
   .optional();
+export type SuspendInput = z.infer<typeof suspendSchema>;
 
 export interface FieldMessage {
   field: string;

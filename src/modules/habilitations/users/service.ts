@@ -5,7 +5,6 @@
  * validation → one transaction holding the change, its audit row and any mail. Refusals are
  * HttpProblems (a status and a French detail).
  */
-import type { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import { HttpProblem, TITLES, problems } from '../../../http/problem.js';
 import { byActor, recordAudit, type AuditEntry } from '../../audit/service.js';
@@ -18,18 +17,17 @@ import {
   GRANTABLE_BY_ACCOUNT_MANAGER,
   REFUSALS,
   accountChangeRefusal,
-  fieldMessages,
   gidPermission,
-  grantSchema,
   grantability,
   isUuid,
-  listQuerySchema,
-  newUserSchema,
   revocationRefusal,
-  suspendSchema,
   type GidAction,
+  type GrantInput,
+  type ListQuery,
   type ListedStatus,
+  type NewUserInput,
   type Refusal,
+  type SuspendInput,
 } from './rules.js';
 
 export interface GidHabilitation {
@@ -65,12 +63,6 @@ const AGENCY_LIMITS =
 
 function refused(r: Refusal): HttpProblem {
   return new HttpProblem(r.status, TITLES[r.status], r.message);
-}
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw problems.invalid(fieldMessages(result.error));
-  return result.data;
 }
 
 /** Tenant and role check for an organisation-wide operation; unknown and foreign look alike. */
@@ -113,9 +105,8 @@ function toUser(row: repo.AccountRow, habilitations: repo.HabilitationRow[]): Gi
   };
 }
 
-export async function listUsers(ctx: AppContext, actor: Actor, organisationId: unknown, query: unknown): Promise<GidScope & { users: GidUser[] }> {
+export async function listUsers(ctx: AppContext, actor: Actor, organisationId: unknown, filter: ListQuery): Promise<GidScope & { users: GidUser[] }> {
   const scope = await authorise(ctx, actor, organisationId, 'list');
-  const filter = parse(listQuerySchema, query ?? {});
   const rows = await repo.listAccounts(ctx.db, scope.organisation.id, filter);
   const habilitations = await repo.habilitationsOf(ctx.db, scope.organisation.id, rows.map((r) => r.id));
   return { ...scope, users: rows.map((r) => toUser(r, habilitations)) };
@@ -127,6 +118,17 @@ export async function getUser(ctx: AppContext, actor: Actor, organisationId: unk
   const row = await repo.findAccount(ctx.db, scope.organisation.id, userId);
   if (!row) throw problems.notFound();
   return { ...scope, user: toUser(row, await repo.habilitationsOf(ctx.db, scope.organisation.id, [row.id])) };
+}
+
+/**
+ * The checks an action on `userId` (or on the organisation, without one) starts with: tenant and
+ * role, then the account exists. Routes run it before judging the input, so that another
+ * organisation's ids, or unknown ones, answer 404 (or the agency's 403) whatever was sent.
+ */
+export async function checkInScope(ctx: AppContext, actor: Actor, organisationId: unknown, action: GidAction, userId?: unknown): Promise<void> {
+  const scope = await authorise(ctx, actor, organisationId, action);
+  if (userId === undefined) return;
+  if (!isUuid(userId) || !(await repo.findAccount(ctx.db, scope.organisation.id, userId))) throw problems.notFound();
 }
 
 /**
@@ -178,11 +180,10 @@ export async function createUser(
   ctx: AppContext,
   actor: Actor,
   organisationId: unknown,
-  input: unknown,
+  data: NewUserInput,
   meta: RequestMeta,
 ): Promise<{ id: string; login: string; email: string; pendingAgencyConfirmation: boolean }> {
   const { organisation } = await authorise(ctx, actor, organisationId, 'create');
-  const data = parse(newUserSchema, input);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const unusual = (await doneInLastDay(trx, actor, 'gid.user_created', now)) >= limitFor(ctx, 'gid.user_created');
@@ -205,12 +206,11 @@ async function lockTarget(trx: AppContext['db'], organisationId: string, userId:
 }
 
 /** Suspends the account and ends its sessions in the same transaction: its next request is refused. */
-export async function suspendUser(ctx: AppContext, actor: Actor, organisationId: unknown, userId: unknown, input: unknown, meta: RequestMeta): Promise<void> {
+export async function suspendUser(ctx: AppContext, actor: Actor, organisationId: unknown, userId: unknown, data: SuspendInput, meta: RequestMeta): Promise<void> {
   const { organisation, byAgency } = await authorise(ctx, actor, organisationId, 'suspend');
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const target = await lockTarget(trx, organisation.id, userId);
-    const data = parse(suspendSchema, input);
     const targetIsManager = await repo.holdsRole(trx, organisation.id, target.id, 'gid', 'account_manager');
     const refusal = accountChangeRefusal({ actorId: actor.accountId, targetId: target.id, targetIsManager, byAgency }, 'suspend');
     if (refusal) throw refused(refusal);
@@ -266,14 +266,13 @@ export async function grantHabilitation(
   actor: Actor,
   organisationId: unknown,
   userId: unknown,
-  input: unknown,
+  { application, role }: GrantInput,
   meta: RequestMeta,
 ): Promise<{ id: string; application: string; role: string }> {
   const { organisation } = await authorise(ctx, actor, organisationId, 'grant');
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const target = await lockTarget(trx, organisation.id, userId);
-    const { application, role } = parse(grantSchema, input);
     checkGrantable(application, role);
     const unusual = (await doneInLastDay(trx, actor, 'gid.habilitation_granted', now)) >= limitFor(ctx, 'gid.habilitation_granted');
     const granted = await repo.grantHabilitationRow(trx, { organisationId: organisation.id, accountId: target.id, application, role, grantedBy: actor.accountId, now });
