@@ -172,6 +172,7 @@ for (const engine of ENGINES) {
         assert.doesNotMatch(get.body, /Formapro|habilitation/i);
         assert.equal((await h.api(other, 'POST', decisions(o), payload)).statusCode, 404, o);
         assert.equal((await h.api(other, 'POST', decisions(o), { nonsense: true })).statusCode, 404, 'tenant checked before the body');
+        assert.equal((await h.api(other, 'GET', `${review(o)}?x=1`)).statusCode, 404, 'tenant checked before the query');
       }
       // A habilitation of another organisation is not part of one's own campaign.
       const rgc = await signInAs(rt.app, rt.clock, 'rgc.demo');

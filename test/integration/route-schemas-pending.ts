@@ -39,21 +39,6 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   'POST /admin/courriers/:id/regenerer',
   'POST /activation',
   'POST /activation/confirmation',
-  // habilitations
-  'GET /api/v1/organisations/:orgId/access-review',
-  'POST /api/v1/organisations/:orgId/access-review/decisions',
-  'POST /gid/revue',
-  'GET /api/v1/organisations/:orgId/security-policy',
-  'PUT /api/v1/organisations/:orgId/security-policy',
-  'GET /api/v1/security-policies/missing',
-  'POST /gid/politique-securite',
-  'POST /api/v1/organisations/:orgId/account-manager-change',
-  'GET /api/v1/account-manager-changes',
-  'POST /api/v1/account-manager-changes/:id/approve',
-  'POST /api/v1/account-manager-changes/:id/reject',
-  'POST /gid/responsable',
-  'POST /admin/changements-responsable/:id/approuver',
-  'POST /admin/changements-responsable/:id/refuser',
   // audit
   'GET /api/v1/audit',
   // support

@@ -1,30 +1,34 @@
 /**
- * Small HTTP helpers shared by the GID governance pages (access review, security policy,
- * change of account manager): forms are read field by field, validated by the same zod schema
- * as the API, and their errors shown with the field each one names.
+ * Small HTTP helpers shared by the GID governance pages (access review, security policy, change
+ * of account manager): each form is judged on its route by the same zod schema as the API, and
+ * its errors shown with the field each one names (src/http/forms.ts `formErrors`).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { fieldErrorsFrom, type FieldError } from '../../http/problem.js';
-import { CSRF_FIELD } from '../../http/csrf.js';
-
-/** zod issues → one French message per field, as the API and the forms show them. */
-export function fieldErrorsOf(error: z.ZodError): FieldError[] {
-  return fieldErrorsFrom(error.issues);
-}
+import { z } from 'zod';
 
 /**
- * The named text fields of a submitted form (others, like the CSRF token, are left out). A field
- * sent twice arrives as an array: it is kept as is so that validation refuses it.
+ * A form judged by the API's schema: the named fields as the browser sent them (a field sent
+ * twice stays a list, so that the schema refuses it); others, like the CSRF token or the button,
+ * are left out before the API's strict schema sees them.
  */
-export function formFields(body: unknown, names: readonly string[]): Record<string, unknown> {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const name of names) {
-    if (name === CSRF_FIELD) continue;
-    if (form[name] !== undefined) out[name] = form[name];
-  }
-  return out;
+export function apiForm<T extends z.ZodType>(names: readonly string[], schema: T) {
+  return z.preprocess((body) => {
+    const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    return Object.fromEntries(names.filter((name) => form[name] !== undefined).map((name) => [name, form[name]]));
+  }, schema);
+}
+
+const sentBodies = new WeakMap<FastifyRequest, unknown>();
+
+/** preValidation hook: keeps the body as sent, since a valid body is replaced by the schema's output. */
+export async function keepSentBody(request: FastifyRequest): Promise<void> {
+  sentBodies.set(request, request.body);
+}
+
+/** A text field as the browser sent it (after `keepSentBody`), to show the form again as typed. */
+export function sentText(request: FastifyRequest, name: string): string {
+  const value = ((sentBodies.get(request) ?? request.body) as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
 }
 
 /** Post/redirect/get: after a successful form, the browser reloads a page it may refresh safely. */

@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate } from '../../../http/format.js';
+import { formErrors } from '../../../http/forms.js';
 import type { FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
-import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from '../forms.js';
-import { daysAfter, decisionSchema } from './rules.js';
+import { noticeOf, redirectAfterPost } from '../forms.js';
+import { daysAfter } from './rules.js';
+import { decisionForm } from './schemas.js';
 import { accountManagerOnly } from '../access.js';
 import { decideReviewItem, findCurrentReview, lastReviewOpenedAt, type CurrentReview } from './service.js';
 
@@ -110,11 +113,10 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
 
   app.get('/gid/revue', { config }, (request, reply) => show(request, reply, []));
 
-  app.post('/gid/revue', { config }, async (request, reply) => {
-    const parsed = decisionSchema.safeParse(formFields(request.body, ['habilitationId', 'decision']));
-    if (!parsed.success) return show(request, reply, fieldErrorsOf(parsed.error), 422);
+  app.withTypeProvider<ZodTypeProvider>().post('/gid/revue', { config, attachValidation: true, schema: { body: decisionForm } }, async (request, reply) => {
+    if (request.validationError) return show(request, reply, formErrors(request), 422);
     const actor = actorOf(request);
-    const result = await decideReviewItem(app.ctx, actor, actor.organisation?.id, parsed.data, requestMeta(request));
+    const result = await decideReviewItem(app.ctx, actor, actor.organisation?.id, request.body, requestMeta(request));
     return redirectAfterPost(reply, `/gid/revue?fait=${result.reviewClosed ? 'closed' : result.decision}`);
   });
 }

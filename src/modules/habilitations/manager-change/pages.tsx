@@ -1,14 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate, formatDateTime } from '../../../http/format.js';
+import { formErrors } from '../../../http/forms.js';
 import { HttpProblem, type FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
 import { accountManagerOnly, agencyAdminOnly } from '../access.js';
 import type { ChangeRow } from './repository.js';
-import { CHANGE_STATUSES, approveSchema, changeRequestSchema, rejectSchema, type ChangeStatus } from './rules.js';
+import { CHANGE_STATUSES, type ChangeStatus } from './rules.js';
+import { changeIdInPath } from './routes.js';
+import { approveForm, changeParams, changeRequestForm, rejectForm } from './schemas.js';
 import { approveManagerChange, listManagerChanges, managerChangeOverview, rejectManagerChange, requestManagerChange } from './service.js';
-import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from '../forms.js';
+import { keepSentBody, noticeOf, redirectAfterPost, sentText } from '../forms.js';
 
 const STATUS_LABELS: Record<ChangeStatus, string> = { pending: 'En attente', approved: 'Approuvée', rejected: 'Refusée' };
 const FILTER_LABELS: Record<ChangeStatus, string> = { pending: 'En attente', approved: 'Approuvées', rejected: 'Refusées' };
@@ -158,14 +162,15 @@ export async function managerChangePages(app: FastifyInstance): Promise<void> {
     showRequestPage(app, request, reply, { newManagerId: '', reason: '' }, []),
   );
 
-  app.post('/gid/responsable', { config: { access: accountManagerOnly } }, async (request, reply) => {
-    const fields = formFields(request.body, ['newManagerId', 'reason']);
-    const draft = { newManagerId: String(fields.newManagerId ?? ''), reason: String(fields.reason ?? '') };
-    const parsed = changeRequestSchema.safeParse(fields);
-    if (!parsed.success) return showRequestPage(app, request, reply, draft, fieldErrorsOf(parsed.error), 422);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const requestForm = { config: { access: accountManagerOnly }, preValidation: keepSentBody, attachValidation: true, schema: { body: changeRequestForm } };
+  r.post('/gid/responsable', requestForm, async (request, reply) => {
+    // Shown again as typed, whether the schema or the service refuses it.
+    const draft = { newManagerId: sentText(request, 'newManagerId'), reason: sentText(request, 'reason') };
+    if (request.validationError) return showRequestPage(app, request, reply, draft, formErrors(request), 422);
     const actor = actorOf(request);
     try {
-      await requestManagerChange(app.ctx, actor, actor.organisation?.id, parsed.data, requestMeta(request));
+      await requestManagerChange(app.ctx, actor, actor.organisation?.id, request.body, requestMeta(request));
     } catch (err) {
       const errors = formErrorsOf(err);
       if (!errors) throw err;
@@ -177,17 +182,17 @@ export async function managerChangePages(app: FastifyInstance): Promise<void> {
   const agency = { access: agencyAdminOnly };
   app.get('/admin/changements-responsable', { config: agency }, (request, reply) => showQueue(app, request, reply, []));
 
-  app.post('/admin/changements-responsable/:id/approuver', { config: agency }, async (request, reply) => {
-    const parsed = approveSchema.safeParse(formFields(request.body, ['reason']));
-    if (!parsed.success) return showQueue(app, request, reply, fieldErrorsOf(parsed.error), 422);
-    await approveManagerChange(app.ctx, actorOf(request), (request.params as { id: string }).id, parsed.data, requestMeta(request));
+  // The request is looked up before the form is judged (changeIdInPath), as in the API: an unknown one is a 404.
+  const decision = { config: agency, preValidation: changeIdInPath, attachValidation: true };
+  r.post('/admin/changements-responsable/:id/approuver', { ...decision, schema: { params: changeParams, body: approveForm } }, async (request, reply) => {
+    if (request.validationError) return showQueue(app, request, reply, formErrors(request), 422);
+    await approveManagerChange(app.ctx, actorOf(request), request.params.id, request.body, requestMeta(request));
     return redirectAfterPost(reply, '/admin/changements-responsable?fait=approuvee');
   });
 
-  app.post('/admin/changements-responsable/:id/refuser', { config: agency }, async (request, reply) => {
-    const parsed = rejectSchema.safeParse(formFields(request.body, ['reason']));
-    if (!parsed.success) return showQueue(app, request, reply, fieldErrorsOf(parsed.error), 422);
-    await rejectManagerChange(app.ctx, actorOf(request), (request.params as { id: string }).id, parsed.data, requestMeta(request));
+  r.post('/admin/changements-responsable/:id/refuser', { ...decision, schema: { params: changeParams, body: rejectForm } }, async (request, reply) => {
+    if (request.validationError) return showQueue(app, request, reply, formErrors(request), 422);
+    await rejectManagerChange(app.ctx, actorOf(request), request.params.id, request.body, requestMeta(request));
     return redirectAfterPost(reply, '/admin/changements-responsable?fait=refusee');
   });
 }

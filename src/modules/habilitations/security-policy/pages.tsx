@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate, formatDateTime } from '../../../http/format.js';
+import { formErrors } from '../../../http/forms.js';
 import type { FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
 import { accountManagerOnly, agencyAdminOnly } from '../access.js';
-import { fieldErrorsOf, formFields, noticeOf, redirectAfterPost } from '../forms.js';
-import { POLICY_FIELDS, POLICY_LABELS, POLICY_MAX, POLICY_MIN, frenchNumber, policySchema, type PolicyField } from './rules.js';
+import { noticeOf, redirectAfterPost, sentText } from '../forms.js';
+import { POLICY_FIELDS, POLICY_LABELS, POLICY_MAX, POLICY_MIN, frenchNumber, type PolicyField } from './rules.js';
+import { policyForm } from './schemas.js';
 import { getSecurityPolicy, organisationsMissingPolicy, saveSecurityPolicy, type PolicyView } from './service.js';
 
 const HELP: Record<PolicyField, string> = {
@@ -77,15 +80,15 @@ export async function securityPolicyPages(app: FastifyInstance): Promise<void> {
 
   app.get('/gid/politique-securite', { config: { access: accountManagerOnly } }, (request, reply) => show(request, reply, null, []));
 
-  app.post('/gid/politique-securite', { config: { access: accountManagerOnly } }, async (request, reply) => {
-    const fields = formFields(request.body, POLICY_FIELDS);
-    const parsed = policySchema.safeParse(fields);
-    if (!parsed.success) {
-      const typed = Object.fromEntries(POLICY_FIELDS.map((f) => [f, typeof fields[f] === 'string' ? (fields[f] as string) : ''])) as Values;
-      return show(request, reply, typed, fieldErrorsOf(parsed.error), 422);
+  const form = { config: { access: accountManagerOnly }, attachValidation: true, schema: { body: policyForm } };
+  app.withTypeProvider<ZodTypeProvider>().post('/gid/politique-securite', form, async (request, reply) => {
+    if (request.validationError) {
+      // A refused body is left as sent: shown again exactly as typed.
+      const typed = Object.fromEntries(POLICY_FIELDS.map((f) => [f, sentText(request, f)])) as Values;
+      return show(request, reply, typed, formErrors(request), 422);
     }
     const actor = actorOf(request);
-    await saveSecurityPolicy(app.ctx, actor, actor.organisation?.id, parsed.data, requestMeta(request));
+    await saveSecurityPolicy(app.ctx, actor, actor.organisation?.id, request.body, requestMeta(request));
     return redirectAfterPost(reply, '/gid/politique-securite?fait=enregistree');
   });
 
