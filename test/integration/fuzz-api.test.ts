@@ -19,7 +19,7 @@ import { advisorDecisionSchema, candidateDecisionSchema } from '../../src/module
 import { quoteInputSchema, quotePatchSchema } from '../../src/modules/quotes/rules/quote-schema.js';
 import { queueQuery } from '../../src/modules/quotes/queue/schemas.js';
 import { templateCreateSchema, templateRenameSchema } from '../../src/modules/quotes/templates/schemas.js';
-import { reinstateSchema } from '../../src/modules/security/alerts-service.js';
+import { reinstateSchema } from '../../src/modules/security/schemas.js';
 import { ownListSchema, queueSchema, replySchema, statusSchema, supportRequestSchema } from '../../src/modules/support/request-rules.js';
 import {
   CSV_HEADER,

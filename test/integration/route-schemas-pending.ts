@@ -56,10 +56,4 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   'GET /support/demandes/:id',
   'POST /support/demandes/:id/reponse',
   'POST /support/demandes/:id/statut',
-  // security
-  'GET /api/v1/security/alerts',
-  'GET /api/v1/security/alerts/:id',
-  'POST /api/v1/security/alerts/:id/reinstate',
-  'GET /securite/alertes/:id',
-  'POST /securite/alertes/:id/retablir',
 ]);
