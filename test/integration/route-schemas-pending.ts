@@ -39,8 +39,6 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   'POST /admin/courriers/:id/regenerer',
   'POST /activation',
   'POST /activation/confirmation',
-  // audit
-  'GET /api/v1/audit',
   // support
   'GET /api/v1/support/references/:requestId',
   'GET /api/v1/help/articles',

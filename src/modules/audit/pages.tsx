@@ -8,7 +8,8 @@ import { cutText } from '../../http/views/form.js';
 import { ErrorSummary } from '../../http/views/layout.js';
 import { requireHabilitation } from '../habilitations/policy.js';
 import { organisationChoices, type AuditLogRow } from './repository.js';
-import { auditQuerySchema, readAuditTrail, type AuditPage } from './routes.js';
+import { auditQuerySchema } from './schemas.js';
+import { readAuditTrail, type AuditPage } from './trail-service.js';
 
 type Raw = Record<string, string>;
 const FILTERS = ['organisation', 'action', 'actor', 'from', 'to'] as const;

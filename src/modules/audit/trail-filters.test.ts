@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { auditQuerySchema, parisDayStart, parseDay, scopedOrganisation } from './routes.js';
+import { auditQuerySchema, parseDay } from './schemas.js';
+import { parisDayStart, scopedOrganisation } from './trail-service.js';
 import type { Actor } from '../habilitations/policy.js';
 
 describe('audit trail filters', () => {
