@@ -19,7 +19,7 @@ import { buildApp } from './http/app.js';
 import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
 import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
-import { registerAccessReviewJobs } from './modules/habilitations/review-jobs.js';
+import { registerAccessReviewJobs } from './modules/habilitations/index.js';
 import { registerErrorPurge } from './modules/support/error-purge.js';
 import { registerTrainingJobs } from './modules/training/index.js';
 import { createSecretBox } from './modules/identity/index.js';

@@ -3,14 +3,7 @@ import { outboxPages } from '../mail/pages.js';
 import { auditPages } from '../modules/audit/pages.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { candidateRoutes } from '../modules/candidates/routes.js';
-import { gidPages } from '../modules/habilitations/pages.js';
-import { gidRoutes } from '../modules/habilitations/routes.js';
-import { managerChangePages } from '../modules/habilitations/manager-change-pages.js';
-import { managerChangeRoutes } from '../modules/habilitations/manager-change-routes.js';
-import { reviewPages } from '../modules/habilitations/review-pages.js';
-import { reviewRoutes } from '../modules/habilitations/review-routes.js';
-import { securityPolicyPages } from '../modules/habilitations/security-policy-pages.js';
-import { securityPolicyRoutes } from '../modules/habilitations/security-policy-routes.js';
+import { gidGovernance, gidPages, gidRoutes } from '../modules/habilitations/index.js';
 import { identityPages, identityRoutes } from '../modules/identity/index.js';
 import { onboardingPages } from '../modules/onboarding/pages.js';
 import { onboardingRoutes } from '../modules/onboarding/routes.js';
@@ -44,7 +37,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(gidRoutes);
   await app.register(gidPages);
   // GID governance: access review, security policy, change of account manager, audit trail.
-  for (const plugin of [reviewRoutes, reviewPages, securityPolicyRoutes, securityPolicyPages, managerChangeRoutes, managerChangePages, auditRoutes, auditPages]) {
+  for (const plugin of [gidGovernance, auditRoutes, auditPages]) {
     await app.register(plugin);
   }
   await app.register(onboardingRoutes);

@@ -5,7 +5,7 @@
  * API of its own (a security alert) is written to the database directly.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { runAccessReviewSweep } from '../../src/modules/habilitations/review-jobs.js';
+import { runAccessReviewSweep } from '../../src/modules/habilitations/index.js';
 import { tinyPng } from '../../src/modules/support/request-test-images.js';
 import { sessionIdFromToken } from '../../src/modules/identity/sessions/session-rules.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';

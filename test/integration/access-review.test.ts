@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ensureScheduled, nextSlot, SchedulingWorker } from '../../src/jobs/recurring.js';
 import { MAIL_JOB, mailJobHandler } from '../../src/mail/mailer.js';
 import { recordAudit } from '../../src/modules/audit/service.js';
-import { ACCESS_REVIEW_SWEEP, registerAccessReviewJobs } from '../../src/modules/habilitations/review-jobs.js';
+import { ACCESS_REVIEW_SWEEP, registerAccessReviewJobs } from '../../src/modules/habilitations/index.js';
 import { reinstateAccount } from '../../src/modules/identity/accounts/service.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
@@ -172,6 +172,7 @@ for (const engine of ENGINES) {
         assert.doesNotMatch(get.body, /Formapro|habilitation/i);
         assert.equal((await h.api(other, 'POST', decisions(o), payload)).statusCode, 404, o);
         assert.equal((await h.api(other, 'POST', decisions(o), { nonsense: true })).statusCode, 404, 'tenant checked before the body');
+        assert.equal((await h.api(other, 'GET', `${review(o)}?x=1`)).statusCode, 404, 'tenant checked before the query');
       }
       // A habilitation of another organisation is not part of one's own campaign.
       const rgc = await signInAs(rt.app, rt.clock, 'rgc.demo');

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Engine } from '../../src/db/database.js';
 import { isStateChanging } from '../../src/http/csrf.js';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
-import { runAccessReviewSweep } from '../../src/modules/habilitations/review-jobs.js';
+import { runAccessReviewSweep } from '../../src/modules/habilitations/index.js';
 import { AuditWorld } from '../helpers/audit-world.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { NOT_VIEWS, OPERATIONS, VIEWS, type Performed } from './audit-operations.js';

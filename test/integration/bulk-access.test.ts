@@ -101,6 +101,29 @@ for (const engine of ENGINES) {
       const short = await call('admin.agence', 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'ok' });
       assert.equal(short.statusCode, 422);
       assert.equal(short.json().errors[0].field, 'note');
+      const refusal = async (url: string, body?: object) => {
+        const res = await call('admin.agence', 'POST', url, body);
+        return [res.statusCode, (res.json().errors ?? []).map((e: { field: string }) => e.field)];
+      };
+      assert.deepEqual(await refusal(`/api/v1/security/alerts/${alert.id}/reinstate`), [422, ['note']], 'no body: the note is named');
+      assert.deepEqual(await refusal(`/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'Vérifié avec le titulaire.', force: true }), [422, ['force']]);
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'pas-un-id']) {
+        assert.deepEqual(await refusal(`/api/v1/security/alerts/${id}/reinstate`, { note: 'ok' }), [404, []], `${id}: looked up before the note is judged`);
+      }
+      assert.equal((await call('admin.agence', 'GET', `/api/v1/security/alerts/${alert.id}?x=1`)).statusCode, 422, 'unknown query parameter');
+      const form = (id: string, note: string) =>
+        rt.app.inject({
+          method: 'POST',
+          url: `/securite/alertes/${id}/retablir`,
+          headers: { cookie: as['admin.agence'].cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: as['admin.agence'].csrfToken, note }).toString(),
+        });
+      const shortForm = await form(alert.id, 'Trop bref');
+      assert.equal(shortForm.statusCode, 422);
+      assert.match(shortForm.body, /Constat \(note\) : décrivez en au moins 10 caractères/);
+      assert.match(shortForm.body, />Trop bref</, 'the note is shown again as typed');
+      assert.equal((await form('00000000-0000-4000-8000-000000000000', 'Trop bref')).statusCode, 404, 'looked up before the note is judged');
+      assert.equal(await accountStatus('conseiller.demo'), 'suspended');
       assert.equal(await accountStatus('conseiller.demo'), 'suspended');
       assert.equal((await call('admin.agence', 'POST', '/api/v1/security/alerts/00000000-0000-4000-8000-000000000000/reinstate', { note: 'Vérifié avec le titulaire.' })).statusCode, 404);
       const done = await call('admin.agence', 'POST', `/api/v1/security/alerts/${alert.id}/reinstate`, { note: 'Poste analysé, aucun logiciel espion ; recherche légitime.' });

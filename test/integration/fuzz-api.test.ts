@@ -10,16 +10,16 @@ import fc from 'fast-check';
 import type { FastifySchema, LightMyRequestResponse } from 'fastify';
 import type { RouteEntry } from '../../src/http/auth.js';
 import { candidateInputSchema } from '../../src/modules/candidates/schemas.js';
-import { decisionSchema } from '../../src/modules/habilitations/review-rules.js';
-import { approveSchema, rejectSchema } from '../../src/modules/habilitations/manager-change-rules.js';
-import { grantSchema, listQuerySchema as userListQuery, newUserSchema, suspendSchema } from '../../src/modules/habilitations/rules.js';
-import { policySchema } from '../../src/modules/habilitations/security-policy-rules.js';
+import { decisionSchema } from '../../src/modules/habilitations/access-review/rules.js';
+import { approveSchema, rejectSchema } from '../../src/modules/habilitations/manager-change/rules.js';
+import { grantSchema, listQuerySchema as userListQuery, newUserSchema, suspendSchema } from '../../src/modules/habilitations/users/rules.js';
+import { policySchema } from '../../src/modules/habilitations/security-policy/rules.js';
 import { membershipRequestSchema, parisDay } from '../../src/modules/onboarding/rules.js';
 import { advisorDecisionSchema, candidateDecisionSchema } from '../../src/modules/quotes/decision/schemas.js';
 import { quoteInputSchema, quotePatchSchema } from '../../src/modules/quotes/rules/quote-schema.js';
 import { queueQuery } from '../../src/modules/quotes/queue/schemas.js';
 import { templateCreateSchema, templateRenameSchema } from '../../src/modules/quotes/templates/schemas.js';
-import { reinstateSchema } from '../../src/modules/security/alerts-service.js';
+import { reinstateSchema } from '../../src/modules/security/schemas.js';
 import { ownListSchema, queueSchema, replySchema, statusSchema, supportRequestSchema } from '../../src/modules/support/request-rules.js';
 import {
   CSV_HEADER,

@@ -160,6 +160,9 @@ for (const engine of ENGINES) {
         [['POST', `${users(org.formapro)}/${ids['devis.demo']}/habilitations`, { application: 'compta', role: 'reader' }], ['application']],
         [['POST', `${users(org.formapro)}/${ids['devis.demo']}/habilitations`, { application: 'kairos', role: 'chef' }], ['role']],
         [['POST', `${users(org.formapro)}/${ids['devis.demo']}/habilitations`, { application: 'kairos' }], ['role']],
+        [['POST', `${users(org.formapro)}/${ids['devis.demo']}/suspend`, { reason: 42 }], ['reason']],
+        [['POST', `${users(org.formapro)}/${ids['devis.demo']}/reactivate`, { force: true }], ['force']],
+        [['GET', `${users(org.formapro)}?status=deleted`], ['status']],
       ];
       const before = await snapshot();
       for (const [route, fields] of cases) {
@@ -299,6 +302,17 @@ for (const engine of ENGINES) {
         [pageRoutes(user, hab, rgc2.csrfToken), pageRoutes(randomUUID(), randomUUID(), rgc2.csrfToken)],
         [pageRoutes(mine, hab, rgc2.csrfToken).slice(2, 3), pageRoutes(mine, randomUUID(), rgc2.csrfToken).slice(2, 3)],
       ];
+      // Invalid input changes nothing: the ids are judged first (no 422 about someone else's account).
+      const invalid = (o: string, u: string): Route[] => [
+        ['GET', `${users(o)}?status=deleted`],
+        ['POST', users(o), { lastName: '' }],
+        ['POST', `${users(o)}/${u}/suspend`, { reason: 42 }],
+        ['POST', `${users(o)}/${u}/reactivate`, { force: true }],
+        ['POST', `${users(o)}/${u}/habilitations`, {}],
+      ];
+      probes.push([invalid(org.formapro, user), invalid(randomUUID(), randomUUID())], [invalid(org.atelier, user).slice(2), invalid(org.atelier, randomUUID()).slice(2)]);
+      const form = (fields: Record<string, string>) => new URLSearchParams({ _csrf: rgc2.csrfToken, ...fields }).toString();
+      probes.push([[['POST', `/gid/utilisateurs/${user}/habilitations`, form({ habilitation: '' })]], [['POST', `/gid/utilisateurs/${randomUUID()}/habilitations`, form({ habilitation: '' })]]]);
       for (const [foreign, unknown] of probes) {
         for (let i = 0; i < foreign.length; i++) {
           const [a, b] = [await call(rgc2, foreign[i]), await call(rgc2, unknown[i])];

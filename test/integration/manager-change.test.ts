@@ -145,6 +145,7 @@ for (const engine of ENGINES) {
       const newRgc = await signInAs(rt.app, rt.clock, 'devis.demo');
       assert.deepEqual((await call(newRgc, 'GET', '/api/v1/me')).json().habilitations.map((h: any) => `${h.application}/${h.role}`), ['gid/account_manager', 'kairos/quote_editor', 'support/user']);
       assert.equal((await call(admin, 'POST', `/api/v1/account-manager-changes/${pending.id}/approve`, {})).statusCode, 409, 'decided once');
+      assert.equal((await call(admin, 'POST', `/api/v1/account-manager-changes/${pending.id}/approve`)).statusCode, 409, 'no body is an approval without a note');
       assert.equal((await call(admin, 'POST', `/api/v1/account-manager-changes/${pending.id}/reject`, { reason: 'Trop tard.' })).statusCode, 409);
     });
 
@@ -196,6 +197,16 @@ for (const engine of ENGINES) {
           payload: new URLSearchParams({ _csrf: csrfFromHtml(queue.body), reason }).toString(),
         });
       assert.equal((await refuse('')).statusCode, 422);
+      // An unknown or malformed request is looked up before the reason is judged, as in the API.
+      for (const id of [randomUUID(), 'abc']) {
+        const unknown = await rt.app.inject({
+          method: 'POST',
+          url: `/admin/changements-responsable/${id}/refuser`,
+          headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: csrfFromHtml(queue.body), reason: '' }).toString(),
+        });
+        assert.equal(unknown.statusCode, 404, id);
+      }
       const done = await refuse('Doublon de la demande précédente.');
       assert.deepEqual([done.statusCode, done.headers.location], [303, '/admin/changements-responsable?fait=refusee']);
       assert.equal((await changes()).find((c) => c.id === pending.id)!.status, 'rejected');

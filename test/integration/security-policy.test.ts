@@ -82,6 +82,8 @@ for (const engine of ENGINES) {
         assert.equal(res.statusCode, 422, JSON.stringify(payload).slice(0, 80));
         assert.deepEqual(res.json().errors.map((e: any) => e.field).sort(), [...fields].sort());
       }
+      const query = await call(rgc, 'GET', `${url(org.atelier)}?format=pdf`);
+      assert.deepEqual([query.statusCode, query.json().errors.map((e: any) => e.field)], [422, ['format']], 'an unknown query parameter is named');
       const short = await call(rgc, 'PUT', url(org.atelier), { ...POLICY, rolesPolicy: 'court' });
       assert.equal(short.json().errors[0].message, 'La rubrique « Qui peut détenir quel rôle » (rolesPolicy) doit contenir au moins 20 caractères : décrivez vos règles en quelques phrases.');
       const exact = await call(rgc, 'PUT', url(org.atelier), { ...POLICY, rolesPolicy: 'a'.repeat(5000), departuresPolicy: 'b'.repeat(20) });
@@ -112,6 +114,7 @@ for (const engine of ENGINES) {
         assert.doesNotMatch(get.body, /Seuls les conseillers/);
         assert.equal((await call(other, 'PUT', url(o), POLICY)).statusCode, 404, o);
         assert.equal((await call(other, 'PUT', url(o), { rolesPolicy: 1 })).statusCode, 404, 'tenant checked before the body');
+        assert.equal((await call(other, 'GET', `${url(o)}?x=1`)).statusCode, 404, 'tenant checked before the query');
       }
       assert.equal(JSON.stringify(await stored()), before);
     });

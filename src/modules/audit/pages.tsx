@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { formatDateTime } from '../../http/format.js';
+import { formErrors } from '../../http/forms.js';
 import type { FieldError } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
@@ -8,23 +10,26 @@ import { cutText } from '../../http/views/form.js';
 import { ErrorSummary } from '../../http/views/layout.js';
 import { requireHabilitation } from '../habilitations/policy.js';
 import { organisationChoices, type AuditLogRow } from './repository.js';
-import { auditQuerySchema, readAuditTrail, type AuditPage } from './routes.js';
+import { auditQuerySchema, type AuditQuery } from './schemas.js';
+import { readAuditTrail, type AuditPage } from './trail-service.js';
 
 type Raw = Record<string, string>;
 const FILTERS = ['organisation', 'action', 'actor', 'from', 'to'] as const;
 
+/**
+ * The journal's filters as typed (each cut at 100 characters), judged by the API's schema on the
+ * route. The typed text is kept before validation replaces the query with its parsed values:
+ * the form and the page links show what was typed.
+ */
+const journalQuery = z.preprocess((query) => rawFilters(query), auditQuerySchema);
+const typedFilters = new WeakMap<FastifyRequest, Raw>();
+async function keepTypedFilters(request: FastifyRequest): Promise<void> {
+  typedFilters.set(request, rawFilters(request.query));
+}
+
 function rawFilters(query: unknown): Raw {
   const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
   return Object.fromEntries([...FILTERS, 'page'].map((k) => [k, typeof q[k] === 'string' ? cutText(q[k] as string, 100) : '']));
-}
-
-function errorsOf(error: z.ZodError): FieldError[] {
-  const out: FieldError[] = [];
-  for (const issue of error.issues) {
-    const field = issue.path.map(String).join('.') || 'action';
-    if (!out.some((e) => e.field === field)) out.push({ field, message: issue.message });
-  }
-  return out;
 }
 
 function Field({ id, label, value, help, errors }: { id: string; label: string; value: string; help?: string; errors: FieldError[] }) {
@@ -110,10 +115,9 @@ function Results({ result, raw, path, showOrganisation }: { result: AuditPage; r
 }
 
 async function showJournal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, path: string, agency: boolean) {
-  const raw = rawFilters(request.query);
-  const parsed = auditQuerySchema.safeParse(raw);
-  const errors = parsed.success ? [] : errorsOf(parsed.error);
-  const result = parsed.success ? await readAuditTrail(app.ctx, actorOf(request), parsed.data, requestMeta(request)) : null;
+  const raw = typedFilters.get(request) ?? rawFilters(request.query);
+  const errors = formErrors(request);
+  const result = errors.length ? null : await readAuditTrail(app.ctx, actorOf(request), request.query as AuditQuery, requestMeta(request));
   const organisations = agency ? await organisationChoices(app.ctx.db) : null;
   const title = agency ? 'Journal d’audit' : 'Journal d’audit de mon organisme';
   return sendPage(request, reply, errors.length ? `Erreur — ${title}` : title, () => (
@@ -128,10 +132,12 @@ async function showJournal(app: FastifyInstance, request: FastifyRequest, reply:
 }
 
 export async function auditPages(app: FastifyInstance): Promise<void> {
-  app.get('/gid/journal', { config: { access: requireHabilitation('gid', ['account_manager']) } }, (request, reply) =>
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const journal = { preValidation: keepTypedFilters, attachValidation: true, schema: { querystring: journalQuery } };
+  r.get('/gid/journal', { ...journal, config: { access: requireHabilitation('gid', ['account_manager']) } }, (request, reply) =>
     showJournal(app, request, reply, '/gid/journal', false),
   );
-  app.get('/admin/journal', { config: { access: requireHabilitation('gid', ['agency_admin']) } }, (request, reply) =>
+  r.get('/admin/journal', { ...journal, config: { access: requireHabilitation('gid', ['agency_admin']) } }, (request, reply) =>
     showJournal(app, request, reply, '/admin/journal', true),
   );
 }

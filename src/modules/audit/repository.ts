@@ -1,6 +1,48 @@
-/** Reading the audit log (Kysely only); writing stays in service.ts, with the hash chain. */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
+/**
+ * Audit-log queries: appending to the chain (service.ts computes the hashes), reading it for the
+ * trail and for verification, and the retention purges (retention.ts).
+ */
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { AuditLogTable, DB } from '../../db/schema.js';
+
+// Serialises writers of the chain across connections and app instances.
+const AUDIT_LOCK_KEY = 7_101_001;
+
+/** Holds the chain's lock until the transaction ends, then reads the hash the next row chains to. */
+export async function lockChainAndReadLastHash(trx: Transaction<DB>): Promise<string | undefined> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return last?.hash;
+}
+
+export async function insertAuditRow(trx: Transaction<DB>, row: Insertable<AuditLogTable>): Promise<void> {
+  await trx.insertInto('audit_log').values(row).execute();
+}
+
+/** The rows after `lastId`, oldest first: one page of the chain's verification. */
+export async function chainPage(db: Kysely<DB>, lastId: number, pageSize: number) {
+  return db.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(pageSize).execute();
+}
+
+/**
+ * Deletes the head of the log: rows older than `before` up to the first row that is not. The
+ * append-only trigger lets a delete through only while the transaction sets `kairos.audit_purge`.
+ */
+export async function deleteLogHead(trx: Transaction<DB>, before: Date): Promise<number> {
+  const firstKept = await trx.selectFrom('audit_log').select('id').where('at', '>=', before).orderBy('id').limit(1).executeTakeFirst();
+  await sql`select set_config('kairos.audit_purge', 'on', true)`.execute(trx);
+  let q = trx.deleteFrom('audit_log');
+  q = firstKept ? q.where('id', '<', firstKept.id) : q.where('at', '<', before);
+  const deleted = Number((await q.executeTakeFirst()).numDeletedRows);
+  await sql`select set_config('kairos.audit_purge', 'off', true)`.execute(trx);
+  return deleted;
+}
+
+/** Finished jobs (done or failed) that ended before `before`. */
+export async function deleteFinishedJobs(db: Kysely<DB>, before: Date): Promise<number> {
+  const r = await db.deleteFrom('job').where('status', 'in', ['done', 'failed']).where('finished_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
 
 export interface AuditSearch {
   organisationId?: string;

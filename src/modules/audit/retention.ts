@@ -4,9 +4,9 @@
  * remains is one contiguous chain whose first row anchors verification (see verifyAuditChain). The
  * append-only trigger lets a delete through only when the transaction sets `kairos.audit_purge`.
  */
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { DAY_MS, type RecurringJob, type SchedulingWorker } from '../../jobs/recurring.js';
+import { deleteFinishedJobs, deleteLogHead } from './repository.js';
 import { recordAudit } from './service.js';
 
 /** Daily at 03:00 UTC. */
@@ -14,12 +14,7 @@ export const AUDIT_PURGE: RecurringJob = { kind: 'audit.purge', everyMs: DAY_MS,
 
 export async function purgeAuditLog(ctx: AppContext, before: Date): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
-    const firstKept = await trx.selectFrom('audit_log').select('id').where('at', '>=', before).orderBy('id').limit(1).executeTakeFirst();
-    await sql`select set_config('kairos.audit_purge', 'on', true)`.execute(trx);
-    let q = trx.deleteFrom('audit_log');
-    q = firstKept ? q.where('id', '<', firstKept.id) : q.where('at', '<', before);
-    const deleted = Number((await q.executeTakeFirst()).numDeletedRows);
-    await sql`select set_config('kairos.audit_purge', 'off', true)`.execute(trx);
+    const deleted = await deleteLogHead(trx, before);
     // The purge itself is recorded, so a shortened log is explained by the log.
     if (deleted > 0) await recordAudit(trx, { at: ctx.clock.now(), action: 'audit.purged', details: { rows: deleted, before: before.toISOString() } });
     return deleted;
@@ -31,8 +26,7 @@ export async function purgeAuditLog(ctx: AppContext, before: Date): Promise<numb
  * then removed, so the job table does not become a second, unprotected archive of mails.
  */
 export async function purgeFinishedJobs(ctx: AppContext, before: Date): Promise<number> {
-  const r = await ctx.db.deleteFrom('job').where('status', 'in', ['done', 'failed']).where('finished_at', '<', before).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return deleteFinishedJobs(ctx.db, before);
 }
 
 export function registerAuditRetention(worker: SchedulingWorker, ctx: AppContext): void {

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
@@ -11,6 +11,7 @@ import {
   type ChainVerdict,
   type StoredAuditRow,
 } from './hash-chain.js';
+import { chainPage, insertAuditRow, lockChainAndReadLastHash } from './repository.js';
 
 export interface AuditEntry {
   at: Date;
@@ -29,17 +30,12 @@ export function byActor(actor: Pick<Actor, 'accountId' | 'login'>, meta: Request
   return { actor: { id: actor.accountId, login: actor.login }, ip: meta.ip, requestId: meta.requestId };
 }
 
-// Serialises writers of the chain across connections and app instances.
-const AUDIT_LOCK_KEY = 7_101_001;
-
 /**
  * Appends a row to the hash chain. Call it inside the transaction of the change it records,
  * so the change and its audit row commit or roll back together.
  */
 export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const prevHash = (await lockChainAndReadLastHash(trx)) ?? GENESIS_HASH;
   const content: AuditContent = {
     at: entry.at,
     actorId: entry.actor?.id ?? null,
@@ -52,9 +48,7 @@ export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Prom
     requestId: entry.requestId ?? null,
     details: entry.details ?? {},
   };
-  await trx
-    .insertInto('audit_log')
-    .values({
+  await insertAuditRow(trx, {
       at: content.at,
       actor_id: content.actorId,
       actor_login: content.actorLogin,
@@ -67,8 +61,7 @@ export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Prom
       details: JSON.stringify(content.details),
       prev_hash: prevHash,
       hash: computeAuditHash(prevHash, content),
-    })
-    .execute();
+  });
 }
 
 /** Records an event that is not part of a larger change (e.g. a failed sign-in). */
@@ -82,13 +75,7 @@ export async function verifyAuditChain(db: Database, pageSize = 1000): Promise<C
   let prevHash: string | null = null;
   let checked = 0;
   for (;;) {
-    const page = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('id', '>', lastId)
-      .orderBy('id')
-      .limit(pageSize)
-      .execute();
+    const page = await chainPage(db, lastId, pageSize);
     if (page.length === 0) return { ok: true, rows: checked };
     const rows: StoredAuditRow[] = page.map((r) => ({
       id: r.id,

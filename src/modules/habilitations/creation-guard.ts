@@ -6,7 +6,7 @@
  * confirms it from the security alert raised (one open alert per account manager, listing every
  * held account).
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { queueMail } from '../../mail/mailer.js';
@@ -14,6 +14,7 @@ import { byActor, recordAudit } from '../audit/service.js';
 import { reinstateAccount, suspendAccount } from '../identity/index.js';
 import { issueActivationCode } from '../onboarding/activation-codes.js';
 import { securityRecipients } from '../security/recipients.js';
+import * as repo from './creation-guard-repository.js';
 import { activationCodeMail, identifierMail } from './mails.js';
 import type { Actor } from './policy.js';
 
@@ -24,14 +25,7 @@ export type GuardedAction = 'gid.user_created' | 'gid.habilitation_granted';
 
 /** How many times `actor` did `action` in the last 24 hours (from the audit log, which every instance shares). */
 export async function doneInLastDay(trx: Transaction<DB>, actor: Actor, action: GuardedAction, now: Date): Promise<number> {
-  const row = await trx
-    .selectFrom('audit_log')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('actor_id', '=', actor.accountId)
-    .where('action', '=', action)
-    .where('at', '>', new Date(now.getTime() - DAY_MS))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return repo.countActionsSince(trx, actor.accountId, action, new Date(now.getTime() - DAY_MS));
 }
 
 export function limitFor(ctx: AppContext, action: GuardedAction): number {
@@ -52,30 +46,19 @@ interface HeldAccount {
 export async function holdAccount(ctx: AppContext, trx: Transaction<DB>, actor: Actor, organisationId: string, account: HeldAccount, action: GuardedAction, meta: RequestMeta): Promise<void> {
   const now = ctx.clock.now();
   await suspendAccount(trx, account.id, HELD_REASON, now);
-  const open = await trx
-    .selectFrom('security_alert')
-    .select(['id', 'details'])
-    .where('kind', '=', 'account_creation')
-    .where('status', '=', 'open')
-    .where('account_id', '=', actor.accountId)
-    .forUpdate()
-    .executeTakeFirst();
+  const open = await repo.lockOpenCreationAlert(trx, actor.accountId);
   const summary = `${actor.login} a dépassé le volume habituel de ${action === 'gid.user_created' ? 'créations de comptes' : 'attributions d’habilitations'} en 24 heures ; les comptes concernés attendent votre confirmation.`;
   if (open) {
     const details = open.details as { accounts: HeldAccount[] };
     const accounts = [...details.accounts.filter((a) => a.id !== account.id), account];
-    await trx.updateTable('security_alert').set({ details: JSON.stringify({ ...details, summary, accounts }) }).where('id', '=', open.id).execute();
+    await repo.updateAlertDetails(trx, open.id, { ...details, summary, accounts });
   } else {
-    const alert = await trx
-      .insertInto('security_alert')
-      .values({ kind: 'account_creation', at: now, account_id: actor.accountId, organisation_id: organisationId, details: JSON.stringify({ summary, accounts: [account] }) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const alertId = await repo.insertCreationAlert(trx, { at: now, managerId: actor.accountId, organisationId, details: { summary, accounts: [account] } });
     for (const to of await securityRecipients(trx, null, actor.accountId)) {
       await queueMail(trx, now, {
         to,
         subject: `Alerte de sécurité Kairos : comptes à confirmer (${actor.login})`,
-        text: `Bonjour,\n\n${summary}\nVérifiez auprès de l’organisme que ces créations sont légitimes avant de les confirmer : ${ctx.config.publicUrl}/securite/alertes/${alert.id}\n\nL’équipe Kairos — ${ctx.config.operatorName}`,
+        text: `Bonjour,\n\n${summary}\nVérifiez auprès de l’organisme que ces créations sont légitimes avant de les confirmer : ${ctx.config.publicUrl}/securite/alertes/${alertId}\n\nL’équipe Kairos — ${ctx.config.operatorName}`,
       });
     }
   }
@@ -111,20 +94,15 @@ export async function sendActivation(
 
 /** The agency confirms: held accounts are released (pending activation or active again), held mails sent. */
 export async function confirmHeldAccounts(ctx: AppContext, trx: Transaction<DB>, details: { accounts?: HeldAccount[] }, managerId: string): Promise<Array<{ login: string; status: string }>> {
-  const manager = await trx.selectFrom('account').select('display_name').where('id', '=', managerId).executeTakeFirstOrThrow();
+  const managerName = await repo.displayNameOf(trx, managerId);
   const released: Array<{ login: string; status: string }> = [];
   for (const held of details.accounts ?? []) {
-    const account = await trx
-      .selectFrom('account')
-      .innerJoin('organisation', 'organisation.id', 'account.organisation_id')
-      .select(['account.id', 'account.login', 'account.email', 'account.first_name', 'account.last_name', 'account.status', 'account.suspended_reason', 'organisation.name as organisation_name'])
-      .where('account.id', '=', held.id)
-      .executeTakeFirst();
+    const account = await repo.heldAccount(trx, held.id);
     // Suspended since for another reason (or deleted): not ours to release.
     if (!account || account.status !== 'suspended' || account.suspended_reason !== HELD_REASON) continue;
     const status = await reinstateAccount(trx, account.id);
     if (held.activationHeld && account.email) {
-      await sendActivation(ctx, trx, { id: account.id, login: account.login, email: account.email, firstName: account.first_name ?? '', lastName: account.last_name ?? '' }, account.organisation_name, manager.display_name);
+      await sendActivation(ctx, trx, { id: account.id, login: account.login, email: account.email, firstName: account.first_name ?? '', lastName: account.last_name ?? '' }, account.organisation_name, managerName);
     }
     released.push({ login: account.login, status: status ?? account.status });
   }

@@ -167,7 +167,7 @@ export async function portalPages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/portail', 303);
   });
 
-  // GID has its own pages (habilitations/pages.tsx).
+  // GID has its own pages (habilitations/users/pages.tsx).
   for (const code of ['kairos', 'support'] as const) {
     const path = code === 'support' ? '/assistance' : `/${code}`;
     app.get(path, { config: { access: requireHabilitation(code) } }, async (request, reply) => {

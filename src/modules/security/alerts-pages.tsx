@@ -1,13 +1,16 @@
 /** The security page: alerts, their access trail, reinstatement by the agency. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formErrors } from '../../http/forms.js';
 import { formatDateTime } from '../../http/format.js';
-import { HttpProblem, type FieldError } from '../../http/problem.js';
+import type { FieldError } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
 import { CsrfField, ErrorSummary } from '../../http/views/layout.js';
 import { hasHabilitation } from '../habilitations/policy.js';
-import { ALERT_NOT_FOUND, agencyAdmin, alertReaders, getAlert, listAlerts, reinstateFromAlert } from './alerts-service.js';
-import { uuidOr404 } from '../../http/ids.js';
+import { agencyAdmin, alertReaders, getAlert, listAlerts, reinstateFromAlert } from './alerts-service.js';
+import { alertInPath } from './alerts-routes.js';
+import { alertParams, reinstateForm } from './schemas.js';
 
 const KIND_LABELS: Record<string, string> = { bulk_access: 'Accès en masse à des dossiers', account_creation: 'Création de comptes inhabituelle' };
 const at = (iso: string) => formatDateTime(new Date(iso));
@@ -71,8 +74,8 @@ async function renderAlert(request: FastifyRequest, reply: FastifyReply, id: str
   return sendPage(request, reply, errors.length ? 'Erreur — Alerte de sécurité' : 'Alerte de sécurité', (csrf) => <AlertPage alert={alert} canReinstate={canReinstate} csrf={csrf} errors={errors} note={note} />, errors.length ? 422 : 200);
 }
 
-export async function securityAlertPages(app: FastifyInstance): Promise<void> {
-  const idOf = (params: unknown) => uuidOr404((params as { id: string }).id, ALERT_NOT_FOUND);
+export async function securityAlertPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.get('/securite/alertes', { config: { access: alertReaders } }, async (request, reply) => {
     const { alerts } = await listAlerts(app.ctx, actorOf(request));
@@ -101,18 +104,18 @@ export async function securityAlertPages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  app.get('/securite/alertes/:id', { config: { access: alertReaders } }, async (request, reply) => renderAlert(request, reply, idOf(request.params)));
+  app.get('/securite/alertes/:id', { config: { access: alertReaders }, schema: { params: alertParams } }, async (request, reply) => renderAlert(request, reply, request.params.id));
 
-  app.post('/securite/alertes/:id/retablir', { config: { access: agencyAdmin } }, async (request, reply) => {
-    const id = idOf(request.params);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const note = typeof body.note === 'string' ? body.note : '';
-    try {
-      await reinstateFromAlert(app.ctx, actorOf(request), id, { note }, requestMeta(request));
-    } catch (err) {
-      if (err instanceof HttpProblem && err.status === 422) return renderAlert(request, reply, id, err.errors ?? [], note.slice(0, 2000));
-      throw err;
+  // The alert is looked up before the note is judged (alertInPath): one the actor may not see is a 404.
+  const reinstate = { config: { access: agencyAdmin }, preValidation: alertInPath, attachValidation: true, schema: { params: alertParams, body: reinstateForm } };
+  app.post('/securite/alertes/:id/retablir', reinstate, async (request, reply) => {
+    const { id } = request.params;
+    if (request.validationError) {
+      // A refused body is left as sent: the note is shown again as typed.
+      const sent = (request.body as Record<string, unknown> | undefined)?.note;
+      return renderAlert(request, reply, id, formErrors(request), typeof sent === 'string' ? sent.slice(0, 2000) : '');
     }
+    await reinstateFromAlert(app.ctx, actorOf(request), id, request.body, requestMeta(request));
     return reply.redirect(`/securite/alertes/${id}`, 303);
   });
 }

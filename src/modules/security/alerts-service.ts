@@ -3,14 +3,15 @@
  * manager those of their organisation; only an agency administrator reinstates an account, after
  * reviewing the access trail (which candidates, which requests) kept with the alert.
  */
-import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
-import { fieldErrorsFrom, problems } from '../../http/problem.js';
+import { problems } from '../../http/problem.js';
 import { byActor, recordAudit } from '../audit/service.js';
 import { anyOf, hasHabilitation, requireHabilitation, type Actor } from '../habilitations/policy.js';
 import { confirmHeldAccounts } from '../habilitations/creation-guard.js';
 import { reinstateAccount } from '../identity/index.js';
 import { WINDOW_MS } from './bulk-access.js';
+import * as repo from './repository.js';
+import type { ReinstateInput } from './schemas.js';
 
 export const agencyAdmin = requireHabilitation('gid', ['agency_admin']);
 export const alertReaders = anyOf(agencyAdmin, requireHabilitation('gid', ['account_manager']));
@@ -20,27 +21,10 @@ const TRAIL_LIMIT = 500;
 
 const isAgencyAdmin = (actor: Actor) => actor.organisation?.kind === 'agency' && hasHabilitation(actor, 'gid', ['agency_admin']);
 
-function scoped(ctx: AppContext, actor: Actor) {
-  let q = ctx.db.selectFrom('security_alert').innerJoin('account', 'account.id', 'security_alert.account_id').leftJoin('organisation', 'organisation.id', 'security_alert.organisation_id');
-  if (!isAgencyAdmin(actor)) q = q.where('security_alert.organisation_id', '=', actor.organisation?.id ?? '00000000-0000-0000-0000-000000000000');
-  return q.select([
-    'security_alert.id',
-    'security_alert.kind',
-    'security_alert.at',
-    'security_alert.status',
-    'security_alert.details',
-    'security_alert.resolved_at',
-    'security_alert.resolution',
-    'security_alert.account_id',
-    'account.login',
-    'account.status as account_status',
-    'organisation.name as organisation_name',
-  ]);
-}
+/** Agency administrators see every alert, an account manager those of their organisation. */
+const scopeOf = (actor: Actor) => (isAgencyAdmin(actor) ? 'all' : (actor.organisation?.id ?? null));
 
-type AlertRow = Awaited<ReturnType<ReturnType<typeof scoped>['executeTakeFirstOrThrow']>>;
-
-const view = (r: AlertRow) => ({
+const view = (r: repo.AlertRow) => ({
   id: r.id,
   kind: r.kind,
   at: r.at.toISOString(),
@@ -53,8 +37,18 @@ const view = (r: AlertRow) => ({
 });
 export type AlertView = ReturnType<typeof view>;
 
+/**
+ * The alert, if the actor may see it; another organisation's, or an unknown one, is a 404 alike.
+ * Routes run it before judging a body, so not even a 422 tells a stranger the alert exists.
+ */
+export async function alertInScope(ctx: AppContext, actor: Actor, id: string): Promise<repo.AlertRow> {
+  const row = await repo.findAlert(ctx.db, scopeOf(actor), id);
+  if (!row) throw problems.notFound(ALERT_NOT_FOUND);
+  return row;
+}
+
 export async function listAlerts(ctx: AppContext, actor: Actor) {
-  const rows = await scoped(ctx, actor).orderBy('security_alert.at', 'desc').limit(200).execute();
+  const rows = await repo.listAlerts(ctx.db, scopeOf(actor));
   return { alerts: rows.map(view) };
 }
 
@@ -63,28 +57,11 @@ export async function listAlerts(ctx: AppContext, actor: Actor) {
  * (identifiers only) and what it did (its audit rows) in that hour.
  */
 export async function getAlert(ctx: AppContext, actor: Actor, id: string) {
-  const row = await scoped(ctx, actor).where('security_alert.id', '=', id).executeTakeFirst();
-  if (!row) throw problems.notFound(ALERT_NOT_FOUND);
+  const row = await alertInScope(ctx, actor, id);
   const since = new Date(row.at.getTime() - WINDOW_MS);
   const [candidates, actions] = await Promise.all([
-    ctx.db
-      .selectFrom('candidate_access')
-      .innerJoin('candidate', 'candidate.id', 'candidate_access.candidate_id')
-      .select(['candidate.identifier', 'candidate_access.kind', 'candidate_access.at'])
-      .where('candidate_access.account_id', '=', row.account_id)
-      .where('candidate_access.at', '>=', since)
-      .orderBy('candidate_access.at', 'desc')
-      .limit(TRAIL_LIMIT)
-      .execute(),
-    ctx.db
-      .selectFrom('audit_log')
-      .select(['at', 'action', 'ip', 'request_id', 'target_type', 'target_id'])
-      .where('actor_id', '=', row.account_id)
-      .where('at', '>=', since)
-      .where('at', '<=', new Date(row.at.getTime() + 60_000))
-      .orderBy('id', 'desc')
-      .limit(TRAIL_LIMIT)
-      .execute(),
+    repo.candidatesTouched(ctx.db, row.account_id, since, TRAIL_LIMIT),
+    repo.actionsOf(ctx.db, row.account_id, since, new Date(row.at.getTime() + 60_000), TRAIL_LIMIT),
   ]);
   return {
     ...view(row),
@@ -95,34 +72,17 @@ export async function getAlert(ctx: AppContext, actor: Actor, id: string) {
   };
 }
 
-export const reinstateSchema = z.strictObject({
-  note: z
-    .string({ error: (iss) => (iss.input === undefined ? 'Constat (note) : champ obligatoire.' : 'Constat (note) : texte attendu.') })
-    .trim()
-    .min(10, 'Constat (note) : décrivez en au moins 10 caractères ce que vous avez vérifié (poste analysé, titulaire joint…).')
-    .max(2000, 'Constat (note) : 2 000 caractères au maximum.'),
-});
-
 /**
  * Agency administrators only, after review: a bulk-access alert reinstates the suspended account
  * (counts reset); an account-creation alert releases the accounts held for confirmation.
  */
-export async function reinstateFromAlert(ctx: AppContext, actor: Actor, id: string, body: unknown, meta: RequestMeta) {
+export async function reinstateFromAlert(ctx: AppContext, actor: Actor, id: string, input: ReinstateInput, meta: RequestMeta) {
   if (!isAgencyAdmin(actor)) throw problems.forbidden();
-  const row = await scoped(ctx, actor).where('security_alert.id', '=', id).executeTakeFirst();
-  if (!row) throw problems.notFound(ALERT_NOT_FOUND);
-  const parsed = reinstateSchema.safeParse(body ?? {});
-  if (!parsed.success) throw problems.invalid(fieldErrorsFrom(parsed.error.issues));
+  const row = await alertInScope(ctx, actor, id);
   if (row.status === 'resolved') throw problems.conflict('Cette alerte est déjà traitée : rechargez la page pour voir son état.');
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('security_alert')
-      .set({ status: 'resolved', resolved_at: now, resolved_by: actor.accountId, resolution: parsed.data.note })
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw problems.conflict('Cette alerte est déjà traitée : rechargez la page pour voir son état.');
+    if (!(await repo.resolveAlert(trx, id, { at: now, by: actor.accountId, resolution: input.note }))) throw problems.conflict('Cette alerte est déjà traitée : rechargez la page pour voir son état.');
     let details: Record<string, unknown>;
     if (row.kind === 'account_creation') {
       // The account manager was not suspended; the accounts held because of them are released.
@@ -130,7 +90,7 @@ export async function reinstateFromAlert(ctx: AppContext, actor: Actor, id: stri
     } else {
       details = { accountStatus: await reinstateAccount(trx, row.account_id) };
       // Without this, the very next read would count the same hour again and suspend the account anew.
-      await trx.deleteFrom('candidate_access').where('account_id', '=', row.account_id).execute();
+      await repo.forgetAccesses(trx, row.account_id);
     }
     await recordAudit(trx, {
       at: now,

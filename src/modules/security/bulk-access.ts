@@ -7,7 +7,6 @@
  * account managers and the agency's administrators are alerted. Exports have a lower threshold of
  * their own. Candidates reading their own dossier are not counted: they only ever see themselves.
  */
-import { sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { HttpProblem } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
@@ -15,6 +14,7 @@ import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { suspendAccount } from '../identity/index.js';
 import { securityRecipients } from './recipients.js';
+import * as repo from './repository.js';
 
 export const WINDOW_MS = 3_600_000;
 export type AccessKind = 'read' | 'export';
@@ -24,15 +24,8 @@ export const SUSPENDED_FOR_BULK_ACCESS =
   'Le responsable de gestion des comptes de votre organisme et l’agence ont été prévenus. Si ce n’était pas vous, votre poste est peut-être compromis : ' +
   'prévenez votre responsable informatique. Un administrateur de l’agence rétablira votre accès après vérification.';
 
-async function distinctRecent(ctx: AppContext, accountId: string, kind: AccessKind, now: Date): Promise<number> {
-  const row = await ctx.db
-    .selectFrom('candidate_access')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('account_id', '=', accountId)
-    .where('kind', '=', kind)
-    .where('at', '>', new Date(now.getTime() - WINDOW_MS))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+function distinctRecent(ctx: AppContext, accountId: string, kind: AccessKind, now: Date): Promise<number> {
+  return repo.distinctAccessedSince(ctx.db, accountId, kind, new Date(now.getTime() - WINDOW_MS));
 }
 
 /**
@@ -44,13 +37,7 @@ export async function guardCandidateAccess(ctx: AppContext, actor: Actor, candid
   const now = ctx.clock.now();
   const ids = [...new Set(candidateIds)];
   const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];
-  for (const k of kinds) {
-    await ctx.db
-      .insertInto('candidate_access')
-      .values(ids.map((candidate_id) => ({ account_id: actor.accountId, candidate_id, kind: k, at: now })))
-      .onConflict((oc) => oc.columns(['account_id', 'kind', 'candidate_id']).doUpdateSet({ at: now }))
-      .execute();
-  }
+  for (const k of kinds) await repo.recordAccess(ctx.db, actor.accountId, ids, k, now);
   const { readsPerHour, exportsPerHour } = ctx.config.bulkAccess;
   const reads = await distinctRecent(ctx, actor.accountId, 'read', now);
   const exports = kind === 'export' ? await distinctRecent(ctx, actor.accountId, 'export', now) : 0;
@@ -64,18 +51,14 @@ async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { ki
     // Only the request that suspends raises the alert: concurrent ones find the account already suspended.
     if (!(await suspendAccount(trx, actor.accountId, 'Accès en masse à des dossiers de candidats (détection automatique)', now))) return;
     const organisationId = actor.organisation?.id ?? null;
-    const alert = await trx
-      .insertInto('security_alert')
-      .values({ kind: 'bulk_access', at: now, account_id: actor.accountId, organisation_id: organisationId, details: JSON.stringify({ ...what, windowMinutes: WINDOW_MS / 60_000, login: actor.login }) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const alertId = await repo.insertBulkAccessAlert(trx, { at: now, accountId: actor.accountId, organisationId, details: { ...what, windowMinutes: WINDOW_MS / 60_000, login: actor.login } });
     await recordAudit(trx, {
       at: now,
       ...byActor(actor, meta),
       organisationId,
       action: 'security.bulk_access_suspended',
       target: { type: 'account', id: actor.accountId },
-      details: { alert: alert.id, ...what },
+      details: { alert: alertId, ...what },
     });
     for (const to of await securityRecipients(trx, organisationId, actor.accountId)) {
       await queueMail(trx, now, {
@@ -84,7 +67,7 @@ async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { ki
         text:
           `Bonjour,\n\nLe compte ${actor.login}${actor.organisation ? ` (${actor.organisation.name})` : ''} a consulté ${what.count} dossiers de candidats différents en moins d’une heure ` +
           `(${what.kind === 'export' ? 'exports' : 'consultations'} ; seuil ${what.threshold}). Il a été suspendu automatiquement et ses sessions ont été fermées.\n\n` +
-          `Consultez l’alerte et la trace des accès : ${ctx.config.publicUrl}/securite/alertes/${alert.id}\n` +
+          `Consultez l’alerte et la trace des accès : ${ctx.config.publicUrl}/securite/alertes/${alertId}\n` +
           'Si le titulaire du compte n’est pas à l’origine de ces accès, son poste est peut-être compromis (logiciel espion) : faites-le vérifier avant toute réactivation.\n\n' +
           `L’équipe Kairos — ${ctx.config.operatorName}`,
       });
@@ -95,6 +78,5 @@ async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { ki
 
 /** Counts older than the window serve nothing; kept a day for the alert's trail, then purged. */
 export async function purgeCandidateAccess(ctx: AppContext): Promise<number> {
-  const r = await ctx.db.deleteFrom('candidate_access').where('at', '<', new Date(ctx.clock.now().getTime() - 24 * WINDOW_MS)).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return repo.purgeAccessesBefore(ctx.db, new Date(ctx.clock.now().getTime() - 24 * WINDOW_MS));
 }

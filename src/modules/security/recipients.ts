@@ -1,26 +1,12 @@
 /** Who hears about a security event: the organisation's account managers and the agency's administrators. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import * as repo from './repository.js';
 
-function holdersOf(db: Kysely<DB>, application: string, role: string) {
-  return db
-    .selectFrom('account')
-    .innerJoin('habilitation', 'habilitation.account_id', 'account.id')
-    .select(['account.id', 'account.email'])
-    .distinct()
-    .where('account.status', '=', 'active')
-    .where('account.email', 'is not', null)
-    .whereRef('habilitation.organisation_id', '=', 'account.organisation_id')
-    .where('habilitation.application', '=', application)
-    .where('habilitation.role', '=', role)
-    .where('habilitation.suspended_at', 'is', null);
-}
-
+/** Their e-mail addresses, once each, leaving out the account the event is about. `db` may be a transaction. */
 export async function securityRecipients(db: Kysely<DB>, organisationId: string | null, exceptAccountId: string): Promise<string[]> {
-  const managers = organisationId
-    ? await holdersOf(db, 'gid', 'account_manager').where('account.organisation_id', '=', organisationId).execute()
-    : [];
-  const admins = await holdersOf(db, 'gid', 'agency_admin').execute();
+  const managers = organisationId ? await repo.accountManagersOf(db, organisationId) : [];
+  const admins = await repo.agencyAdministrators(db);
   const emails = [...managers, ...admins].filter((a) => a.id !== exceptAccountId).map((a) => a.email!);
   return [...new Set(emails)];
 }

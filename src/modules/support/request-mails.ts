@@ -1,6 +1,6 @@
 /**
  * Mails of support requests: a reply is announced to the other party. Like every Kairos mail
- * they carry no link (see habilitations/review-mails.ts: a mail that never links to the portal
+ * they carry no link (see habilitations/access-review/mails.ts: a mail that never links to the portal
  * teaches users to distrust those that do) and nothing the user typed: only the request's
  * number and where to read the reply.
  */

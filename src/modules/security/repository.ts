@@ -1,0 +1,141 @@
+/**
+ * Security queries: alerts (read within the actor's scope, resolved once), the per-account counts
+ * of candidate reads behind bulk-access detection, and who hears about an alert.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { AccessKind } from './bulk-access.js';
+
+type Db = Kysely<DB>;
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Alerts with their account and organisation; `organisationId` null means every organisation (the agency). */
+function alerts(db: Db, organisationId: string | null | 'all') {
+  let q = db.selectFrom('security_alert').innerJoin('account', 'account.id', 'security_alert.account_id').leftJoin('organisation', 'organisation.id', 'security_alert.organisation_id');
+  if (organisationId !== 'all') q = q.where('security_alert.organisation_id', '=', organisationId ?? NIL_UUID);
+  return q.select([
+    'security_alert.id',
+    'security_alert.kind',
+    'security_alert.at',
+    'security_alert.status',
+    'security_alert.details',
+    'security_alert.resolved_at',
+    'security_alert.resolution',
+    'security_alert.account_id',
+    'account.login',
+    'account.status as account_status',
+    'organisation.name as organisation_name',
+  ]);
+}
+
+export type AlertRow = Awaited<ReturnType<ReturnType<typeof alerts>['executeTakeFirstOrThrow']>>;
+
+/** `scope` is 'all' for the agency, else the organisation whose alerts the actor may see (none without one). */
+export async function listAlerts(db: Db, scope: string | null | 'all'): Promise<AlertRow[]> {
+  return alerts(db, scope).orderBy('security_alert.at', 'desc').limit(200).execute();
+}
+
+export async function findAlert(db: Db, scope: string | null | 'all', id: string): Promise<AlertRow | undefined> {
+  return alerts(db, scope).where('security_alert.id', '=', id).executeTakeFirst();
+}
+
+/** The candidates an account touched since `since` (identifiers only), newest first. */
+export async function candidatesTouched(db: Db, accountId: string, since: Date, limit: number) {
+  return db
+    .selectFrom('candidate_access')
+    .innerJoin('candidate', 'candidate.id', 'candidate_access.candidate_id')
+    .select(['candidate.identifier', 'candidate_access.kind', 'candidate_access.at'])
+    .where('candidate_access.account_id', '=', accountId)
+    .where('candidate_access.at', '>=', since)
+    .orderBy('candidate_access.at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** What an account did (its audit rows) between two instants, newest first. */
+export async function actionsOf(db: Db, accountId: string, since: Date, until: Date, limit: number) {
+  return db
+    .selectFrom('audit_log')
+    .select(['at', 'action', 'ip', 'request_id', 'target_type', 'target_id'])
+    .where('actor_id', '=', accountId)
+    .where('at', '>=', since)
+    .where('at', '<=', until)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Resolves an open alert; false when it was already resolved (a concurrent review won). */
+export async function resolveAlert(trx: Db, id: string, r: { at: Date; by: string; resolution: string }): Promise<boolean> {
+  const updated = await trx
+    .updateTable('security_alert')
+    .set({ status: 'resolved', resolved_at: r.at, resolved_by: r.by, resolution: r.resolution })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+export async function insertBulkAccessAlert(trx: Db, a: { at: Date; accountId: string; organisationId: string | null; details: Record<string, unknown> }): Promise<string> {
+  const row = await trx
+    .insertInto('security_alert')
+    .values({ kind: 'bulk_access', at: a.at, account_id: a.accountId, organisation_id: a.organisationId, details: JSON.stringify(a.details) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Counts the candidates as accessed now (one row per account, kind and candidate, its time refreshed). */
+export async function recordAccess(db: Db, accountId: string, candidateIds: readonly string[], kind: AccessKind, at: Date): Promise<void> {
+  await db
+    .insertInto('candidate_access')
+    .values(candidateIds.map((candidate_id) => ({ account_id: accountId, candidate_id, kind, at })))
+    .onConflict((oc) => oc.columns(['account_id', 'kind', 'candidate_id']).doUpdateSet({ at }))
+    .execute();
+}
+
+/** Distinct candidates the account accessed (of this kind) since `since`. */
+export async function distinctAccessedSince(db: Db, accountId: string, kind: AccessKind, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('candidate_access')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Forgets an account's counts: after a reinstatement the same hour must not suspend it anew. */
+export async function forgetAccesses(trx: Db, accountId: string): Promise<void> {
+  await trx.deleteFrom('candidate_access').where('account_id', '=', accountId).execute();
+}
+
+export async function purgeAccessesBefore(db: Db, before: Date): Promise<number> {
+  const r = await db.deleteFrom('candidate_access').where('at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Active holders (with an e-mail address) of a role that counts (own organisation, not suspended). */
+function holdersOf(db: Db, application: string, role: string) {
+  return db
+    .selectFrom('account')
+    .innerJoin('habilitation', 'habilitation.account_id', 'account.id')
+    .select(['account.id', 'account.email'])
+    .distinct()
+    .where('account.status', '=', 'active')
+    .where('account.email', 'is not', null)
+    .whereRef('habilitation.organisation_id', '=', 'account.organisation_id')
+    .where('habilitation.application', '=', application)
+    .where('habilitation.role', '=', role)
+    .where('habilitation.suspended_at', 'is', null);
+}
+
+export async function accountManagersOf(db: Db, organisationId: string) {
+  return holdersOf(db, 'gid', 'account_manager').where('account.organisation_id', '=', organisationId).execute();
+}
+
+export async function agencyAdministrators(db: Db) {
+  return holdersOf(db, 'gid', 'agency_admin').execute();
+}
