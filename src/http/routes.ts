@@ -19,7 +19,7 @@ import { onboardingRoutes } from '../modules/onboarding/routes.js';
 import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { advisorQuotePages, candidateQuotePages, quotePages, quoteRoutes, quoteTemplatePages, quoteTemplateRoutes } from '../modules/quotes/index.js';
-import { helpRoutes } from '../modules/support/help-routes.js';
+import { helpRoutes } from '../modules/support/help/routes.js';
 import { referenceRoutes } from '../modules/support/reference-routes.js';
 import { supportRequestPages } from '../modules/support/request-pages.js';
 import { supportRequestRoutes } from '../modules/support/request-routes.js';

@@ -72,8 +72,6 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/v1/audit',
   // support
   'GET /api/v1/support/references/:requestId',
-  'GET /api/v1/help/articles',
-  'GET /aide/:slug',
   'POST /api/v1/support-requests',
   'GET /api/v1/support-requests',
   'GET /api/v1/support/queue',

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderMarkdown } from './help-markdown.js';
+import { renderMarkdown } from './markdown.js';
 
 /** Help-centre topics, in the order the help page shows them. */
 export const HELP_TOPICS = [
@@ -19,13 +19,13 @@ export interface HelpArticle {
   title: string;
   topic: HelpTopic;
   order: number;
-  /** Sanitised HTML of the body (see help-markdown.ts). */
+  /** Sanitised HTML of the body (see markdown.ts). */
   html: string;
   /** The body as plain text, on one line. */
   text: string;
 }
 
-export const HELP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../content/help');
+export const HELP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../content/help');
 
 export function topicLabel(topic: string): string {
   return HELP_TOPICS.find((t) => t.code === topic)?.label ?? topic;

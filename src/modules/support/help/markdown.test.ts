@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isSafeHref, renderMarkdown } from './help-markdown.js';
+import { isSafeHref, renderMarkdown } from './markdown.js';
 
 describe('help Markdown rendering', () => {
   it('renders headings, paragraphs, lists, code and inline marks', () => {

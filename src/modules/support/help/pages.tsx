@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { FieldError } from '../../http/problem.js';
-import { problems } from '../../http/problem.js';
-import { sendPage } from '../../http/render.js';
-import { FormErrors } from '../../http/views/form.js';
-import { publicAccess } from '../habilitations/policy.js';
-import { HELP_TOPICS, helpArticles, topicLabel, type HelpArticle } from './help-articles.js';
-import { excerptParts, type HelpHit } from './help-search.js';
-import { QUERY_MAX, checkHelpQuery, findArticle, searchArticles } from './help-service.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FieldError } from '../../../http/problem.js';
+import { problems } from '../../../http/problem.js';
+import { sendPage } from '../../../http/render.js';
+import { FormErrors } from '../../../http/views/form.js';
+import { publicAccess } from '../../habilitations/policy.js';
+import { HELP_TOPICS, helpArticles, topicLabel, type HelpArticle } from './articles.js';
+import { excerptParts, type HelpHit } from './search.js';
+import { formErrors } from '../../../http/forms.js';
+import { ARTICLE_NOT_FOUND, QUERY_MAX, articleParams, searchPageQuery } from './schemas.js';
+import { findArticle, searchArticles } from './service.js';
 
 /** A GET form: works without JavaScript, and the results page can be bookmarked. */
 function SearchForm({ query, error }: { query: string; error?: string }) {
@@ -76,7 +79,7 @@ function ArticlePage({ article }: { article: HelpArticle }) {
       <Breadcrumb article={article} />
       <article aria-labelledby="titre-article">
         <h1 class="h3" id="titre-article">{article.title}</h1>
-        {/* Built by help-markdown.ts from our own files, every source character escaped. */}
+        {/* Built by markdown.ts from our own files, every source character escaped. */}
         <div class="help-article" dangerouslySetInnerHTML={{ __html: article.html }} />
       </article>
       {related.length ? (
@@ -129,23 +132,26 @@ function ResultsPage({ query, hits, errors }: { query: string; hits: HelpHit[]; 
   );
 }
 
-export async function helpPages(app: FastifyInstance): Promise<void> {
+export async function helpPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/aide', { config: { access: publicAccess } }, (request, reply) => sendPage(request, reply, 'Centre d’aide', () => <HelpHome />));
 
-  app.get('/aide/recherche', { config: { access: publicAccess } }, async (request, reply) => {
-    const raw = (request.query as Record<string, unknown>).q;
-    const shown = typeof raw === 'string' ? raw.slice(0, QUERY_MAX * 2) : '';
-    const checked = checkHelpQuery(raw);
-    if (!checked.ok) {
-      return sendPage(request, reply, 'Erreur — Recherche dans l’aide', () => <ResultsPage query={shown} hits={[]} errors={[checked.error]} />, 422);
+  app.get('/aide/recherche', { config: { access: publicAccess }, schema: { querystring: searchPageQuery }, attachValidation: true }, async (request, reply) => {
+    const errors = formErrors(request);
+    if (errors.length) {
+      // Refused, the query is still the raw one: shown again as typed (cut), beside the message.
+      const raw = (request.query as Record<string, unknown>).q;
+      const shown = typeof raw === 'string' ? raw.slice(0, QUERY_MAX * 2) : '';
+      return sendPage(request, reply, 'Erreur — Recherche dans l’aide', () => <ResultsPage query={shown} hits={[]} errors={errors.slice(0, 1)} />, 422);
     }
-    const hits = await searchArticles(app.ctx, checked.query);
-    return sendPage(request, reply, `Recherche « ${checked.query} » — Aide`, () => <ResultsPage query={checked.query} hits={hits} errors={[]} />);
+    const { q } = request.query;
+    const hits = await searchArticles(app.ctx, q);
+    return sendPage(request, reply, `Recherche « ${q} » — Aide`, () => <ResultsPage query={q} hits={hits} errors={[]} />);
   });
 
-  app.get('/aide/:slug', { config: { access: publicAccess } }, (request, reply) => {
-    const article = findArticle((request.params as { slug: string }).slug);
-    if (!article) throw problems.notFound('Cet article d’aide n’existe pas ou a été déplacé. Retrouvez tous les articles sur la page Aide.');
+  app.get('/aide/:slug', { config: { access: publicAccess }, schema: { params: articleParams } }, (request, reply) => {
+    const article = findArticle(request.params.slug);
+    if (!article) throw problems.notFound(ARTICLE_NOT_FOUND);
     return sendPage(request, reply, `${article.title} — Aide`, () => <ArticlePage article={article} />);
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HELP_TOPICS, loadArticles, normaliseForSearch, parseArticle } from './help-articles.js';
-import { MARK_END, MARK_START, excerptParts, restoreAccents } from './help-search.js';
+import { HELP_TOPICS, loadArticles, normaliseForSearch, parseArticle } from './articles.js';
+import { MARK_END, MARK_START, excerptParts, restoreAccents } from './search.js';
 
 const CSV_HEADER = 'identifiant_candidat;session_carif_oref;date;demi_journee;statut;minutes_retard;motif;justifie';
 

@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
-import type { Database } from '../../db/database.js';
-import { normaliseForSearch, type HelpArticle } from './help-articles.js';
+import type { Database } from '../../../db/database.js';
+import { normaliseForSearch, type HelpArticle } from './articles.js';
+import { rankArticles } from './repository.js';
 
 /**
- * French full-text search over the help articles, in the database but without a table: the
- * articles (already accent-free, see normaliseForSearch, since PGlite has no `unaccent`) are sent
- * as one JSON parameter, weighted title (A) over body (B), ranked with ts_rank, and the excerpt
- * is cut by ts_headline. The query goes through websearch_to_tsquery, which accepts any input.
+ * French full-text search over the help articles (the query itself: repository.ts). The
+ * articles and the query are made accent-free here (normaliseForSearch, since PGlite has no
+ * `unaccent`), and the accents are put back into the excerpt the database cut.
  */
 
 /** Around each highlighted term of an excerpt; never present in an article. */
@@ -19,29 +18,11 @@ export interface HelpHit {
   excerpt: string;
 }
 
-const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, ShortWord=2, HighlightAll=false`;
-
-interface Row {
-  slug: string;
-  headline: string;
-}
-
 export async function searchHelp(db: Database, articles: HelpArticle[], query: string): Promise<HelpHit[]> {
   const docs = articles.map((a) => ({ slug: a.slug, title: normaliseForSearch(a.title), body: normaliseForSearch(a.text) }));
   // PostgreSQL text cannot hold NUL; control characters and our marks mean nothing in a search.
   const q = normaliseForSearch(query).replace(/[\u0000-\u001f\u007f\u27e6\u27e7]/g, ' ');
-  const { rows } = await sql<Row>`
-    with q as (select websearch_to_tsquery('french', ${q}) as query),
-    d as (
-      select a.slug, a.body,
-             setweight(to_tsvector('french', a.title), 'A') || setweight(to_tsvector('french', a.body), 'B') as doc
-      from jsonb_to_recordset(${JSON.stringify(docs)}::jsonb) as a(slug text, title text, body text)
-    )
-    select d.slug, ts_headline('french', d.body, q.query, ${HEADLINE_OPTIONS}) as headline
-    from d, q
-    where d.doc @@ q.query
-    order by ts_rank(d.doc, q.query) desc, d.slug
-  `.execute(db);
+  const rows = await rankArticles(db, docs, q, { start: MARK_START, end: MARK_END });
   const bySlug = new Map(articles.map((a) => [a.slug, a]));
   return rows.flatMap((row) => {
     const article = bySlug.get(row.slug);
