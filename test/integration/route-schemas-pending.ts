@@ -71,7 +71,6 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   // audit
   'GET /api/v1/audit',
   // support
-  'GET /api/v1/support/references/:requestId',
   'POST /api/v1/support-requests',
   'GET /api/v1/support-requests',
   'GET /api/v1/support/queue',

@@ -10,8 +10,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { MAIL_JOB } from '../../src/mail/mailer.js';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
-import { MAX_SCREENSHOT_BYTES } from '../../src/modules/support/request-files.js';
-import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from '../../src/modules/support/request-test-images.js';
+import { MAX_SCREENSHOT_BYTES } from '../../src/modules/support/requests/files.js';
+import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from '../../src/modules/support/requests/test-images.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
 

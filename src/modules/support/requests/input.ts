@@ -3,10 +3,10 @@
  * the form: text fields through the zod schema, files through the content checks, every error
  * at once so a form shows them together. Nothing is stored until all of it passes.
  */
-import { fieldErrorsFrom, unexpectedFieldMessage, type FieldError } from '../../http/problem.js';
-import { checkScreenshots, SCREENSHOTS_FIELD, type CheckedFile } from './request-files.js';
-import { splitBody } from './request-multipart.js';
-import { supportRequestSchema, type SupportRequestInput } from './request-rules.js';
+import { fieldErrorsFrom, unexpectedFieldMessage, type FieldError } from '../../../http/problem.js';
+import { checkScreenshots, SCREENSHOTS_FIELD, type CheckedFile } from './files.js';
+import { splitBody } from './multipart.js';
+import { supportRequestSchema, type SupportRequestInput } from './rules.js';
 
 export type CreationInput =
   | { ok: true; input: SupportRequestInput; files: CheckedFile[] }

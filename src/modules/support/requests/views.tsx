@@ -3,13 +3,13 @@
  * Plain forms (POST + redirect), usable without JavaScript; errors name their field.
  */
 import type { ComponentChildren } from 'preact';
-import { formatDateTime } from '../../http/format.js';
-import type { FieldError } from '../../http/problem.js';
-import { CsrfField } from '../../http/views/layout.js';
-import { Field, errorFor } from '../../http/views/form.js';
-import { ACCEPTED_TYPES, MAX_SCREENSHOTS, SCREENSHOTS_FIELD, frenchSize } from './request-files.js';
-import { STATUS_LABELS, SUPPORT_CATEGORIES, categoryLabel } from './request-rules.js';
-import type { SupportRequestListItem, SupportRequestView } from './request-service.js';
+import { formatDateTime } from '../../../http/format.js';
+import type { FieldError } from '../../../http/problem.js';
+import { CsrfField } from '../../../http/views/layout.js';
+import { Field, errorFor } from '../../../http/views/form.js';
+import { ACCEPTED_TYPES, MAX_SCREENSHOTS, SCREENSHOTS_FIELD, frenchSize } from './files.js';
+import { STATUS_LABELS, SUPPORT_CATEGORIES, categoryLabel } from './rules.js';
+import type { SupportRequestListItem, SupportRequestView } from './service.js';
 
 export type FormValues = Record<'category' | 'subject' | 'description' | 'steps' | 'errorReference', string>;
 

@@ -4,8 +4,8 @@
  * query, not only in the route).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, SupportRequestStatus } from '../../db/schema.js';
-import type { QueueFilters } from './request-rules.js';
+import type { DB, SupportRequestStatus } from '../../../db/schema.js';
+import type { QueueFilters } from './rules.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyMove, supportRequestSchema, type SupportMove, type SupportParty } from './request-rules.js';
-import type { SupportRequestStatus } from '../../db/schema.js';
+import { applyMove, supportRequestSchema, type SupportMove, type SupportParty } from './rules.js';
+import type { SupportRequestStatus } from '../../../db/schema.js';
 
 describe('support request status table', () => {
   const cases: Array<[SupportMove, SupportParty, SupportRequestStatus, SupportRequestStatus | 'forbidden' | 'conflict']> = [

@@ -10,8 +10,8 @@
  * still reach no public JSON route (docs/decisions/0004-csrf-tokens.md).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpProblem, TITLES } from '../../http/problem.js';
-import { MAX_SCREENSHOTS, MAX_SCREENSHOT_BYTES } from './request-files.js';
+import { HttpProblem, TITLES } from '../../../http/problem.js';
+import { MAX_SCREENSHOTS, MAX_SCREENSHOT_BYTES } from './files.js';
 
 /** Room for the screenshots at their limit and the text, plus slack so a slightly oversized file gets a precise message. */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * teaches users to distrust those that do) and nothing the user typed: only the request's
  * number and where to read the reply.
  */
-import type { MailMessage } from '../../mail/mailer.js';
+import type { MailMessage } from '../../../mail/mailer.js';
 
 const WHERE = 'Connectez-vous à Kairos à l’adresse habituelle (jamais par un lien reçu par courriel)';
 

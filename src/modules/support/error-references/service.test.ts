@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scrubMessage } from './error-references.js';
+import { scrubMessage } from './service.js';
 
 describe('error messages kept for support', () => {
   const cases: Array<[string, string]> = [

@@ -1,42 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { formatDateTime } from '../../http/format.js';
-import { problems } from '../../http/problem.js';
-import { actorOf } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { requireHabilitation, signedIn } from '../habilitations/policy.js';
-import { DAY_MS } from '../../jobs/recurring.js';
-import { ERROR_RETENTION_DAYS, findReference, incidentsOf } from './error-references.js';
+import { formatDateTime } from '../../../http/format.js';
+import { actorOf } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { signedIn } from '../../habilitations/policy.js';
+import { incidentsOf } from './service.js';
 
-const REFERENCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NOT_FOUND = 'Aucune erreur n’est enregistrée sous cette référence (les références sont conservées 30 jours).';
-
-/**
- * Error references (docs/product/support.md#error-references): the support agent's lookup and the
- * user's own journal.
- */
-export async function referenceRoutes(app: FastifyInstance): Promise<void> {
-  const since = () => new Date(app.ctx.clock.now().getTime() - ERROR_RETENTION_DAYS * DAY_MS);
-
-  app.get('/api/v1/support/references/:requestId', { config: { access: requireHabilitation('support', ['agent']) } }, async (request) => {
-    const { requestId } = request.params as { requestId: string };
-    if (!REFERENCE.test(requestId)) throw problems.notFound(NOT_FOUND);
-    const row = await findReference(app.ctx.db, requestId.toLowerCase(), since());
-    if (!row) throw problems.notFound(NOT_FOUND);
-    return {
-      requestId: row.request_id,
-      at: row.at.toISOString(),
-      method: row.method,
-      route: row.route,
-      status: row.status,
-      user: row.login ? { login: row.login } : null,
-      organisationId: row.organisation_id,
-      errorClass: row.error_class,
-      message: row.message,
-    };
-  });
-
+/** The user's own journal of errors, each with its reference and a pre-filled support request. */
+export async function incidentPages(app: FastifyInstance): Promise<void> {
   app.get('/compte/incidents', { config: { access: signedIn } }, async (request, reply) => {
-    const incidents = await incidentsOf(app.ctx.db, actorOf(request).accountId, since());
+    const incidents = await incidentsOf(app.ctx, actorOf(request).accountId);
     return sendPage(request, reply, 'Mes incidents', () => (
       <section aria-labelledby="titre-incidents">
         <h1 id="titre-incidents" class="h3">Mes incidents des 30 derniers jours</h1>

@@ -3,13 +3,13 @@
  * organisation, age), oldest requests first. Without any filter it shows the open requests.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FieldError } from '../../http/problem.js';
-import { fieldErrorsFrom } from '../../http/problem.js';
-import { sendPage } from '../../http/render.js';
-import { ErrorSummary } from '../../http/views/layout.js';
-import { STATUS_LABELS, SUPPORT_CATEGORIES, SUPPORT_STATUSES, queueSchema, withoutEmpty } from './request-rules.js';
-import { listQueue } from './request-service.js';
-import { Pager, RequestTable } from './request-views.js';
+import type { FieldError } from '../../../http/problem.js';
+import { fieldErrorsFrom } from '../../../http/problem.js';
+import { sendPage } from '../../../http/render.js';
+import { ErrorSummary } from '../../../http/views/layout.js';
+import { STATUS_LABELS, SUPPORT_CATEGORIES, SUPPORT_STATUSES, queueSchema, withoutEmpty } from './rules.js';
+import { listQueue } from './service.js';
+import { Pager, RequestTable } from './views.js';
 
 const FILTERS = ['status', 'category', 'organisation', 'age'] as const;
 type Raw = Record<(typeof FILTERS)[number], string>;

@@ -4,23 +4,22 @@
  * its conversation, and the agents' queue.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatDateTime } from '../../http/format.js';
-import { uuidOr404 } from '../../http/ids.js';
-import { fieldErrorsFrom, problems, type FieldError } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { sendPage } from '../../http/render.js';
-import { ErrorSummary } from '../../http/views/layout.js';
-import { formText } from '../../http/views/form.js';
-import { DAY_MS } from '../../jobs/recurring.js';
-import { signedIn } from '../habilitations/policy.js';
-import { ERROR_RETENTION_DAYS, findReference } from './error-references.js';
-import { readCreation } from './request-input.js';
-import { acceptScreenshotUploads } from './request-multipart.js';
-import { SUPPORT_REQUEST_FIELDS, isErrorReference, ownListSchema, replySchema, statusSchema, withoutEmpty } from './request-rules.js';
-import { supportAgent } from './request-routes.js';
-import { REQUEST_NOT_FOUND, changeRequestStatus, queueOrganisations, createSupportRequest, getSupportRequest, isSupportAgent, listOwnRequests, replyToRequest } from './request-service.js';
-import { Attachments, Conversation, Facts, MultilineText, NewRequestForm, Pager, ReplyForm, RequestTable, StatusForms, type FormValues } from './request-views.js';
-import { queuePage } from './request-queue-page.js';
+import { formatDateTime } from '../../../http/format.js';
+import { uuidOr404 } from '../../../http/ids.js';
+import { fieldErrorsFrom, problems, type FieldError } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { sendPage } from '../../../http/render.js';
+import { ErrorSummary } from '../../../http/views/layout.js';
+import { formText } from '../../../http/views/form.js';
+import { signedIn } from '../../habilitations/policy.js';
+import { findReference } from '../error-references/service.js';
+import { isSupportAgent, supportAgent } from '../policy.js';
+import { readCreation } from './input.js';
+import { acceptScreenshotUploads } from './multipart.js';
+import { SUPPORT_REQUEST_FIELDS, isErrorReference, ownListSchema, replySchema, statusSchema, withoutEmpty } from './rules.js';
+import { REQUEST_NOT_FOUND, changeRequestStatus, queueOrganisations, createSupportRequest, getSupportRequest, listOwnRequests, replyToRequest } from './service.js';
+import { Attachments, Conversation, Facts, MultilineText, NewRequestForm, Pager, ReplyForm, RequestTable, StatusForms, type FormValues } from './views.js';
+import { queuePage } from './queue-page.js';
 
 const NOTICES: Record<string, string> = {
   envoyee: 'Votre demande est envoyée. L’assistance vous répondra sur cette page ; vous serez prévenu par courriel.',
@@ -61,7 +60,7 @@ export async function supportRequestPages(app: FastifyInstance): Promise<void> {
     return showForm(request, reply, values, []);
   });
 
-  // Multipart is accepted by this scope only (see request-multipart.ts); `_csrf` is checked by auth.ts on the parsed body.
+  // Multipart is accepted by this scope only (see multipart.ts); `_csrf` is checked by auth.ts on the parsed body.
   await app.register(async (uploads) => {
     acceptScreenshotUploads(uploads);
     uploads.post('/support/demandes/nouvelle', { config: { access: signedIn } }, async (request, reply) => {
@@ -99,8 +98,7 @@ export async function supportRequestPages(app: FastifyInstance): Promise<void> {
     const view = await getSupportRequest(app.ctx, actorOf(request), idOf(request));
     const notice = status === 200 ? noticeOf(request) : null;
     // Agents see what the server recorded behind the reference (kept 30 days).
-    const since = new Date(app.ctx.clock.now().getTime() - ERROR_RETENTION_DAYS * DAY_MS);
-    const recorded = view.viewerRole === 'agent' && view.errorReference ? await findReference(app.ctx.db, view.errorReference, since) : null;
+    const recorded = view.viewerRole === 'agent' && view.errorReference ? await findReference(app.ctx, view.errorReference) : null;
     const title = `Demande n° ${view.number}`;
     return sendPage(request, reply, errors.length ? `Erreur — ${title}` : title, (csrf) => (
       <section aria-labelledby="titre-demande">

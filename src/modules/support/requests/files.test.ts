@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HttpProblem } from '../../http/problem.js';
-import { MAX_SCREENSHOT_BYTES, checkScreenshots, contentDisposition, safeFileName, sniffImageType } from './request-files.js';
-import { UploadedFile, parseMultipart } from './request-multipart.js';
-import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from './request-test-images.js';
+import type { HttpProblem } from '../../../http/problem.js';
+import { MAX_SCREENSHOT_BYTES, checkScreenshots, contentDisposition, safeFileName, sniffImageType } from './files.js';
+import { UploadedFile, parseMultipart } from './multipart.js';
+import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from './test-images.js';
 
 describe('screenshot content checks', () => {
   it('recognises PNG, JPEG and WebP by their first bytes only', () => {
@@ -36,7 +36,7 @@ describe('screenshot content checks', () => {
 
   it('names files by their real type, without paths, quotes or control characters', () => {
     assert.equal(safeFileName('C:\\Users\\moi\\Écran "1".png', 'image/jpeg'), 'Écran 1.jpg');
-    assert.equal(safeFileName('../../etc/passwd', 'image/png'), 'passwd.png');
+    assert.equal(safeFileName('../../../etc/passwd', 'image/png'), 'passwd.png');
     assert.equal(safeFileName('\u0000\u202e.png', 'image/webp', 'capture-2'), 'capture-2.webp');
     assert.equal(contentDisposition('Écran 1.png'), `attachment; filename="Ecran 1.png"; filename*=UTF-8''%C3%89cran%201.png`);
   });

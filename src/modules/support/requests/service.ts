@@ -5,14 +5,15 @@
  * leaked).
  */
 import type { Transaction } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB, SupportRequestStatus } from '../../db/schema.js';
-import { problems } from '../../http/problem.js';
-import { queueMail } from '../../mail/mailer.js';
-import { byActor, recordAudit } from '../audit/service.js';
-import { hasHabilitation, type Actor } from '../habilitations/policy.js';
-import { readStoredFile, removeStoredFiles, storeFile, type CheckedFile } from './request-files.js';
-import { agentRepliedMail, requesterRepliedMail } from './request-mails.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { DB, SupportRequestStatus } from '../../../db/schema.js';
+import { problems } from '../../../http/problem.js';
+import { queueMail } from '../../../mail/mailer.js';
+import { byActor, recordAudit } from '../../audit/service.js';
+import type { Actor } from '../../habilitations/policy.js';
+import { isSupportAgent } from '../policy.js';
+import { readStoredFile, removeStoredFiles, storeFile, type CheckedFile } from './files.js';
+import { agentRepliedMail, requesterRepliedMail } from './mails.js';
 import {
   accountEmail,
   answeringAgents,
@@ -25,15 +26,11 @@ import {
   visibleRequest,
   type RequestRow,
   type Viewer,
-} from './request-repository.js';
-import { applyMove, type QueueFilters, type SupportMove, type SupportParty, type SupportRequestInput } from './request-rules.js';
+} from './repository.js';
+import { applyMove, type QueueFilters, type SupportMove, type SupportParty, type SupportRequestInput } from './rules.js';
 
 export const REQUEST_NOT_FOUND = 'Cette demande d’assistance est introuvable.';
 export const ATTACHMENT_NOT_FOUND = 'Cette pièce jointe est introuvable.';
-
-export function isSupportAgent(actor: Actor): boolean {
-  return hasHabilitation(actor, 'support', ['agent']);
-}
 
 function viewerOf(actor: Actor): Viewer {
   return { accountId: actor.accountId, isAgent: isSupportAgent(actor) };

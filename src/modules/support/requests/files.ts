@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FieldError } from '../../http/problem.js';
+import type { FieldError } from '../../../http/problem.js';
 
 export const MAX_SCREENSHOTS = 3;
 export const MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024;

@@ -4,14 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { uuidOr404 } from '../../http/ids.js';
-import { HttpProblem, TITLES, fieldErrorsFrom, problems } from '../../http/problem.js';
-import { actorOf, requestMeta } from '../../http/request-meta.js';
-import { requireHabilitation, signedIn } from '../habilitations/policy.js';
-import { contentDisposition } from './request-files.js';
-import { readCreation, type CreationInput } from './request-input.js';
-import { acceptScreenshotUploads } from './request-multipart.js';
-import { ownListSchema, queueSchema, replySchema, statusSchema, withoutEmpty } from './request-rules.js';
+import { uuidOr404 } from '../../../http/ids.js';
+import { HttpProblem, TITLES, fieldErrorsFrom, problems } from '../../../http/problem.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
+import { signedIn } from '../../habilitations/policy.js';
+import { supportAgent } from '../policy.js';
+import { contentDisposition } from './files.js';
+import { readCreation, type CreationInput } from './input.js';
+import { acceptScreenshotUploads } from './multipart.js';
+import { ownListSchema, queueSchema, replySchema, statusSchema, withoutEmpty } from './rules.js';
 import {
   ATTACHMENT_NOT_FOUND,
   REQUEST_NOT_FOUND,
@@ -22,9 +23,7 @@ import {
   listOwnRequests,
   listQueue,
   replyToRequest,
-} from './request-service.js';
-
-export const supportAgent = requireHabilitation('support', ['agent']);
+} from './service.js';
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value ?? {});
@@ -45,7 +44,7 @@ const idOf = (params: unknown) => uuidOr404((params as { id: string }).id, REQUE
 export async function supportRequestRoutes(app: FastifyInstance): Promise<void> {
   const access = { access: signedIn };
 
-  // Multipart is accepted by this scope only (see request-multipart.ts).
+  // Multipart is accepted by this scope only (see multipart.ts).
   await app.register(async (uploads) => {
     acceptScreenshotUploads(uploads);
     uploads.post('/api/v1/support-requests', { config: access }, async (request, reply) => {

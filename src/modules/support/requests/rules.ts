@@ -4,7 +4,7 @@
  * shared by the API and the forms.
  */
 import { z } from 'zod';
-import type { SupportRequestStatus } from '../../db/schema.js';
+import type { SupportRequestStatus } from '../../../db/schema.js';
 
 export const SUPPORT_CATEGORIES = [
   { code: 'acces', label: 'Accès et connexion' },
