@@ -70,18 +70,6 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   'POST /admin/changements-responsable/:id/refuser',
   // audit
   'GET /api/v1/audit',
-  // support
-  'POST /api/v1/support-requests',
-  'GET /api/v1/support-requests',
-  'GET /api/v1/support/queue',
-  'GET /api/v1/support-requests/:id',
-  'POST /api/v1/support-requests/:id/messages',
-  'POST /api/v1/support-requests/:id/status',
-  'GET /api/v1/support-requests/:id/attachments/:attachmentId',
-  'POST /support/demandes/nouvelle',
-  'GET /support/demandes/:id',
-  'POST /support/demandes/:id/reponse',
-  'POST /support/demandes/:id/statut',
   // security
   'GET /api/v1/security/alerts',
   'GET /api/v1/security/alerts/:id',

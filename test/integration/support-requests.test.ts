@@ -200,6 +200,22 @@ for (const engine of ENGINES) {
       assert.equal((await api('devis.demo', 'GET', `/api/v1/support-requests/${otherId}/attachments/${view.attachments[0].id}`)).statusCode, 404);
       assert.equal((await api('devis.demo', 'GET', `/api/v1/support-requests/${id}/attachments/pas-un-id`)).statusCode, 404);
       assert.equal((await api('support.demo', 'GET', `/api/v1/support-requests/${id}`)).json().requester.login, 'devis.demo');
+      // The schemas on the routes: a malformed id reads as an unknown one, before the body is judged;
+      // an unknown query parameter or body field is named.
+      const malformed = await api('devis.demo', 'POST', '/api/v1/support-requests/pas-un-id/messages', {});
+      assert.equal(malformed.statusCode, 404);
+      assert.equal(malformed.json().detail, 'Cette demande d’assistance est introuvable.');
+      const extraQuery = await api('devis.demo', 'GET', `/api/v1/support-requests/${id}?vue=complete`);
+      assert.equal(extraQuery.statusCode, 422);
+      assert.equal(extraQuery.json().errors[0].field, 'vue');
+      const extraField = await api('devis.demo', 'POST', `/api/v1/support-requests/${id}/status`, { status: 'closed', motif: 'x' });
+      assert.equal(extraField.statusCode, 422);
+      assert.deepEqual(extraField.json().errors.map((e: { field: string }) => e.field), ['motif']);
+      const messagesBefore = await count('support_message');
+      const noBody = await api('devis.demo', 'POST', `/api/v1/support-requests/${id}/messages`);
+      assert.equal(noBody.statusCode, 422);
+      assert.equal(noBody.json().errors[0].field, 'body');
+      assert.equal(await count('support_message'), messagesBefore, 'nothing stored');
     });
 
     it('serves a screenshot as a download, with its checked type, nosniff and no cache; each download audited', async () => {
@@ -366,6 +382,9 @@ for (const engine of ENGINES) {
       assert.equal((await form(`/support/demandes/${id}/statut`, { _csrf: agent.csrfToken, status: 'open' })).statusCode, 403);
       assert.equal((await form(`/support/demandes/${id}/statut`, { _csrf: requester.csrfToken, status: 'ferme' }, requester.cookie)).statusCode, 422);
       assert.equal((await form(`/support/demandes/${id}/reponse`, { _csrf: as['rgc.demo']!.csrfToken, body: 'Moi aussi' }, as['rgc.demo']!.cookie)).statusCode, 404);
+      assert.equal((await form(`/support/demandes/${id}/reponse`, { _csrf: as['rgc.demo']!.csrfToken, body: ' ' }, as['rgc.demo']!.cookie)).statusCode, 404, 'someone else’s request is not found, even with a refused body');
+      assert.equal((await form('/support/demandes/pas-un-id/reponse', { _csrf: agent.csrfToken, body: ' ' })).statusCode, 404);
+      assert.equal((await rt.app.inject({ url: '/support/demandes/pas-un-id', headers: { cookie: agent.cookie } })).statusCode, 404);
 
       const list = await rt.app.inject({ url: '/support/demandes', headers: { cookie: requester.cookie } });
       assert.match(list.body, new RegExp(`href="/support/demandes/${id}"`));

@@ -6,11 +6,12 @@
 import { fieldErrorsFrom, unexpectedFieldMessage, type FieldError } from '../../../http/problem.js';
 import { checkScreenshots, SCREENSHOTS_FIELD, type CheckedFile } from './files.js';
 import { splitBody } from './multipart.js';
-import { supportRequestSchema, type SupportRequestInput } from './rules.js';
+import { z } from 'zod';
+import { supportRequestSchema, type SupportRequestInput } from './schemas.js';
 
 export type CreationInput =
   | { ok: true; input: SupportRequestInput; files: CheckedFile[] }
-  | { ok: false; status: 413 | 422; errors: FieldError[] };
+  | { ok: false; status: 413 | 422; errors: FieldError[]; fields: Record<string, unknown> };
 
 /** `ignored`: fields of the transport, not of the request (the form's `_csrf`). */
 export function readCreation(body: unknown, ignored: readonly string[] = []): CreationInput {
@@ -24,7 +25,22 @@ export function readCreation(body: unknown, ignored: readonly string[] = []): Cr
   const screenshots = checkScreenshots(files.filter((f) => f.fieldName === SCREENSHOTS_FIELD));
   if (!screenshots.ok) errors.push(...screenshots.errors);
   if (errors.length || !parsed.success || !screenshots.ok) {
-    return { ok: false, status: !screenshots.ok && screenshots.status === 413 ? 413 : 422, errors };
+    // The text fields as sent, so that a refused form is shown again as typed.
+    return { ok: false, status: !screenshots.ok && screenshots.status === 413 ? 413 : 422, errors, fields };
   }
   return { ok: true, input: parsed.data, files: screenshots.files };
 }
+
+const CREATION_FIELDS =
+  'Champs category, subject, description, steps (facultatif), errorReference (facultatif), et jusqu’à 3 captures d’écran ' +
+  '« screenshots » (PNG, JPEG ou WebP, 5 Mo chacune au plus), en multipart/form-data ou en JSON sans capture.';
+
+/**
+ * A new request, multipart (with screenshots) or JSON. The text fields and the files are judged
+ * together by readCreation above, so that every error is reported at once, and its verdict
+ * is the value the handler receives: a screenshot too large is a 413, which a schema's refusal
+ * (always 422) could not say. `ignored`: the form's `_csrf`.
+ */
+const creation = (ignored: readonly string[]) => z.unknown().transform((body) => readCreation(body, ignored)).meta({ description: CREATION_FIELDS });
+export const creationBody = creation([]);
+export const creationForm = creation(['_csrf']);

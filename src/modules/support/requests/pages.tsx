@@ -4,9 +4,10 @@
  * its conversation, and the agents' queue.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formErrors, throwIfParamsRefused } from '../../../http/forms.js';
 import { formatDateTime } from '../../../http/format.js';
-import { uuidOr404 } from '../../../http/ids.js';
-import { fieldErrorsFrom, problems, type FieldError } from '../../../http/problem.js';
+import type { FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { ErrorSummary } from '../../../http/views/layout.js';
@@ -14,10 +15,11 @@ import { formText } from '../../../http/views/form.js';
 import { signedIn } from '../../habilitations/policy.js';
 import { findReference } from '../error-references/service.js';
 import { isSupportAgent, supportAgent } from '../policy.js';
-import { readCreation } from './input.js';
+import { creationForm } from './input.js';
 import { acceptScreenshotUploads } from './multipart.js';
-import { SUPPORT_REQUEST_FIELDS, isErrorReference, ownListSchema, replySchema, statusSchema, withoutEmpty } from './rules.js';
-import { REQUEST_NOT_FOUND, changeRequestStatus, queueOrganisations, createSupportRequest, getSupportRequest, listOwnRequests, replyToRequest } from './service.js';
+import { isErrorReference } from './rules.js';
+import { SUPPORT_REQUEST_FIELDS, ownListQuery, replyForm, requestParams, statusForm } from './schemas.js';
+import { changeRequestStatus, queueOrganisations, createSupportRequest, getSupportRequest, listOwnRequests, replyToRequest } from './service.js';
 import { Attachments, Conversation, Facts, MultilineText, NewRequestForm, Pager, ReplyForm, RequestTable, StatusForms, type FormValues } from './views.js';
 import { queuePage } from './queue-page.js';
 
@@ -33,13 +35,12 @@ function noticeOf(request: FastifyRequest): string | null {
   return typeof value === 'string' && Object.hasOwn(NOTICES, value) ? NOTICES[value]! : null;
 }
 
-const idOf = (request: FastifyRequest) => uuidOr404((request.params as { id: string }).id, REQUEST_NOT_FOUND);
-
 function valuesOf(body: unknown): FormValues {
   return Object.fromEntries(SUPPORT_REQUEST_FIELDS.map((f) => [f, formText(body, f, 5000)])) as FormValues;
 }
 
-export async function supportRequestPages(app: FastifyInstance): Promise<void> {
+export async function supportRequestPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const showForm = (request: FastifyRequest, reply: FastifyReply, values: FormValues, errors: FieldError[], status = 200) =>
     sendPage(request, reply, errors.length ? 'Erreur — Nouvelle demande d’assistance' : 'Nouvelle demande d’assistance', (csrf) => (
       <section aria-labelledby="titre-demande">
@@ -63,19 +64,17 @@ export async function supportRequestPages(app: FastifyInstance): Promise<void> {
   // Multipart is accepted by this scope only (see multipart.ts); `_csrf` is checked by auth.ts on the parsed body.
   await app.register(async (uploads) => {
     acceptScreenshotUploads(uploads);
-    uploads.post('/support/demandes/nouvelle', { config: { access: signedIn } }, async (request, reply) => {
-      const result = readCreation(request.body, ['_csrf']);
-      if (!result.ok) return showForm(request, reply, valuesOf(request.body), result.errors, result.status);
+    uploads.withTypeProvider<ZodTypeProvider>().post('/support/demandes/nouvelle', { config: { access: signedIn }, schema: { body: creationForm } }, async (request, reply) => {
+      const result = request.body;
+      if (!result.ok) return showForm(request, reply, valuesOf(result.fields), result.errors, result.status);
       const created = await createSupportRequest(app.ctx, actorOf(request), result.input, result.files, requestMeta(request));
       return reply.redirect(`/support/demandes/${created.id}?fait=envoyee`, 303);
     });
   });
 
-  app.get('/support/demandes', { config: { access: signedIn } }, async (request, reply) => {
-    const parsed = ownListSchema.safeParse(withoutEmpty(request.query));
-    if (!parsed.success) throw problems.invalid(fieldErrorsFrom(parsed.error.issues));
+  app.get('/support/demandes', { config: { access: signedIn }, schema: { querystring: ownListQuery } }, async (request, reply) => {
     const actor = actorOf(request);
-    const list = await listOwnRequests(app.ctx, actor, parsed.data);
+    const list = await listOwnRequests(app.ctx, actor, request.query);
     return sendPage(request, reply, 'Mes demandes d’assistance', () => (
       <section aria-labelledby="titre-mes-demandes">
         <h1 id="titre-mes-demandes" class="h3">Mes demandes d’assistance</h1>
@@ -95,7 +94,7 @@ export async function supportRequestPages(app: FastifyInstance): Promise<void> {
   });
 
   const showRequest = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], draft = '', status = 200) => {
-    const view = await getSupportRequest(app.ctx, actorOf(request), idOf(request));
+    const view = await getSupportRequest(app.ctx, actorOf(request), (request.params as { id: string }).id);
     const notice = status === 200 ? noticeOf(request) : null;
     // Agents see what the server recorded behind the reference (kept 30 days).
     const recorded = view.viewerRole === 'agent' && view.errorReference ? await findReference(app.ctx, view.errorReference) : null;
@@ -132,22 +131,22 @@ export async function supportRequestPages(app: FastifyInstance): Promise<void> {
     ), status);
   };
 
-  app.get('/support/demandes/:id', { config: { access: signedIn } }, (request, reply) => showRequest(request, reply));
+  app.get('/support/demandes/:id', { config: { access: signedIn }, schema: { params: requestParams } }, (request, reply) => showRequest(request, reply));
 
-  app.post('/support/demandes/:id/reponse', { config: { access: signedIn } }, async (request, reply) => {
-    const id = idOf(request);
-    const parsed = replySchema.safeParse({ body: (request.body as Record<string, unknown> | undefined)?.body });
-    if (!parsed.success) return showRequest(request, reply, fieldErrorsFrom(parsed.error.issues), formText(request.body, 'body', 6000), 422);
-    await replyToRequest(app.ctx, actorOf(request), id, parsed.data.body, requestMeta(request));
+  // Refused, the message is shown again as typed beside its error (the raw body is kept on refusal).
+  app.post('/support/demandes/:id/reponse', { config: { access: signedIn }, schema: { params: requestParams, body: replyForm }, attachValidation: true }, async (request, reply) => {
+    throwIfParamsRefused(request);
+    const errors = formErrors(request);
+    if (errors.length) return showRequest(request, reply, errors, formText(request.body, 'body', 6000), 422);
+    const { id } = request.params;
+    await replyToRequest(app.ctx, actorOf(request), id, request.body.body, requestMeta(request));
     return reply.redirect(`/support/demandes/${id}?fait=repondu`, 303);
   });
 
-  app.post('/support/demandes/:id/statut', { config: { access: signedIn } }, async (request, reply) => {
-    const id = idOf(request);
-    const parsed = statusSchema.safeParse({ status: (request.body as Record<string, unknown> | undefined)?.status });
-    if (!parsed.success) throw problems.invalid(fieldErrorsFrom(parsed.error.issues));
-    await changeRequestStatus(app.ctx, actorOf(request), id, parsed.data.status, requestMeta(request));
-    return reply.redirect(`/support/demandes/${id}?fait=${parsed.data.status === 'closed' ? 'close' : 'rouverte'}`, 303);
+  app.post('/support/demandes/:id/statut', { config: { access: signedIn }, schema: { params: requestParams, body: statusForm } }, async (request, reply) => {
+    const { id } = request.params;
+    await changeRequestStatus(app.ctx, actorOf(request), id, request.body.status, requestMeta(request));
+    return reply.redirect(`/support/demandes/${id}?fait=${request.body.status === 'closed' ? 'close' : 'rouverte'}`, 303);
   });
 
   app.get('/support/file', { config: { access: supportAgent } }, async (request, reply) =>

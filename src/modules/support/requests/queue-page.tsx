@@ -7,7 +7,8 @@ import type { FieldError } from '../../../http/problem.js';
 import { fieldErrorsFrom } from '../../../http/problem.js';
 import { sendPage } from '../../../http/render.js';
 import { ErrorSummary } from '../../../http/views/layout.js';
-import { STATUS_LABELS, SUPPORT_CATEGORIES, SUPPORT_STATUSES, queueSchema, withoutEmpty } from './rules.js';
+import { STATUS_LABELS, SUPPORT_CATEGORIES, SUPPORT_STATUSES } from './rules.js';
+import { queueSchema, withoutEmpty } from './schemas.js';
 import { listQueue } from './service.js';
 import { Pager, RequestTable } from './views.js';
 

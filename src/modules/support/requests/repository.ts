@@ -3,9 +3,9 @@
  * requester's own, or any for a support agent; anyone else finds nothing (tenant rule in the
  * query, not only in the route).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { DB, SupportRequestStatus } from '../../../db/schema.js';
-import type { QueueFilters } from './rules.js';
+import type { QueueFilters } from './schemas.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -151,4 +151,20 @@ export async function answeringAgents(db: Db, requestId: string) {
 export async function accountEmail(db: Db, accountId: string): Promise<string | null> {
   const row = await db.selectFrom('account').select(['email', 'status']).where('id', '=', accountId).executeTakeFirst();
   return row && row.status !== 'deleted' ? row.email : null;
+}
+
+export async function insertRequest(trx: Transaction<DB>, values: Insertable<DB['support_request']>) {
+  return trx.insertInto('support_request').values(values).returning(['id', 'number', 'status', 'organisation_id']).executeTakeFirstOrThrow();
+}
+
+export async function insertAttachment(trx: Transaction<DB>, values: Insertable<DB['support_attachment']>): Promise<void> {
+  await trx.insertInto('support_attachment').values(values).execute();
+}
+
+export async function insertMessage(trx: Transaction<DB>, values: Insertable<DB['support_message']>) {
+  return trx.insertInto('support_message').values(values).returning(['id']).executeTakeFirstOrThrow();
+}
+
+export async function setRequestStatus(trx: Transaction<DB>, id: string, status: SupportRequestStatus, now: Date): Promise<void> {
+  await trx.updateTable('support_request').set({ status, updated_at: now }).where('id', '=', id).execute();
 }

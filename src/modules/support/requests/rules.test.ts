@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyMove, supportRequestSchema, type SupportMove, type SupportParty } from './rules.js';
+import { applyMove, type SupportMove, type SupportParty } from './rules.js';
+import { supportRequestSchema } from './schemas.js';
 import type { SupportRequestStatus } from '../../../db/schema.js';
 
 describe('support request status table', () => {

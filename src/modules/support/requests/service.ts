@@ -19,18 +19,20 @@ import {
   answeringAgents,
   attachmentsOf,
   findAttachment,
+  insertAttachment,
+  insertMessage,
+  insertRequest,
   messagesOf,
   ownRequests,
   queueRequests,
   requestingOrganisations,
+  setRequestStatus,
   visibleRequest,
   type RequestRow,
   type Viewer,
 } from './repository.js';
-import { applyMove, type QueueFilters, type SupportMove, type SupportParty, type SupportRequestInput } from './rules.js';
-
-export const REQUEST_NOT_FOUND = 'Cette demande d’assistance est introuvable.';
-export const ATTACHMENT_NOT_FOUND = 'Cette pièce jointe est introuvable.';
+import { applyMove, type SupportMove, type SupportParty } from './rules.js';
+import { ATTACHMENT_NOT_FOUND, REQUEST_NOT_FOUND, type QueueFilters, type SupportRequestInput } from './schemas.js';
 
 function viewerOf(actor: Actor): Viewer {
   return { accountId: actor.accountId, isAgent: isSupportAgent(actor) };
@@ -58,9 +60,7 @@ export async function createSupportRequest(ctx: AppContext, actor: Actor, input:
   try {
     for (const f of files) stored.push(await storeFile(dir, f.data));
     return await ctx.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('support_request')
-        .values({
+      const row = await insertRequest(trx, {
           account_id: actor.accountId,
           organisation_id: actor.organisation?.id ?? null,
           category: input.category,
@@ -70,14 +70,9 @@ export async function createSupportRequest(ctx: AppContext, actor: Actor, input:
           error_reference: input.errorReference,
           created_at: now,
           updated_at: now,
-        })
-        .returning(['id', 'number', 'status', 'organisation_id'])
-        .executeTakeFirstOrThrow();
+        });
       for (const [i, f] of files.entries()) {
-        await trx
-          .insertInto('support_attachment')
-          .values({ request_id: row.id, position: i + 1, stored_name: stored[i]!, media_type: f.mediaType, size: f.data.length, original_name: f.originalName, at: now })
-          .execute();
+        await insertAttachment(trx, { request_id: row.id, position: i + 1, stored_name: stored[i]!, media_type: f.mediaType, size: f.data.length, original_name: f.originalName, at: now });
       }
       await recordAudit(trx, {
         ...audit(actor, meta, now, row),
@@ -181,22 +176,14 @@ function moveOrThrow(move: SupportMove, party: SupportParty, status: SupportRequ
   throw outcome.reason === 'forbidden' ? problems.forbidden(outcome.message) : problems.conflict(outcome.message);
 }
 
-async function setStatus(trx: Transaction<DB>, row: RequestRow, to: SupportRequestStatus, now: Date) {
-  await trx.updateTable('support_request').set({ status: to, updated_at: now }).where('id', '=', row.id).execute();
-}
-
 export async function replyToRequest(ctx: AppContext, actor: Actor, id: string, body: string, meta: RequestMeta) {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockVisible(trx, actor, id);
     const party = partyOf(actor, row);
     const to = moveOrThrow('reply', party, row.status);
-    const message = await trx
-      .insertInto('support_message')
-      .values({ request_id: row.id, author_id: actor.accountId, author_role: party, body, at: now })
-      .returning(['id'])
-      .executeTakeFirstOrThrow();
-    await setStatus(trx, row, to, now);
+    const message = await insertMessage(trx, { request_id: row.id, author_id: actor.accountId, author_role: party, body, at: now });
+    await setRequestStatus(trx, row.id, to, now);
     await recordAudit(trx, { ...audit(actor, meta, now, row), action: 'support_request.replied', details: { number: row.number, role: party, messageId: message.id } });
     if (to !== row.status) {
       await recordAudit(trx, { ...audit(actor, meta, now, row), action: 'support_request.status_changed', details: { number: row.number, from: row.status, to } });
@@ -224,7 +211,7 @@ export async function changeRequestStatus(ctx: AppContext, actor: Actor, id: str
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockVisible(trx, actor, id);
     const to = moveOrThrow(wanted === 'closed' ? 'close' : 'reopen', partyOf(actor, row), row.status);
-    await setStatus(trx, row, to, now);
+    await setRequestStatus(trx, row.id, to, now);
     await recordAudit(trx, { ...audit(actor, meta, now, row), action: 'support_request.status_changed', details: { number: row.number, from: row.status, to } });
     return { id: row.id, status: to };
   });
