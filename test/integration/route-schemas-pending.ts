@@ -14,10 +14,6 @@ export const PENDING_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/me/second-factor/confirm',
   'POST /compte/double-authentification',
   'POST /compte/double-authentification/confirmation',
-  'GET /api/v1/me/applications',
-  'POST /portail/sessions/:sessionId/fin',
-  // mail
-  'GET /api/v1/outbox',
   // onboarding
   'POST /api/v1/membership-requests',
   'GET /api/v1/membership-requests',
