@@ -356,7 +356,13 @@ for (const engine of ENGINES) {
       assert.equal(queue.statusCode, 200);
       assert.match(queue.body, new RegExp(`data-request="${id}"`));
       assert.match(queue.body, /<option value="open" selected>Ouverte<\/option>/);
-      assert.equal((await rt.app.inject({ url: '/support/file?age=abc', headers: { cookie: agent.cookie } })).statusCode, 422);
+      const badAge = await rt.app.inject({ url: '/support/file?age=abc&status=closed', headers: { cookie: agent.cookie } });
+      assert.equal(badAge.statusCode, 422);
+      assert.match(badAge.body, /Ancienneté \(age\) : nombre/);
+      assert.match(badAge.body, /<option value="closed" selected>/, 'the filters shown as typed');
+      const filtered = await rt.app.inject({ url: '/support/file?status=&category=autre&tri=x', headers: { cookie: agent.cookie } });
+      assert.equal(filtered.statusCode, 200, 'an unknown parameter is ignored by the page');
+      assert.match(filtered.body, /<option value="autre" selected>/);
       assert.equal((await rt.app.inject({ url: '/support/file', headers: { cookie: as['devis.demo']!.cookie } })).statusCode, 403);
 
       const detail = await rt.app.inject({ url: `/support/demandes/${id}`, headers: { cookie: agent.cookie } });

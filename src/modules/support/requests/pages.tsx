@@ -21,7 +21,7 @@ import { isErrorReference } from './rules.js';
 import { SUPPORT_REQUEST_FIELDS, ownListQuery, replyForm, requestParams, statusForm } from './schemas.js';
 import { changeRequestStatus, queueOrganisations, createSupportRequest, getSupportRequest, listOwnRequests, replyToRequest } from './service.js';
 import { Attachments, Conversation, Facts, MultilineText, NewRequestForm, Pager, ReplyForm, RequestTable, StatusForms, type FormValues } from './views.js';
-import { queuePage } from './queue-page.js';
+import { queuePage, queuePageQuery } from './queue-page.js';
 
 const NOTICES: Record<string, string> = {
   envoyee: 'Votre demande est envoyée. L’assistance vous répondra sur cette page ; vous serez prévenu par courriel.',
@@ -149,7 +149,7 @@ export async function supportRequestPages(fastify: FastifyInstance): Promise<voi
     return reply.redirect(`/support/demandes/${id}?fait=${request.body.status === 'closed' ? 'close' : 'rouverte'}`, 303);
   });
 
-  app.get('/support/file', { config: { access: supportAgent } }, async (request, reply) =>
+  app.get('/support/file', { config: { access: supportAgent }, schema: { querystring: queuePageQuery }, attachValidation: true }, async (request, reply) =>
     queuePage(app, request, reply, await queueOrganisations(app.ctx)),
   );
 }

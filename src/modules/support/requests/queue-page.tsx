@@ -3,12 +3,13 @@
  * organisation, age), oldest requests first. Without any filter it shows the open requests.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { FieldError } from '../../../http/problem.js';
-import { fieldErrorsFrom } from '../../../http/problem.js';
+import { formErrors } from '../../../http/forms.js';
 import { sendPage } from '../../../http/render.js';
 import { ErrorSummary } from '../../../http/views/layout.js';
 import { STATUS_LABELS, SUPPORT_CATEGORIES, SUPPORT_STATUSES } from './rules.js';
-import { queueSchema, withoutEmpty } from './schemas.js';
+import { queueSchema, withoutEmpty, type QueueFilters } from './schemas.js';
 import { listQueue } from './service.js';
 import { Pager, RequestTable } from './views.js';
 
@@ -46,11 +47,23 @@ function rawFilters(query: unknown): Raw & { page: string } {
   return { status: firstVisit ? 'open' : pick('status'), category: pick('category'), organisation: pick('organisation'), age: pick('age'), page: pick('page') };
 }
 
+/**
+ * The page's query: the known filters as typed (others ignored, a first visit meaning the open
+ * requests), judged by the API's schema. The route registers it with `attachValidation`.
+ */
+export const queuePageQuery = z.preprocess((q) => withoutEmpty(rawFilters(q)), queueSchema);
+
+/** The filters as typed, read again from the URL: a valid query was replaced by its typed values. */
+function typedFilters(request: FastifyRequest) {
+  const params = new URL(request.url, 'http://kairos.invalid').searchParams;
+  // A repeated parameter is an array for the schema, which rawFilters reads as « any »: the same here.
+  return rawFilters(Object.fromEntries([...new Set(params.keys())].map((k) => [k, params.getAll(k).length === 1 ? params.get(k) : params.getAll(k)])));
+}
+
 export async function queuePage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, organisations: Array<{ id: string; name: string }>) {
-  const raw = rawFilters(request.query);
-  const parsed = queueSchema.safeParse(withoutEmpty(raw));
-  const errors = parsed.success ? [] : fieldErrorsFrom(parsed.error.issues);
-  const list = parsed.success ? await listQueue(app.ctx, parsed.data) : null;
+  const raw = typedFilters(request);
+  const errors = formErrors(request);
+  const list = errors.length ? null : await listQueue(app.ctx, request.query as QueueFilters);
   const link = (page: number) => `/support/file?${new URLSearchParams({ ...Object.fromEntries(FILTERS.map((k) => [k, raw[k]])), page: String(page) })}`;
   return sendPage(request, reply, errors.length ? 'Erreur — File de l’assistance' : 'File de l’assistance', () => (
     <section aria-labelledby="titre-file">
