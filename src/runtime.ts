@@ -20,7 +20,7 @@ import { SchedulingWorker } from './jobs/recurring.js';
 import type { JobWorker } from './jobs/worker.js';
 import { MAIL_JOB, createMailer, mailJobHandler, type Mailer } from './mail/mailer.js';
 import { registerAccessReviewJobs } from './modules/habilitations/index.js';
-import { registerErrorPurge } from './modules/support/error-purge.js';
+import { registerErrorPurge } from './modules/support/index.js';
 import { registerTrainingJobs } from './modules/training/index.js';
 import { createSecretBox } from './modules/identity/index.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';

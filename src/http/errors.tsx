@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isApiRequest } from './auth.js';
 import { HttpProblem, fieldErrorsFrom, problems, titleFor, type FieldError } from './problem.js';
 import { databaseUnavailableKind } from '../db/unavailable.js';
-import { recordRequestError } from '../modules/support/error-references.js';
+import { recordRequestError } from '../modules/support/error-references/service.js';
 import { isValueParamIssue } from './schemas.js';
 import { sendPage } from './render.js';
 

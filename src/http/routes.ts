@@ -10,10 +10,7 @@ import { onboardingRoutes } from '../modules/onboarding/routes.js';
 import { portalPages } from '../modules/portal/pages.js';
 import { portalRoutes } from '../modules/portal/routes.js';
 import { advisorQuotePages, candidateQuotePages, quotePages, quoteRoutes, quoteTemplatePages, quoteTemplateRoutes } from '../modules/quotes/index.js';
-import { helpRoutes } from '../modules/support/help-routes.js';
-import { referenceRoutes } from '../modules/support/reference-routes.js';
-import { supportRequestPages } from '../modules/support/request-pages.js';
-import { supportRequestRoutes } from '../modules/support/request-routes.js';
+import { supportRoutes } from '../modules/support/index.js';
 import { myTrainingRoutes, trainingPages, trainingRoutes } from '../modules/training/index.js';
 import { securityAlertPages } from '../modules/security/alerts-pages.js';
 import { securityAlertRoutes } from '../modules/security/alerts-routes.js';
@@ -24,11 +21,8 @@ import { metricsRoutes } from './metrics-route.js';
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(metricsRoutes); // Prometheus: loopback or METRICS_TOKEN only
-  await app.register(referenceRoutes);
-  await app.register(helpRoutes); // Help centre: /aide pages and /api/v1/help/articles.
-  // Support requests: /api/v1/support-requests, /support/demandes, the agents' queue /support/file.
-  await app.register(supportRequestRoutes);
-  await app.register(supportRequestPages);
+  // Support: help centre (/aide), error references and incidents, requests (/support/demandes, the agents' queue).
+  await app.register(supportRoutes);
   await app.register(identityRoutes);
   await app.register(identityPages);
   await app.register(portalRoutes);

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { enqueueJob } from '../jobs/queue.js';
+import { insertOutboxMessage } from './repository.js';
 
 export interface MailMessage {
   to: string;
@@ -38,16 +39,13 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Data
     transport: 'outbox',
     async deliver(message) {
       const info = await builder.sendMail({ from: options.from, ...message });
-      await options.db
-        .insertInto('mail_outbox')
-        .values({
-          to_address: message.to,
-          subject: message.subject,
-          text_body: message.text,
-          raw_message: (info.message as Buffer).toString('utf8'),
-          created_at: options.clock.now(),
-        })
-        .execute();
+      await insertOutboxMessage(options.db, {
+        to_address: message.to,
+        subject: message.subject,
+        text_body: message.text,
+        raw_message: (info.message as Buffer).toString('utf8'),
+        created_at: options.clock.now(),
+      });
     },
   };
 }

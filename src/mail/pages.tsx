@@ -1,20 +1,41 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { formatDateTime } from '../http/format.js';
 import { problems } from '../http/problem.js';
+import { isoInstant, noQuery, problemResponses } from '../http/schemas.js';
 import { sendPage } from '../http/render.js';
 import { requireHabilitation } from '../modules/habilitations/policy.js';
+import { latestOutboxMessages } from './repository.js';
+
+const outboxSchema = z.object({
+  messages: z.array(z.object({ id: z.string(), to: z.string(), subject: z.string(), text: z.string(), createdAt: isoInstant })).describe('Les 100 derniers, du plus récent au plus ancien.'),
+});
 
 /** The outbox is shown only in demo mode: in production mail really leaves through SMTP. */
-export async function outboxPages(app: FastifyInstance): Promise<void> {
+export async function outboxPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const access = requireHabilitation('gid', ['agency_admin']);
   const load = async () => {
     if (!app.ctx.config.demoMode) throw problems.notFound();
-    return app.ctx.db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').limit(100).execute();
+    return latestOutboxMessages(app.ctx.db);
   };
 
-  app.get('/api/v1/outbox', { config: { access } }, async () => ({
+  app.get(
+    '/api/v1/outbox',
+    {
+      config: { access },
+      schema: {
+        summary: 'Courriels conservés au lieu d’être envoyés (mode démonstration seulement)',
+        tags: ['Démonstration'],
+        querystring: noQuery,
+        response: { 200: outboxSchema, ...problemResponses(401, 403, 404, 422) },
+      },
+    },
+    async () => ({
     messages: (await load()).map((m) => ({ id: m.id, to: m.to_address, subject: m.subject, text: m.text_body, createdAt: m.created_at.toISOString() })),
-  }));
+    }),
+  );
 
   app.get('/admin/courriels', { config: { access } }, async (request, reply) => {
     const messages = await load();

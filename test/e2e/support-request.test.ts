@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { tinyPng } from '../../src/modules/support/request-test-images.js';
+import { tinyPng } from '../../src/modules/support/requests/test-images.js';
 import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser } from './helpers.js';
 
 describe('support request from an error page, in Chromium', () => {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { tinyPng } from '../../src/modules/support/request-test-images.js';
+import { tinyPng } from '../../src/modules/support/requests/test-images.js';
 import { COMMANDS, freePort, kill9, runCommand, signInOverHttp, startServer, stopServer, type HttpSession, type Kairos } from '../helpers/processes.js';
 import { ENGINES, createPostgresDatabase } from '../helpers/runtime.js';
 

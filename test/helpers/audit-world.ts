@@ -11,7 +11,7 @@ import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { addDays, isoWeekday } from '../../src/modules/quotes/rules/holidays.js';
 import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
-import { tinyPng } from '../../src/modules/support/request-test-images.js';
+import { tinyPng } from '../../src/modules/support/requests/test-images.js';
 import { accountIdByLogin, apiCall, approvedMembership, expectJson, organisationIdByName, pendingMembershipRequest, securityAlert, spareSession, staffUser } from './fixtures.js';
 import { validQuote } from './quotes.js';
 import type { TestRuntime } from './runtime.js';

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { runAccessReviewSweep } from '../../src/modules/habilitations/index.js';
-import { tinyPng } from '../../src/modules/support/request-test-images.js';
+import { tinyPng } from '../../src/modules/support/requests/test-images.js';
 import { sessionIdFromToken } from '../../src/modules/identity/sessions/session-rules.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { membershipRequest } from './onboarding.js';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { quoteInputSchema } from '../../src/modules/quotes/rules/quote-schema.js';
-import { supportRequestSchema } from '../../src/modules/support/request-rules.js';
+import { supportRequestSchema } from '../../src/modules/support/requests/schemas.js';
 import { RAW_MARKER, RawJson, arbitraryFromZod, encodePart, formsOf, htmlMarkers, jsonText, queryString, schemaAt } from './fuzz.js';
 import { validQuote } from './quotes.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { purgeRequestErrors } from '../../src/modules/support/error-references.js';
+import { purgeRequestErrors } from '../../src/modules/support/error-references/repository.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 
@@ -69,8 +69,14 @@ for (const engine of ENGINES) {
       assert.equal((await rt.app.inject({ url: `/api/v1/support/references/${ref}` })).statusCode, 401);
       assert.equal((await lookup(ref, editor.headers)).statusCode, 403);
       assert.equal((await lookup(randomUUID())).statusCode, 404);
-      assert.equal((await lookup('pas-une-reference')).statusCode, 404);
+      const malformed = await lookup('pas-une-reference');
+      assert.equal(malformed.statusCode, 404);
+      assert.equal(malformed.json().detail, (await lookup(randomUUID())).json().detail, 'a malformed reference reads as an unknown one');
       assert.equal((await lookup(ref)).statusCode, 200);
+      assert.equal((await lookup(ref.toUpperCase())).statusCode, 200, 'case does not matter');
+      const unknownParameter = await rt.app.inject({ url: `/api/v1/support/references/${ref}?details=1`, headers: agent.headers });
+      assert.equal(unknownParameter.statusCode, 422);
+      assert.equal(unknownParameter.json().errors[0].field, 'details');
     });
 
     it('lists a user’s own incidents only, and forgets them after 30 days', async () => {

@@ -20,7 +20,7 @@ import { quoteInputSchema, quotePatchSchema } from '../../src/modules/quotes/rul
 import { queueQuery } from '../../src/modules/quotes/queue/schemas.js';
 import { templateCreateSchema, templateRenameSchema } from '../../src/modules/quotes/templates/schemas.js';
 import { reinstateSchema } from '../../src/modules/security/schemas.js';
-import { ownListSchema, queueSchema, replySchema, statusSchema, supportRequestSchema } from '../../src/modules/support/request-rules.js';
+import { ownListSchema, queueSchema, replySchema, statusSchema, supportRequestSchema } from '../../src/modules/support/requests/schemas.js';
 import {
   CSV_HEADER,
   attendanceBodySchema,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs } from '../helpers/session.js';
-import type { HelpArticle } from '../../src/modules/support/help-articles.js';
-import { searchHelp } from '../../src/modules/support/help-search.js';
+import type { HelpArticle } from '../../src/modules/support/help/articles.js';
+import { searchHelp } from '../../src/modules/support/help/search.js';
 
 const CSV_HEADER = 'identifiant_candidat;session_carif_oref;date;demi_journee;statut;minutes_retard;motif;justifie';
 
@@ -85,6 +85,14 @@ for (const engine of ENGINES) {
       assert.equal((await api('x'.repeat(200))).length, 0);
       const twice = await rt.app.inject({ url: '/api/v1/help/articles?q=a&q=b' });
       assert.equal(twice.statusCode, 422);
+      // The API names a parameter it does not know; the page, reached from bookmarks, ignores it.
+      const unknown = await rt.app.inject({ url: '/api/v1/help/articles?q=code&tri=titre' });
+      assert.equal(unknown.statusCode, 422);
+      assert.deepEqual(unknown.json().errors.map((e: { field: string }) => e.field), ['tri']);
+      assert.equal((await rt.app.inject({ url: '/aide/recherche?q=code&tri=titre' })).statusCode, 200);
+      const missing = await rt.app.inject({ url: '/aide/recherche' });
+      assert.equal(missing.statusCode, 422);
+      assert.match(missing.body, /Recherche : saisissez/);
     });
 
     it('survives hostile queries without a 5xx and never reflects them unescaped', async () => {

@@ -107,6 +107,27 @@ for (const engine of ENGINES) {
       assert.equal(pdf.rawPayload.subarray(0, 4).toString(), '%PDF');
       assert.match(String(pdf.headers['content-disposition']), /^attachment; filename="KRS-\d{8}-[0-9A-F]{8}\.pdf"$/);
       assert.equal((await rt.app.inject({ url: links[0], headers: { cookie: rgc.cookie } })).statusCode, 403);
+      assert.equal((await rt.app.inject({ url: '/admin/courriers/pas-un-id/pdf', headers: { cookie: admin.cookie } })).statusCode, 404);
+      assert.equal((await rt.app.inject({ url: '/admin/adhesions/pas-un-id', headers: { cookie: admin.cookie } })).statusCode, 404);
+    });
+
+    it('refuses a request from its page: a too short reason is named and nothing is decided', async () => {
+      const admin = await signInAs(rt.app, rt.clock, 'admin.agence');
+      const created = await rt.app.inject({ method: 'POST', url: '/api/v1/membership-requests', payload: { legalName: 'Organisme Refus', siret: nextSiret(), nda: '11755555575', qualiopi: false, address: '2 rue du Refus, 59000 Lille', accountManager: { lastName: 'Refus', firstName: 'Max', email: 'max.refus@organisme.example', phone: '03 20 00 00 01' } } });
+      const id = created.json().id;
+      const detail = await rt.app.inject({ url: `/admin/adhesions/${id}`, headers: { cookie: admin.cookie } });
+      const refuse = (url: string, reason: string) =>
+        rt.app.inject({ method: 'POST', url, headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody({ _csrf: csrfFromHtml(detail.body), reason }) });
+      const short = await refuse(`/admin/adhesions/${id}/refus`, ' non ');
+      assert.equal(short.statusCode, 422);
+      assert.match(short.body, /Motif : au moins 5 caractères/);
+      assert.equal((await refuse('/admin/adhesions/pas-un-id/refus', 'Dossier incomplet.')).statusCode, 404);
+      assert.equal((await refuse('/admin/adhesions/00000000-0000-4000-8000-000000000000/refus', 'Dossier incomplet.')).statusCode, 404);
+      const still = await rt.app.inject({ url: `/api/v1/membership-requests/${id}`, headers: admin.headers });
+      assert.equal(still.json().status, 'pending');
+      const done = await refuse(`/admin/adhesions/${id}/refus`, 'Dossier incomplet.');
+      assert.equal(done.statusCode, 303);
+      assert.equal(done.headers.location, `/admin/adhesions/${id}?fait=refusee`);
     });
 
     it('the activation page is public and refuses a wrong code with the generic message', async () => {

@@ -98,6 +98,33 @@ for (const engine of ENGINES) {
       assert.deepEqual(past.json().requests, []);
     });
 
+    it('declares its schemas: a malformed id is the unknown id’s 404, unexpected parameters and fields are named, nothing changes', async () => {
+      const created = (await submit(membershipRequest())).json();
+      const malformed = await asAdmin('GET', '/api/v1/membership-requests/pas-un-id');
+      const unknown = await asAdmin('GET', '/api/v1/membership-requests/00000000-0000-4000-8000-000000000000');
+      assert.equal(malformed.statusCode, 404);
+      assert.equal(malformed.json().detail, unknown.json().detail);
+      assert.equal(malformed.json().detail, 'Cette demande d’adhésion est introuvable.');
+      assert.equal((await asAdmin('GET', '/api/v1/letters/pas-un-id/pdf')).json().detail, 'Ce courrier est introuvable.');
+      const extraQuery = await asAdmin('GET', '/api/v1/membership-requests?statut=pending');
+      assert.equal(extraQuery.statusCode, 422);
+      assert.equal(extraQuery.json().errors[0].field, 'statut');
+      const approveWithBody = await asAdmin('POST', `/api/v1/membership-requests/${created.id}/approve`, { force: true });
+      assert.equal(approveWithBody.statusCode, 422);
+      assert.equal(approveWithBody.json().errors[0].field, 'force');
+      const noReason = await asAdmin('POST', `/api/v1/membership-requests/${created.id}/reject`);
+      assert.equal(noReason.statusCode, 422);
+      assert.equal(noReason.json().errors[0].field, 'reason');
+      assert.equal((await asAdmin('GET', `/api/v1/membership-requests/${created.id}`)).json().status, 'pending', 'nothing decided');
+      const activation = await rt.app.inject({ method: 'POST', url: '/api/v1/activation', payload: { login: 'x' } });
+      assert.equal(activation.statusCode, 422);
+      assert.deepEqual(activation.json().errors.map((e: { field: string }) => e.field).sort(), ['activationCode', 'password']);
+      assert.match(activation.json().errors[0].message, /: champ obligatoire\.$/);
+      const lettersOfMalformed = await asAdmin('GET', '/api/v1/letters?organisation=pas-un-id');
+      assert.equal(lettersOfMalformed.statusCode, 404);
+      assert.equal((await asAdmin('GET', '/api/v1/letters')).statusCode, 422);
+    });
+
     it('runs the whole path: approve → two letters → activation → sign-in with the new TOTP', async () => {
       const { organisationId, accountManagerLogin } = await approvedOrganisation();
       assert.match(accountManagerLogin, /^zessai\.\d{4}$/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { spareSession } from '../helpers/fixtures.js';
 import { signInAs } from '../helpers/session.js';
 
 const EXPECTED_APPS: Record<string, string[]> = {
@@ -63,6 +64,46 @@ for (const engine of ENGINES) {
       assert.match(page.body, /Connexion précédente : le \d\d\/\d\d\/\d{4} à \d\d:\d\d, depuis l’adresse IP 192\.0\.2\.10/);
       assert.match(page.body, /Session actuelle/);
       assert.match(page.body, /Terminer/);
+    });
+
+    it('ends one of one’s own sessions by form; a malformed, unknown or someone else’s session is a 404', async () => {
+      const { session: other, sessionId: otherId } = await spareSession(rt, 'rgc.demo2');
+      const { session: mine, sessionId: mineId } = await spareSession(rt, 'rgc.demo');
+      const s = await signInAs(rt.app, rt.clock, 'rgc.demo');
+      const end = (sessionId: string) =>
+        rt.app.inject({
+          method: 'POST',
+          url: `/portail/sessions/${sessionId}/fin`,
+          headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: s.csrfToken }).toString(),
+        });
+      for (const refused of ['pas-une-session', 'f'.repeat(64), otherId]) {
+        const res = await end(refused);
+        assert.equal(res.statusCode, 404, refused);
+        assert.match(res.body, /Cette session est introuvable ou déjà terminée/);
+      }
+      assert.equal((await rt.app.inject({ url: '/api/v1/me', headers: { cookie: other.cookie } })).statusCode, 200, 'the other account’s session still works');
+      const ended = await end(mineId);
+      assert.equal(ended.statusCode, 303);
+      assert.equal((await rt.app.inject({ url: '/api/v1/me', headers: { cookie: mine.cookie } })).statusCode, 401);
+    });
+
+    it('answers the applications API with its schema, naming an unknown query parameter', async () => {
+      const s = await signInAs(rt.app, rt.clock, 'rgc.demo');
+      const res = await rt.app.inject({ url: '/api/v1/me/applications?tri=nom', headers: { cookie: s.cookie } });
+      assert.equal(res.statusCode, 422);
+      assert.equal(res.json().errors[0].field, 'tri');
+    });
+
+    it('shows the demo outbox to agency administrators only', async () => {
+      const admin = await signInAs(rt.app, rt.clock, 'admin.agence');
+      const res = await rt.app.inject({ url: '/api/v1/outbox', headers: { cookie: admin.cookie } });
+      assert.equal(res.statusCode, rt.ctx.config.demoMode ? 200 : 404);
+      if (rt.ctx.config.demoMode) assert.ok(Array.isArray(res.json().messages));
+      const rgc = await signInAs(rt.app, rt.clock, 'rgc.demo');
+      assert.equal((await rt.app.inject({ url: '/api/v1/outbox', headers: { cookie: rgc.cookie } })).statusCode, 403);
+      assert.equal((await rt.app.inject({ url: '/api/v1/outbox' })).statusCode, 401);
+      assert.equal((await rt.app.inject({ url: '/api/v1/outbox?page=2', headers: { cookie: admin.cookie } })).statusCode, 422);
     });
 
     it('ignores a habilitation row of another organisation and agency roles held outside the agency', async () => {

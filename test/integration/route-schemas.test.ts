@@ -1,14 +1,12 @@
 // One validation path: every route declares on itself what it accepts (params, query, body) and,
 // for the API, what it answers; each schema must translate to JSON Schema, as the OpenAPI
-// document is generated from them. Routes not converted yet are listed in
-// route-schemas-pending.ts, a list that only shrinks.
+// document is generated from them. A route without them fails here.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import type { RouteEntry } from '../../src/http/auth.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs } from '../helpers/session.js';
-import { PENDING_ROUTES } from './route-schemas-pending.js';
 
 type Schemas = { params?: unknown; querystring?: unknown; body?: unknown; response?: Record<string, unknown> };
 
@@ -68,18 +66,11 @@ describe('route schemas', () => {
   });
   after(async () => rt?.stop());
 
-  it('every route declares its params, body, API query and API answer (except those still listed as pending)', () => {
+  it('every route declares its params, body, API query and API answer', () => {
     const incomplete = rt.app.routeTable
-      .filter((r) => !PENDING_ROUTES.has(key(r)))
       .map((r) => ({ route: key(r), missing: missingSchemas(r) }))
       .filter((r) => r.missing.length > 0);
     assert.deepEqual(incomplete, [], 'declare these schemas on the route (src/http/schemas.ts has the building blocks)');
-  });
-
-  it('the pending list names only routes that exist and still lack a schema', () => {
-    const byKey = new Map(rt.app.routeTable.map((r) => [key(r), r]));
-    const stale = [...PENDING_ROUTES].filter((k) => !byKey.has(k) || missingSchemas(byKey.get(k)!).length === 0);
-    assert.deepEqual(stale, [], 'remove these lines from route-schemas-pending.ts');
   });
 
   it('every declared schema translates to JSON Schema for the OpenAPI document', () => {

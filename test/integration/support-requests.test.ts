@@ -10,8 +10,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { MAIL_JOB } from '../../src/mail/mailer.js';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
-import { MAX_SCREENSHOT_BYTES } from '../../src/modules/support/request-files.js';
-import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from '../../src/modules/support/request-test-images.js';
+import { MAX_SCREENSHOT_BYTES } from '../../src/modules/support/requests/files.js';
+import { HTML_AS_PNG, SVG_AS_PNG, jpegHeader, pngOfSize, tinyPng, tinyWebp } from '../../src/modules/support/requests/test-images.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
 
@@ -200,6 +200,22 @@ for (const engine of ENGINES) {
       assert.equal((await api('devis.demo', 'GET', `/api/v1/support-requests/${otherId}/attachments/${view.attachments[0].id}`)).statusCode, 404);
       assert.equal((await api('devis.demo', 'GET', `/api/v1/support-requests/${id}/attachments/pas-un-id`)).statusCode, 404);
       assert.equal((await api('support.demo', 'GET', `/api/v1/support-requests/${id}`)).json().requester.login, 'devis.demo');
+      // The schemas on the routes: a malformed id reads as an unknown one, before the body is judged;
+      // an unknown query parameter or body field is named.
+      const malformed = await api('devis.demo', 'POST', '/api/v1/support-requests/pas-un-id/messages', {});
+      assert.equal(malformed.statusCode, 404);
+      assert.equal(malformed.json().detail, 'Cette demande d’assistance est introuvable.');
+      const extraQuery = await api('devis.demo', 'GET', `/api/v1/support-requests/${id}?vue=complete`);
+      assert.equal(extraQuery.statusCode, 422);
+      assert.equal(extraQuery.json().errors[0].field, 'vue');
+      const extraField = await api('devis.demo', 'POST', `/api/v1/support-requests/${id}/status`, { status: 'closed', motif: 'x' });
+      assert.equal(extraField.statusCode, 422);
+      assert.deepEqual(extraField.json().errors.map((e: { field: string }) => e.field), ['motif']);
+      const messagesBefore = await count('support_message');
+      const noBody = await api('devis.demo', 'POST', `/api/v1/support-requests/${id}/messages`);
+      assert.equal(noBody.statusCode, 422);
+      assert.equal(noBody.json().errors[0].field, 'body');
+      assert.equal(await count('support_message'), messagesBefore, 'nothing stored');
     });
 
     it('serves a screenshot as a download, with its checked type, nosniff and no cache; each download audited', async () => {
@@ -340,7 +356,13 @@ for (const engine of ENGINES) {
       assert.equal(queue.statusCode, 200);
       assert.match(queue.body, new RegExp(`data-request="${id}"`));
       assert.match(queue.body, /<option value="open" selected>Ouverte<\/option>/);
-      assert.equal((await rt.app.inject({ url: '/support/file?age=abc', headers: { cookie: agent.cookie } })).statusCode, 422);
+      const badAge = await rt.app.inject({ url: '/support/file?age=abc&status=closed', headers: { cookie: agent.cookie } });
+      assert.equal(badAge.statusCode, 422);
+      assert.match(badAge.body, /Ancienneté \(age\) : nombre/);
+      assert.match(badAge.body, /<option value="closed" selected>/, 'the filters shown as typed');
+      const filtered = await rt.app.inject({ url: '/support/file?status=&category=autre&tri=x', headers: { cookie: agent.cookie } });
+      assert.equal(filtered.statusCode, 200, 'an unknown parameter is ignored by the page');
+      assert.match(filtered.body, /<option value="autre" selected>/);
       assert.equal((await rt.app.inject({ url: '/support/file', headers: { cookie: as['devis.demo']!.cookie } })).statusCode, 403);
 
       const detail = await rt.app.inject({ url: `/support/demandes/${id}`, headers: { cookie: agent.cookie } });
@@ -366,6 +388,9 @@ for (const engine of ENGINES) {
       assert.equal((await form(`/support/demandes/${id}/statut`, { _csrf: agent.csrfToken, status: 'open' })).statusCode, 403);
       assert.equal((await form(`/support/demandes/${id}/statut`, { _csrf: requester.csrfToken, status: 'ferme' }, requester.cookie)).statusCode, 422);
       assert.equal((await form(`/support/demandes/${id}/reponse`, { _csrf: as['rgc.demo']!.csrfToken, body: 'Moi aussi' }, as['rgc.demo']!.cookie)).statusCode, 404);
+      assert.equal((await form(`/support/demandes/${id}/reponse`, { _csrf: as['rgc.demo']!.csrfToken, body: ' ' }, as['rgc.demo']!.cookie)).statusCode, 404, 'someone else’s request is not found, even with a refused body');
+      assert.equal((await form('/support/demandes/pas-un-id/reponse', { _csrf: agent.csrfToken, body: ' ' })).statusCode, 404);
+      assert.equal((await rt.app.inject({ url: '/support/demandes/pas-un-id', headers: { cookie: agent.cookie } })).statusCode, 404);
 
       const list = await rt.app.inject({ url: '/support/demandes', headers: { cookie: requester.cookie } });
       assert.match(list.body, new RegExp(`href="/support/demandes/${id}"`));

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { findLiveCode, insertCode, voidLiveCodes } from './activation-repository.js';
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const ACTIVATION_CODE_DAYS = 30;
@@ -24,25 +25,9 @@ export function hashActivationCode(code: string): string {
 
 /** Issues a new code for the account and voids any previous one (a regenerated letter). */
 export async function issueActivationCode(trx: Kysely<DB>, accountId: string, now: Date): Promise<string> {
-  await trx
-    .updateTable('activation_code')
-    .set({ voided_at: now })
-    .where('account_id', '=', accountId)
-    .where('used_at', 'is', null)
-    .where('voided_at', 'is', null)
-    .execute();
+  await voidLiveCodes(trx, accountId, now);
   const code = generateActivationCode();
-  await trx
-    .insertInto('activation_code')
-    .values({
-      account_id: accountId,
-      code_hash: hashActivationCode(code),
-      created_at: now,
-      expires_at: new Date(now.getTime() + ACTIVATION_CODE_DAYS * 86_400_000),
-      used_at: null,
-      voided_at: null,
-    })
-    .execute();
+  await insertCode(trx, accountId, hashActivationCode(code), now, new Date(now.getTime() + ACTIVATION_CODE_DAYS * 86_400_000));
   return code;
 }
 
@@ -50,13 +35,5 @@ export async function issueActivationCode(trx: Kysely<DB>, accountId: string, no
 export async function findLiveActivationCode(db: Kysely<DB>, accountId: string, code: string, now: Date) {
   const normalised = normaliseActivationCode(code);
   if (!normalised) return undefined;
-  return db
-    .selectFrom('activation_code')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('code_hash', '=', hashActivationCode(normalised))
-    .where('used_at', 'is', null)
-    .where('voided_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  return findLiveCode(db, accountId, now, hashActivationCode(normalised));
 }

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import type { FieldError } from '../../http/problem.js';
 import { requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
-import { Field, FormErrors, formText } from '../../http/views/form.js';
+import { Field, FormErrors } from '../../http/views/form.js';
 import { CsrfField } from '../../http/views/layout.js';
 import { publicAccess } from '../habilitations/policy.js';
 import { ACTIVATION_REFUSED, confirmActivation, startActivation } from './activation-service.js';
+import { activationConfirmForm, activationForm } from './schemas.js';
 
 function StartForm({ csrf, login, errors }: { csrf: string; login: string; errors: FieldError[] }) {
   return (
@@ -61,20 +63,17 @@ function Done({ codes }: { codes: string[] }) {
   );
 }
 
-export async function activationPages(app: FastifyInstance): Promise<void> {
+export async function activationPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const config = { access: publicAccess };
   const showStart = (request: FastifyRequest, reply: FastifyReply, login: string, errors: FieldError[], status = 200) =>
     sendPage(request, reply, errors.length ? 'Erreur — Activation' : 'Activer mon compte', (csrf) => <StartForm csrf={csrf} login={login} errors={errors} />, status);
 
   app.get('/activation', { config }, (request, reply) => showStart(request, reply, '', []));
 
-  app.post('/activation', { config }, async (request, reply) => {
-    const login = formText(request.body, 'login', 100);
-    const outcome = await startActivation(
-      app.ctx,
-      { login, activationCode: formText(request.body, 'activationCode', 64), password: formText(request.body, 'password', 1024) },
-      requestMeta(request),
-    );
+  app.post('/activation', { config, schema: { body: activationForm } }, async (request, reply) => {
+    const { login } = request.body;
+    const outcome = await startActivation(app.ctx, request.body, requestMeta(request));
     if (!outcome.ok) {
       if (outcome.reason === 'password') return showStart(request, reply, login, [{ field: 'password', message: outcome.message }], 422);
       if (outcome.reason === 'throttled') {
@@ -88,9 +87,9 @@ export async function activationPages(app: FastifyInstance): Promise<void> {
     return sendPage(request, reply, 'Double authentification', (csrf) => <EnrolForm csrf={csrf} login={login} qr={qr} secret={secret} />);
   });
 
-  app.post('/activation/confirmation', { config }, async (request, reply) => {
-    const login = formText(request.body, 'login', 100);
-    const outcome = await confirmActivation(app.ctx, { login, otp: formText(request.body, 'otp', 20) }, requestMeta(request));
+  app.post('/activation/confirmation', { config, schema: { body: activationConfirmForm } }, async (request, reply) => {
+    const { login } = request.body;
+    const outcome = await confirmActivation(app.ctx, request.body, requestMeta(request));
     if (!outcome.ok) {
       const message =
         outcome.reason === 'throttled'

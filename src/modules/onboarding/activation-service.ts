@@ -13,6 +13,7 @@ import {
   throttleKeys,
 } from '../identity/index.js';
 import { findLiveActivationCode } from './activation-codes.js';
+import { activateAccount, findLiveCode, rolesOf, setPassword, spendCode } from './activation-repository.js';
 
 export type ActivationOutcome<T> =
   | ({ ok: true } & T)
@@ -52,7 +53,7 @@ export async function startActivation(
   const now = ctx.clock.now();
   const code = account?.status === 'pending' ? await findLiveActivationCode(ctx.db, account.id, input.activationCode, now) : undefined;
   if (!account || !code) return refuse(ctx, keys, meta, 'code');
-  const roles = (await ctx.db.selectFrom('habilitation').select('role').where('account_id', '=', account.id).execute()).map((h) => h.role);
+  const roles = await rolesOf(ctx.db, account.id);
   const check = checkPassword(input.password, {
     minLength: minPasswordLength(roles),
     userInputs: [account.login, account.display_name, account.email ?? '', account.first_name ?? '', account.last_name ?? ''],
@@ -60,7 +61,7 @@ export async function startActivation(
   if (!check.ok) return { ok: false, reason: 'password', message: check.message };
   const passwordHash = await hashPassword(input.password);
   const otpauthUrl = await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('account').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', account.id).execute();
+    await setPassword(trx, account.id, passwordHash, now);
     // The account's password is set here: whoever holds both letters did it, and the log says when and from where.
     await recordAudit(trx, {
       at: now,
@@ -88,14 +89,7 @@ export async function confirmActivation(
   const now = ctx.clock.now();
   const liveCode =
     account?.status === 'pending' && account.password_hash
-      ? await ctx.db
-          .selectFrom('activation_code')
-          .select('id')
-          .where('account_id', '=', account.id)
-          .where('used_at', 'is', null)
-          .where('voided_at', 'is', null)
-          .where('expires_at', '>', now)
-          .executeTakeFirst()
+      ? await findLiveCode(ctx.db, account.id, now)
       : undefined;
   if (!account || !liveCode) return refuse(ctx, keys, meta, 'confirm');
   const result = await confirmTotpEnrolment(
@@ -106,8 +100,8 @@ export async function confirmActivation(
     {
       action: 'account.activated',
       alsoInTransaction: async (trx) => {
-        await trx.updateTable('account').set({ status: 'active' }).where('id', '=', account.id).execute();
-        await trx.updateTable('activation_code').set({ used_at: now }).where('id', '=', liveCode.id).execute();
+        await activateAccount(trx, account.id);
+        await spendCode(trx, liveCode.id, now);
       },
     },
   );

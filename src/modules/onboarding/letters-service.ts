@@ -9,6 +9,7 @@ import { byActor, recordAudit } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { ACTIVATION_CODE_DAYS, issueActivationCode } from './activation-codes.js';
 import { renderLetterPdf } from './letter-pdf.js';
+import { insertLetter, letterById, letterToRender, lettersOf, lockAccountStatus, markSent, membershipRequestIdOfLetter, storeSealedPdf } from './letters-repository.js';
 
 export const LETTER_JOB = 'letter.render';
 const BEING_PREPARED = 'Ce courrier est en cours de préparation. Réessayez dans quelques instants.';
@@ -28,38 +29,28 @@ export async function createLetter(
   trx: Kysely<DB>,
   input: { organisationId: string; accountId: string; kind: 'identifier' | 'activation'; now: Date; activationCode?: string },
 ): Promise<string> {
-  const letter = await trx
-    .insertInto('letter')
-    .values({
-      organisation_id: input.organisationId,
-      account_id: input.accountId,
-      kind: input.kind,
-      reference: letterReference(input.now),
-      pdf_sealed: null,
-      created_at: input.now,
-      sent_at: null,
-      sent_by: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const letterId = await insertLetter(trx, {
+    organisation_id: input.organisationId,
+    account_id: input.accountId,
+    kind: input.kind,
+    reference: letterReference(input.now),
+    pdf_sealed: null,
+    created_at: input.now,
+    sent_at: null,
+    sent_by: null,
+  });
   await enqueueJob(trx, input.now, LETTER_JOB, {
-    letterId: letter.id,
+    letterId,
     ...(input.activationCode ? { sealedCode: ctx.secretBox.seal(input.activationCode) } : {}),
   });
-  return letter.id;
+  return letterId;
 }
 
 /** The job: renders the PDF and keeps it sealed until the letter is marked as sent. */
 export function letterJobHandler(ctx: AppContext) {
   return async (payload: Record<string, unknown>) => {
     const letterId = String(payload.letterId);
-    const row = await ctx.db
-      .selectFrom('letter')
-      .innerJoin('account', 'account.id', 'letter.account_id')
-      .innerJoin('organisation', 'organisation.id', 'letter.organisation_id')
-      .select(['letter.kind', 'letter.reference', 'letter.created_at', 'account.login', 'account.display_name', 'organisation.name', 'organisation.address'])
-      .where('letter.id', '=', letterId)
-      .executeTakeFirst();
+    const row = await letterToRender(ctx.db, letterId);
     if (!row) return; // the letter was removed meanwhile: nothing to render
     const code = typeof payload.sealedCode === 'string' ? ctx.secretBox.open(payload.sealedCode) : undefined;
     const pdf = await renderLetterPdf({
@@ -76,34 +67,21 @@ export function letterJobHandler(ctx: AppContext) {
         ? { login: row.login }
         : { activationCode: code, expiresOn: formatDate(new Date(row.created_at.getTime() + ACTIVATION_CODE_DAYS * 86_400_000)) }),
     });
-    await ctx.db.updateTable('letter').set({ pdf_sealed: ctx.secretBox.seal(pdf.toString('base64')) }).where('id', '=', letterId).execute();
+    await storeSealedPdf(ctx.db, letterId, ctx.secretBox.seal(pdf.toString('base64')));
   };
 }
 
-export async function listLetters(ctx: AppContext, organisationId: string) {
-  return ctx.db
-    .selectFrom('letter')
-    .innerJoin('account', 'account.id', 'letter.account_id')
-    .select(['letter.id', 'letter.kind', 'letter.reference', 'letter.created_at', 'letter.sent_at', 'letter.account_id', 'letter.pdf_sealed', 'account.login'])
-    .where('letter.organisation_id', '=', organisationId)
-    .orderBy('letter.created_at')
-    .orderBy('letter.kind', 'desc')
-    .execute();
+export function listLetters(ctx: AppContext, organisationId: string) {
+  return lettersOf(ctx.db, organisationId);
 }
 
 /** The adhesion request behind a letter's organisation, to return to its page. */
-export async function membershipRequestOfLetter(ctx: AppContext, letterId: string): Promise<string | undefined> {
-  const row = await ctx.db
-    .selectFrom('letter')
-    .innerJoin('membership_request', 'membership_request.organisation_id', 'letter.organisation_id')
-    .select('membership_request.id')
-    .where('letter.id', '=', letterId)
-    .executeTakeFirst();
-  return row?.id;
+export function membershipRequestOfLetter(ctx: AppContext, letterId: string): Promise<string | undefined> {
+  return membershipRequestIdOfLetter(ctx.db, letterId);
 }
 
 async function findLetter(ctx: AppContext, id: string) {
-  const letter = await ctx.db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst();
+  const letter = await letterById(ctx.db, id);
   if (!letter) throw problems.notFound('Ce courrier est introuvable.');
   return letter;
 }
@@ -134,11 +112,7 @@ export async function markLetterSent(ctx: AppContext, actor: Actor, id: string, 
   if (!letter.pdf_sealed) throw problems.conflict(BEING_PREPARED);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('letter')
-      .set({ sent_at: now, sent_by: actor.accountId, ...(letter.kind === 'activation' ? { pdf_sealed: null } : {}) })
-      .where('id', '=', id)
-      .execute();
+    await markSent(trx, id, actor.accountId, now, letter.kind === 'activation');
     await recordAudit(trx, {
       at: now,
       action: 'letter.sent',
@@ -157,7 +131,7 @@ export async function regenerateActivationLetter(ctx: AppContext, actor: Actor, 
   if (letter.kind !== 'activation') throw problems.conflict('Seul un courrier d’activation peut être régénéré.');
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
-    const account = await trx.selectFrom('account').select('status').where('id', '=', letter.account_id).forUpdate().executeTakeFirstOrThrow();
+    const account = await lockAccountStatus(trx, letter.account_id);
     if (account.status !== 'pending') throw problems.conflict('Ce compte est déjà activé : aucun code d’activation n’est nécessaire.');
     const code = await issueActivationCode(trx, letter.account_id, now);
     const newId = await createLetter(ctx, trx, { organisationId: letter.organisation_id, accountId: letter.account_id, kind: 'activation', now, activationCode: code });

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { formErrors, formField } from '../../http/forms.js';
 import type { FieldError } from '../../http/problem.js';
-import { HttpProblem, fieldErrorsFrom } from '../../http/problem.js';
+import { HttpProblem } from '../../http/problem.js';
 import { requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
 import { Field, FormErrors, errorFor, fieldId, formText } from '../../http/views/form.js';
@@ -84,6 +87,20 @@ function toInput(values: Values) {
   };
 }
 
+/**
+ * The form as the API's request: the fields as `formText` reads them, turned into the JSON the
+ * API takes, then judged by the same schema (field names and messages are the API's).
+ */
+const adhesionForm = (today: () => string) =>
+  z
+    .object(Object.fromEntries(FIELDS.map((f) => [f, formField(600)])) as Record<(typeof FIELDS)[number], ReturnType<typeof formField>>)
+    // Unchecked here on purpose: the API's schema just below judges it (a missing choice is `undefined`).
+    .transform((values) => toInput(values as Values) as unknown as z.input<ReturnType<typeof membershipRequestSchema>>)
+    .pipe(membershipRequestSchema(today));
+
+/** What was typed, kept before the schema replaces the body, to show a refused form again. */
+const typed = new WeakMap<FastifyRequest, Values>();
+
 function Received() {
   return (
     <section>
@@ -96,27 +113,36 @@ function Received() {
   );
 }
 
-export async function membershipPages(app: FastifyInstance): Promise<void> {
+export async function membershipPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const show = (request: FastifyRequest, reply: FastifyReply, values: Partial<Values>, errors: FieldError[], status = 200) =>
     sendPage(request, reply, errors.length ? 'Erreur — Demande d’adhésion' : 'Demande d’adhésion', (csrf) => <AdhesionForm csrf={csrf} values={values} errors={errors} />, status);
 
   app.get('/adhesion', { config: { access: publicAccess } }, (request, reply) => show(request, reply, {}, []));
 
-  app.post('/adhesion', { config: { access: publicAccess, rateLimit: { max: app.ctx.config.publicFormRateLimitPerHour, timeWindow: 3_600_000 } } }, async (request, reply) => {
-    // A filled honeypot gets the same answer as a success, so the bot learns nothing; nothing is stored.
-    if (formText(request.body, HONEYPOT)) return sendPage(request, reply, 'Demande envoyée', () => <Received />);
-    const values = Object.fromEntries(FIELDS.map((f) => [f, formText(request.body, f, 600)])) as Values;
-    const parsed = membershipRequestSchema(parisDay(app.ctx.clock.now())).safeParse(toInput(values));
-    if (!parsed.success) {
-      const errors = fieldErrorsFrom(parsed.error.issues);
-      return show(request, reply, values, errors, 422);
-    }
-    try {
-      await submitMembershipRequest(app.ctx, parsed.data, requestMeta(request));
-    } catch (err) {
-      if (err instanceof HttpProblem && err.status === 409) return show(request, reply, values, [{ field: 'siret', message: err.detail }], 409);
-      throw err;
-    }
-    return sendPage(request, reply, 'Demande envoyée', () => <Received />);
-  });
+  app.post(
+    '/adhesion',
+    {
+      config: { access: publicAccess, rateLimit: { max: app.ctx.config.publicFormRateLimitPerHour, timeWindow: 3_600_000 } },
+      schema: { body: adhesionForm(() => parisDay(app.ctx.clock.now())) },
+      attachValidation: true,
+      preValidation: async (request, reply) => {
+        // A filled honeypot gets the same answer as a success, so the bot learns nothing; nothing is stored.
+        if (formText(request.body, HONEYPOT)) return sendPage(request, reply, 'Demande envoyée', () => <Received />);
+        typed.set(request, Object.fromEntries(FIELDS.map((f) => [f, formText(request.body, f, 600)])) as Values);
+      },
+    },
+    async (request, reply) => {
+      const values = typed.get(request) ?? ({} as Values);
+      const errors = formErrors(request);
+      if (errors.length) return show(request, reply, values, errors, 422);
+      try {
+        await submitMembershipRequest(app.ctx, request.body, requestMeta(request));
+      } catch (err) {
+        if (err instanceof HttpProblem && err.status === 409) return show(request, reply, values, [{ field: 'siret', message: err.detail }], 409);
+        throw err;
+      }
+      return sendPage(request, reply, 'Demande envoyée', () => <Received />);
+    },
+  );
 }

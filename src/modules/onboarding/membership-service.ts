@@ -8,6 +8,15 @@ import type { Actor } from '../habilitations/policy.js';
 import { createPendingStaffAccount } from '../identity/index.js';
 import { issueActivationCode } from './activation-codes.js';
 import { createLetter } from './letters-service.js';
+import {
+  decideMembershipRequest,
+  insertHabilitations,
+  insertMembershipRequest,
+  insertOrganisation,
+  membershipRequestById,
+  membershipRequests,
+  organisationWithSiret,
+} from './membership-repository.js';
 import type { MembershipRequestInput } from './rules.js';
 
 const DUPLICATE_SIRET = 'Ce SIRET fait déjà l’objet d’une demande d’adhésion en cours ou d’un organisme inscrit. Contactez l’assistance si vous pensez qu’il s’agit d’une erreur.';
@@ -20,29 +29,25 @@ export async function submitMembershipRequest(ctx: AppContext, input: Membership
   const now = ctx.clock.now();
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const taken = await trx.selectFrom('organisation').select('id').where('siret', '=', input.siret).executeTakeFirst();
+      const taken = await organisationWithSiret(trx, input.siret);
       if (taken) throw problems.conflict(DUPLICATE_SIRET);
-      const row = await trx
-        .insertInto('membership_request')
-        .values({
-          legal_name: input.legalName,
-          siret: input.siret,
-          nda: input.nda,
-          qualiopi: input.qualiopi,
-          qualiopi_expiry: input.qualiopi ? input.qualiopiExpiry : null,
-          address: input.address,
-          manager_last_name: input.accountManager.lastName,
-          manager_first_name: input.accountManager.firstName,
-          manager_email: input.accountManager.email,
-          manager_phone: input.accountManager.phone,
-          reason: null,
-          created_at: now,
-          decided_at: null,
-          decided_by: null,
-          organisation_id: null,
-        })
-        .returning(['id', 'status'])
-        .executeTakeFirstOrThrow();
+      const row = await insertMembershipRequest(trx, {
+        legal_name: input.legalName,
+        siret: input.siret,
+        nda: input.nda,
+        qualiopi: input.qualiopi,
+        qualiopi_expiry: input.qualiopi ? input.qualiopiExpiry : null,
+        address: input.address,
+        manager_last_name: input.accountManager.lastName,
+        manager_first_name: input.accountManager.firstName,
+        manager_email: input.accountManager.email,
+        manager_phone: input.accountManager.phone,
+        reason: null,
+        created_at: now,
+        decided_at: null,
+        decided_by: null,
+        organisation_id: null,
+        });
       await queueMail(trx, now, {
         to: input.accountManager.email,
         subject: 'Kairos : demande d’adhésion reçue',
@@ -78,21 +83,21 @@ export interface RequestFilters {
 const clampDay = (day: string) => (day < '1900-01-01' ? '1900-01-01' : day > '2199-12-31' ? '2199-12-31' : day);
 
 export async function listMembershipRequests(ctx: AppContext, filters: RequestFilters) {
-  let q = ctx.db.selectFrom('membership_request').selectAll().orderBy('created_at', 'desc').limit(200);
-  if (filters.status) q = q.where('status', '=', filters.status);
-  if (filters.from) q = q.where('created_at', '>=', new Date(`${clampDay(filters.from)}T00:00:00Z`));
-  if (filters.to) q = q.where('created_at', '<', new Date(new Date(`${clampDay(filters.to)}T00:00:00Z`).getTime() + 86_400_000));
-  return q.execute();
+  return membershipRequests(ctx.db, {
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.from ? { from: new Date(`${clampDay(filters.from)}T00:00:00Z`) } : {}),
+    ...(filters.to ? { to: new Date(new Date(`${clampDay(filters.to)}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+  });
 }
 
 export async function getMembershipRequest(ctx: AppContext, id: string) {
-  const row = await ctx.db.selectFrom('membership_request').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await membershipRequestById(ctx.db, id);
   if (!row) throw problems.notFound('Cette demande d’adhésion est introuvable.');
   return row;
 }
 
 async function lockPending(trx: Transaction<DB>, id: string) {
-  const request = await trx.selectFrom('membership_request').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const request = await membershipRequestById(trx, id, { lock: true });
   if (!request) throw problems.notFound('Cette demande d’adhésion est introuvable.');
   if (request.status !== 'pending') throw problems.conflict('Cette demande a déjà été traitée.');
   return request;
@@ -109,20 +114,17 @@ export async function approveMembershipRequest(ctx: AppContext, actor: Actor, id
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const r = await lockPending(trx, id);
-      const org = await trx
-        .insertInto('organisation')
-        .values({
-          name: r.legal_name,
-          kind: 'training_provider',
-          siret: r.siret,
-          nda: r.nda,
-          qualiopi: r.qualiopi,
-          qualiopi_expiry: r.qualiopi_expiry,
-          address: r.address,
-          created_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const orgId = await insertOrganisation(trx, {
+        name: r.legal_name,
+        kind: 'training_provider',
+        siret: r.siret,
+        nda: r.nda,
+        qualiopi: r.qualiopi,
+        qualiopi_expiry: r.qualiopi_expiry,
+        address: r.address,
+        created_at: now,
+        });
+      const org = { id: orgId };
       const manager = await createPendingStaffAccount(trx, {
         organisationId: org.id,
         firstName: r.manager_first_name,
@@ -131,18 +133,11 @@ export async function approveMembershipRequest(ctx: AppContext, actor: Actor, id
         phone: r.manager_phone,
         now,
       });
-      await trx
-        .insertInto('habilitation')
-        .values([
-          { account_id: manager.id, organisation_id: org.id, application: 'gid', role: 'account_manager', granted_by: actor.accountId, granted_at: now },
-          { account_id: manager.id, organisation_id: org.id, application: 'support', role: 'user', granted_by: actor.accountId, granted_at: now },
-        ])
-        .execute();
-      await trx
-        .updateTable('membership_request')
-        .set({ status: 'approved', decided_at: now, decided_by: actor.accountId, organisation_id: org.id })
-        .where('id', '=', id)
-        .execute();
+      await insertHabilitations(trx, [
+        { account_id: manager.id, organisation_id: org.id, application: 'gid', role: 'account_manager', granted_by: actor.accountId, granted_at: now },
+        { account_id: manager.id, organisation_id: org.id, application: 'support', role: 'user', granted_by: actor.accountId, granted_at: now },
+      ]);
+      await decideMembershipRequest(trx, id, { status: 'approved', decided_at: now, decided_by: actor.accountId, organisation_id: org.id });
       const code = await issueActivationCode(trx, manager.id, now);
       await createLetter(ctx, trx, { organisationId: org.id, accountId: manager.id, kind: 'identifier', now });
       await createLetter(ctx, trx, { organisationId: org.id, accountId: manager.id, kind: 'activation', now, activationCode: code });
@@ -167,11 +162,7 @@ export async function rejectMembershipRequest(ctx: AppContext, actor: Actor, id:
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const r = await lockPending(trx, id);
-    await trx
-      .updateTable('membership_request')
-      .set({ status: 'rejected', reason, decided_at: now, decided_by: actor.accountId })
-      .where('id', '=', id)
-      .execute();
+    await decideMembershipRequest(trx, id, { status: 'rejected', reason, decided_at: now, decided_by: actor.accountId });
     await queueMail(trx, now, {
       to: r.manager_email,
       subject: 'Kairos : votre demande d’adhésion',

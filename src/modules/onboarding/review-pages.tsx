@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { formatDate, formatDateTime } from '../../http/format.js';
-import { uuidOr404 } from '../../http/ids.js';
-import { HttpProblem } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
-import { formText } from '../../http/views/form.js';
 import { CsrfField } from '../../http/views/layout.js';
 import { letterPdf, listLetters, markLetterSent, membershipRequestOfLetter, regenerateActivationLetter } from './letters-service.js';
 import { approveMembershipRequest, getMembershipRequest, listMembershipRequests, rejectMembershipRequest } from './membership-service.js';
 import { agencyAdmin } from './routes.js';
 import { isRealDate } from './rules.js';
+import { emptyForm, letterParams, rejectForm, requestParams } from './schemas.js';
 
 const STATUS_LABELS = { pending: 'En attente', approved: 'Acceptée', rejected: 'Refusée' } as const;
 const KIND_LABELS = { identifier: 'Courrier d’identifiant', activation: 'Courrier d’activation' } as const;
@@ -51,7 +50,8 @@ function LettersTable({ letters, csrf }: { letters: Letters; csrf: string }) {
   );
 }
 
-export async function reviewPages(app: FastifyInstance): Promise<void> {
+export async function reviewPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const config = { access: agencyAdmin };
 
   app.get('/admin/adhesions', { config }, async (request, reply) => {
@@ -97,8 +97,8 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  app.get('/admin/adhesions/:id', { config }, async (request, reply) => {
-    const r = await getMembershipRequest(app.ctx, uuidOr404((request.params as { id: string }).id));
+  app.get('/admin/adhesions/:id', { config, schema: { params: requestParams } }, async (request, reply) => {
+    const r = await getMembershipRequest(app.ctx, request.params.id);
     const letters = r.organisation_id ? await listLetters(app.ctx, r.organisation_id) : [];
     const notice = NOTICES[String((request.query as Record<string, unknown>).fait) as keyof typeof NOTICES];
     return sendPage(request, reply, `Demande de ${r.legal_name}`, (csrf) => (
@@ -134,34 +134,33 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
   // Confirmations travel as fixed codes, never as free text a crafted link could inject.
   const back = (id: string, done: keyof typeof NOTICES) => `/admin/adhesions/${id}?fait=${done}`;
 
-  app.post('/admin/adhesions/:id/acceptation', { config }, async (request, reply) => {
-    const id = uuidOr404((request.params as { id: string }).id);
+  app.post('/admin/adhesions/:id/acceptation', { config, schema: { params: requestParams, body: emptyForm } }, async (request, reply) => {
+    const { id } = request.params;
     await approveMembershipRequest(app.ctx, actorOf(request), id, requestMeta(request));
     return reply.redirect(back(id, 'acceptee'), 303);
   });
 
-  app.post('/admin/adhesions/:id/refus', { config }, async (request, reply) => {
-    const id = uuidOr404((request.params as { id: string }).id);
-    const reason = formText(request.body, 'reason').trim();
-    if (reason.length < 5) throw new HttpProblem(422, 'Données invalides', 'Motif : au moins 5 caractères, pour que le demandeur comprenne le refus.', [{ field: 'reason', message: 'Motif : au moins 5 caractères.' }]);
-    await rejectMembershipRequest(app.ctx, actorOf(request), id, reason, requestMeta(request));
+  // A refused reason is an error page naming the field (the form's `minlength` says it first in a browser).
+  app.post('/admin/adhesions/:id/refus', { config, schema: { params: requestParams, body: rejectForm } }, async (request, reply) => {
+    const { id } = request.params;
+    await rejectMembershipRequest(app.ctx, actorOf(request), id, request.body.reason, requestMeta(request));
     return reply.redirect(back(id, 'refusee'), 303);
   });
 
-  app.get('/admin/courriers/:id/pdf', { config }, async (request, reply) => {
-    const { pdf, reference } = await letterPdf(app.ctx, actorOf(request), uuidOr404((request.params as { id: string }).id), requestMeta(request));
+  app.get('/admin/courriers/:id/pdf', { config, schema: { params: letterParams } }, async (request, reply) => {
+    const { pdf, reference } = await letterPdf(app.ctx, actorOf(request), request.params.id, requestMeta(request));
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="${reference}.pdf"`).header('cache-control', 'no-store').send(pdf);
   });
 
-  app.post('/admin/courriers/:id/envoye', { config }, async (request, reply) => {
-    const id = uuidOr404((request.params as { id: string }).id);
+  app.post('/admin/courriers/:id/envoye', { config, schema: { params: letterParams, body: emptyForm } }, async (request, reply) => {
+    const { id } = request.params;
     await markLetterSent(app.ctx, actorOf(request), id, requestMeta(request));
     const requestId = await membershipRequestOfLetter(app.ctx, id);
     return reply.redirect(requestId ? back(requestId, 'envoye') : '/admin/adhesions', 303);
   });
 
-  app.post('/admin/courriers/:id/regenerer', { config }, async (request, reply) => {
-    const id = uuidOr404((request.params as { id: string }).id);
+  app.post('/admin/courriers/:id/regenerer', { config, schema: { params: letterParams, body: emptyForm } }, async (request, reply) => {
+    const { id } = request.params;
     await regenerateActivationLetter(app.ctx, actorOf(request), id, requestMeta(request));
     const requestId = await membershipRequestOfLetter(app.ctx, id);
     return reply.redirect(requestId ? back(requestId, 'regenere') : '/admin/adhesions', 303);

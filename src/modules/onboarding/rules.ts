@@ -51,9 +51,10 @@ export function isRealDate(value: string): boolean {
 
 /**
  * The adhesion request (docs/product/joining-and-habilitations.md#membership-request), with the
- * clock's "today" for the Qualiopi expiry rule.
+ * clock's "today" for the Qualiopi expiry rule: a day, or a function read at each validation (a
+ * route's schema is built once, at start).
  */
-export function membershipRequestSchema(today: string) {
+export function membershipRequestSchema(today: string | (() => string)) {
   return z
     .strictObject({
       legalName: z
@@ -109,7 +110,7 @@ export function membershipRequestSchema(today: string) {
       if (v.qualiopi && !v.qualiopiExpiry) {
         ctx.addIssue({ code: 'custom', path: ['qualiopiExpiry'], message: 'Date d’expiration Qualiopi : obligatoire quand l’organisme est certifié.' });
       }
-      if (v.qualiopi && v.qualiopiExpiry && v.qualiopiExpiry <= today) {
+      if (v.qualiopi && v.qualiopiExpiry && v.qualiopiExpiry <= (typeof today === 'function' ? today() : today)) {
         ctx.addIssue({ code: 'custom', path: ['qualiopiExpiry'], message: 'Date d’expiration Qualiopi : la certification doit être en cours de validité (date future).' });
       }
     });

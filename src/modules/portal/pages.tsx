@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatDateTime } from '../../http/format.js';
 import { problems } from '../../http/problem.js';
+import { emptyIfAbsent } from '../../http/schemas.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
 import { CsrfField } from '../../http/views/layout.js';
@@ -103,7 +105,14 @@ function AppHome({ app }: { app: PortalApplication }) {
   );
 }
 
-export async function portalPages(app: FastifyInstance): Promise<void> {
+const SESSION_NOT_FOUND = 'Cette session est introuvable ou déjà terminée.';
+/** A session is named by its 64-hex id; anything else is as unknown as an ended session: 404. */
+const sessionParams = z.strictObject({ sessionId: z.string({ error: SESSION_NOT_FOUND }).regex(/^[0-9a-f]{64}$/, SESSION_NOT_FOUND) });
+/** The form carries only its `_csrf` (checked before validation, see auth.ts). */
+const endSessionForm = emptyIfAbsent(z.object({}));
+
+export async function portalPages(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/', { config: { access: publicAccess } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/portail', 303);
     // Deliberately no link to the partners' sign-in page (anti-phishing): its address comes by
@@ -159,11 +168,9 @@ export async function portalPages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  app.post('/portail/sessions/:sessionId/fin', { config: { access: signedIn } }, async (request, reply) => {
-    const params = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) }).safeParse(request.params);
-    if (!params.success) throw problems.notFound('Cette session est introuvable ou déjà terminée.');
-    const ended = await endOwnSession(app.ctx, actorOf(request), params.data.sessionId, requestMeta(request));
-    if (!ended) throw problems.notFound('Cette session est introuvable ou déjà terminée.');
+  app.post('/portail/sessions/:sessionId/fin', { config: { access: signedIn }, schema: { params: sessionParams, body: endSessionForm } }, async (request, reply) => {
+    const ended = await endOwnSession(app.ctx, actorOf(request), request.params.sessionId, requestMeta(request));
+    if (!ended) throw problems.notFound(SESSION_NOT_FOUND);
     return reply.redirect('/portail', 303);
   });
 

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { Actor } from '../habilitations/policy.js';
+import { applicationsInOrder, roleLabels } from './repository.js';
 
 export interface PortalApplication {
   code: string;
@@ -12,8 +13,7 @@ export interface PortalApplication {
 /** The applications the actor holds at least one habilitation for, nothing else. */
 export async function applicationsFor(ctx: AppContext, actor: Actor): Promise<PortalApplication[]> {
   if (actor.habilitations.length === 0) return [];
-  const apps = await ctx.db.selectFrom('application').selectAll().orderBy('position').execute();
-  const roles = await ctx.db.selectFrom('role').select(['application', 'code', 'label']).execute();
+  const [apps, roles] = await Promise.all([applicationsInOrder(ctx.db), roleLabels(ctx.db)]);
   return apps
     .map((a) => ({
       code: a.code,
