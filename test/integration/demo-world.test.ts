@@ -1,14 +1,17 @@
 /**
  * The demo world (src/demo/world/, docs/decisions/0028-demo-world.md): from an empty database,
  * every demo role finds its main screens and APIs filled, the audit chain verifies, and a second
- * seeding finds the world already there.
+ * start finds the world already there.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
 import { seedDemoWorld } from '../../src/demo/world/index.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { verifyAuditChain } from '../../src/modules/audit/service.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
 import { addDays } from '../../src/modules/quotes/rules/holidays.js';
@@ -177,6 +180,35 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('demo world on a data folder (PGlite): a second start keeps it and seeds nothing', () => {
+  let dataDir = '';
+  before(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'kairos-world-disk-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('seeds on the first start only', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'true', SEED_DEMO_WORLD: 'true', DATA_DIR: dataDir, PGLITE_FSYNC: 'false', LOG_LEVEL: 'silent' });
+    const counts = async (rt: Runtime) => ({
+      quotes: Number((await rt.ctx.db.selectFrom('quote').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+      audit: Number((await rt.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    });
+    const first = await createRuntime(config, { clock: new ManualClock(new Date()) });
+    assert.equal(first.worldSeeded, true);
+    const seeded = await counts(first);
+    await first.close();
+    const second = await createRuntime(config, { clock: new ManualClock(new Date()) });
+    try {
+      assert.equal(second.seeded, false);
+      assert.equal(second.worldSeeded, false);
+      assert.deepEqual(await counts(second), seeded, 'nothing added by the second start');
+      assert.equal((await verifyAuditChain(second.ctx.db)).ok, true);
+    } finally {
+      await second.close();
+    }
+  });
+});
 
 /** List answers name their array differently (requests, alerts): the one array of the object. */
 function listOf(body: unknown): Array<Record<string, unknown>> {
