@@ -18,8 +18,8 @@ export const WORLD_SEEDED_KEY = 'demo_world_seeded_at';
 
 /** The oldest day of the world: its quote templates. */
 const FIRST_DAY = -150;
-/** The nightly jobs run from here: every quote submitted earlier was answered within days. */
-const NIGHTLY_FROM = -40;
+/** The nightly jobs run from here: quotes submitted earlier were answered within days, the first report falls overdue later. */
+const NIGHTLY_FROM = -30;
 
 /**
  * Seeds the world once, after the demo accounts (src/demo/seed.ts); false when already there.

@@ -64,7 +64,7 @@ export function planTrainings(world: WorldContext): void {
   });
 
   const forced = new Map<string, Map<string, Omit<AttendanceEntry, 'date' | 'period'>>>();
-  const followed: Array<{ t: WorldTraining; story: Story; closedOn: string | null; sessions: HalfDaySession[] }> = [];
+  const followed: Array<{ t: WorldTraining; closedOn: string | null; sessions: HalfDaySession[] }> = [];
   for (const [key, story] of Object.entries(STORIES)) {
     const t = world.trainings.get(key);
     if (!t) throw new Error(`demo world: no quote plans the training « ${key} »`);
@@ -77,8 +77,8 @@ export function planTrainings(world: WorldContext): void {
     if (story.unjustifiedLastMonth) for (const s of lastMonth.filter((_, i) => i % 9 === 4).slice(0, 3)) marks.set(`${s.date}|${s.period}`, UNJUSTIFIED);
     if (story.correctedLastMonth && lastMonth[3]) marks.set(`${lastMonth[3].date}|${lastMonth[3].period}`, UNJUSTIFIED);
     forced.set(key, marks);
-    followed.push({ t, story, closedOn, sessions });
-    planFollowUp(world, t, story, { withdrawnOn, closedOn, sessions, marks });
+    followed.push({ t, closedOn, sessions });
+    planFollowUp(world, t, story, withdrawnOn);
     if (story.correctedLastMonth && lastMonth[3]) planCorrection(world, t, lastMonth[3]);
   }
   planDeclarations(world, followed, forced);
@@ -95,14 +95,14 @@ const idOf = (t: WorldTraining) => {
   return t.id;
 };
 
-function planFollowUp(world: WorldContext, t: WorldTraining, story: Story, p: { withdrawnOn: string | null; closedOn: string | null; sessions: HalfDaySession[]; marks: Map<string, unknown> }) {
+function planFollowUp(world: WorldContext, t: WorldTraining, story: Story, withdrawnOn: string | null) {
   const officer = () => world.actor(OFFICERS[t.organisation]);
   world.timeline.at(momentOf(t.startDate, '08:45'), `entrée en formation ${t.key}`, async () => {
     await declareEntry(world.ctx, await officer(), idOf(t), t.startDate, world.meta());
   });
-  if (p.withdrawnOn) {
-    world.timeline.at(momentOf(p.withdrawnOn, '16:50'), `abandon ${t.key}`, async () => {
-      const input = withdrawalBodySchema.parse({ date: p.withdrawnOn, reason: 'found_job', comment: WITHDRAWAL_COMMENT });
+  if (withdrawnOn) {
+    world.timeline.at(momentOf(withdrawnOn, '16:50'), `abandon ${t.key}`, async () => {
+      const input = withdrawalBodySchema.parse({ date: withdrawnOn, reason: 'found_job', comment: WITHDRAWAL_COMMENT });
       await declareWithdrawal(world.ctx, await officer(), idOf(t), input, world.meta());
     });
   }
