@@ -3,6 +3,7 @@
  * services on a clock moved through the past weeks, dated from the day it is seeded, once per
  * database. What each demo account then sees: README, « Visite guidée ».
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { getSetting, setSetting } from '../../db/instance-settings.js';
 import { recordAuditAlone } from '../../modules/audit/service.js';
@@ -13,6 +14,23 @@ import { planNightlyJobs } from './jobs.js';
 import { planQuotes } from './quotes.js';
 import { planSupport } from './support.js';
 import { planTrainings } from './trainings.js';
+
+/**
+ * Embedded: each commit waits for its WAL on disk (decision 0016), a few milliseconds times the
+ * world's hundreds of transactions. Nobody waits on them, and a crash half-way leaves a partial
+ * world to delete anyway, so the session skips those waits while seeding; the setting's commit,
+ * synchronous again, flushes the whole WAL before the world counts as seeded. PostgreSQL's
+ * durability is the server's: unchanged.
+ */
+async function withoutCommitFlushes<T>(ctx: AppContext, work: () => Promise<T>): Promise<T> {
+  if (ctx.engine !== 'pglite') return work();
+  await sql`set synchronous_commit = off`.execute(ctx.db);
+  try {
+    return await work();
+  } finally {
+    await sql`reset synchronous_commit`.execute(ctx.db);
+  }
+}
 
 export const WORLD_SEEDED_KEY = 'demo_world_seeded_at';
 
@@ -36,7 +54,7 @@ export async function seedDemoWorld(ctx: AppContext): Promise<boolean> {
   planAgency(world);
   planSupport(world);
   planNightlyJobs(world, NIGHTLY_FROM);
-  const steps = await world.timeline.play();
+  const steps = await withoutCommitFlushes(ctx, () => world.timeline.play());
   const now = ctx.clock.now();
   await recordAuditAlone(ctx.db, { at: now, action: 'demo.world_seeded', details: { steps, from: world.day(FIRST_DAY), to: world.today } });
   await setSetting(ctx.db, WORLD_SEEDED_KEY, now.toISOString());
