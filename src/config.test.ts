@@ -28,3 +28,23 @@ describe('settings for faults, backups and monitoring', () => {
     }
   });
 });
+
+describe('the demo world setting (SEED_DEMO_WORLD)', () => {
+  it('is on by default in demo mode, except under NODE_ENV=test, whose template holds the accounts only', () => {
+    assert.equal(loadConfig({}).demoWorld, true, 'embedded, development: demo mode and its world');
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).demoWorld, false);
+    assert.equal(loadConfig({ NODE_ENV: 'test', SEED_DEMO_WORLD: 'true' }).demoWorld, true);
+    assert.equal(loadConfig({ SEED_DEMO_WORLD: 'false' }).demoWorld, false);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://x@localhost/k', SEED_DEMO: 'true' }).demoWorld, true, 'PostgreSQL with SEED_DEMO=true');
+  });
+
+  it('needs demo mode: no world without the demo accounts', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://x@localhost/k' }).demoWorld, false);
+    assert.equal(loadConfig({ SEED_DEMO: 'false', SEED_DEMO_WORLD: 'true' }).demoWorld, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'k'.repeat(32) }).demoWorld, false);
+  });
+
+  it('refuses a value that is not a boolean, naming the variable', () => {
+    assert.throws(() => loadConfig({ SEED_DEMO_WORLD: 'souvent' }), (err: unknown) => err instanceof ConfigError && err.message.includes('SEED_DEMO_WORLD'));
+  });
+});

@@ -17,6 +17,7 @@ const envSchema = z.object({
   ATTACHMENTS_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   SEED_DEMO: bool.optional(),
+  SEED_DEMO_WORLD: bool.optional(),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('Kairos <ne-pas-repondre@kairos.example>'),
   APP_SECRET: z.string().min(32).optional(),
@@ -64,6 +65,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Demo mode: demo data is seeded, the outbox is readable in the UI, demo secrets are printed. */
   demoMode: boolean;
+  /**
+   * Demo mode only: on first start, after the accounts, months of activity played through the
+   * services (src/demo/world/). Off by default under NODE_ENV=test: the tests' template holds the
+   * accounts only.
+   */
+  demoWorld: boolean;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** Key for secrets at rest (TOTP seeds). Derived from the data folder when not set in embedded mode. */
@@ -129,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration:\n  APP_SECRET: required in production (32 characters or more)');
   }
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const demoMode = e.SEED_DEMO ?? (embedded && !production);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -136,7 +144,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     attachmentsDir: e.ATTACHMENTS_DIR ?? path.join(e.DATA_DIR, 'attachments'),
     databaseUrl: e.DATABASE_URL,
-    demoMode: e.SEED_DEMO ?? (embedded && !production),
+    demoMode,
+    demoWorld: demoMode && (e.SEED_DEMO_WORLD ?? e.NODE_ENV !== 'test'),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     appSecret: e.APP_SECRET,

@@ -5,7 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/accounts.
 /** After the first SIGTERM or SIGINT, the process exits at this deadline whatever is still running. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
-function banner(config: Config, url: string, seeded: boolean): string {
+function banner(config: Config, url: string, seeded: boolean, worldSeeded: boolean): string {
   const lines = [
     '',
     `Kairos est démarré : ${url}`,
@@ -14,6 +14,8 @@ function banner(config: Config, url: string, seeded: boolean): string {
   if (config.demoMode) {
     lines.push(
       seeded ? 'Données de démonstration créées.' : 'Données de démonstration déjà présentes (conservées).',
+      ...(worldSeeded ? ['Monde de démonstration créé : quelques mois d’activité, datés d’aujourd’hui.'] : []),
+      ...(config.demoWorld ? ['Visite guidée (que regarder avec chaque compte) : README, section « Visite guidée ».'] : []),
       '',
       'Comptes de démonstration :',
       ...DEMO_ACCOUNTS.map((a) => `  ${a.login.padEnd(16)} ${a.description}`),
@@ -50,7 +52,7 @@ async function main() {
   await runtime.startControl();
   runtime.worker.start();
   const url = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? `http://localhost:${config.port}` : address;
-  process.stdout.write(banner(config, url, runtime.seeded));
+  process.stdout.write(banner(config, url, runtime.seeded, runtime.worldSeeded));
 
   let stopping = false;
   const stop = async (signal: string) => {

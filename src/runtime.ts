@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest, serialisedStartup } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
+import { seedDemoWorld } from './demo/world/index.js';
 import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
@@ -32,6 +33,8 @@ export interface Runtime {
   worker: JobWorker;
   mailer: Mailer;
   seeded: boolean;
+  /** The demo world was seeded by this start (src/demo/world/). */
+  worldSeeded: boolean;
   metrics: Metrics;
   /** Embedded on disk: opens the owner's control channel (backups while running); main.ts only. */
   startControl(): Promise<void>;
@@ -69,11 +72,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
   try {
     const metrics = createMetrics();
-    const { ctx, seeded } = await serialisedStartup(handle.db, handle.engine, async () => {
+    const { ctx, seeded, worldSeeded } = await serialisedStartup(handle.db, handle.engine, async () => {
       await migrateToLatest(handle.db);
       const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
       const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox, metrics };
-      return { ctx, seeded: config.demoMode ? await seedDemoData(ctx) : false };
+      const seeded = config.demoMode ? await seedDemoData(ctx) : false;
+      // After the accounts, once; the world plays on a clock of its own, ctx.clock stays real.
+      const worldSeeded = config.demoWorld ? await seedDemoWorld(ctx) : false;
+      return { ctx, seeded, worldSeeded };
     });
     const app = await buildApp(ctx, { logStream: options.logStream });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
@@ -102,6 +108,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       worker,
       mailer,
       seeded,
+      worldSeeded,
       metrics,
       async startControl() {
         if (!handle.dataDir || control) return;

@@ -38,8 +38,13 @@ export interface Kairos {
 }
 
 /** A clean environment of our own: nothing of the test runner's leaks in (DATABASE_URL…). */
+/**
+ * The processes run in development mode, where the demo world is on by default: these tests are
+ * about start-up, faults and backups on the accounts-only demo data, so the world stays off unless
+ * a test asks for it (test/integration/demo-world.test.ts covers it).
+ */
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env };
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SEED_DEMO_WORLD: 'false', ...env };
 }
 
 export function startKairos(env: Record<string, string>, port = Number(env.PORT)): Kairos {
