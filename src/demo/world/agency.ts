@@ -4,8 +4,8 @@
  * held for confirmation and released by the agency (a resolved security alert), and the access
  * review the nightly sweep opens.
  */
-import { createUser } from '../../modules/habilitations/service.js';
-import { runAccessReviewSweep } from '../../modules/habilitations/review-jobs.js';
+import { createUser } from '../../modules/habilitations/users/service.js';
+import { runAccessReviewSweep } from '../../modules/habilitations/index.js';
 import { membershipRequestSchema, parisDay } from '../../modules/onboarding/rules.js';
 import { rejectMembershipRequest, submitMembershipRequest } from '../../modules/onboarding/membership-service.js';
 import { reinstateFromAlert } from '../../modules/security/alerts-service.js';

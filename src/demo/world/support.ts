@@ -4,10 +4,10 @@
  * a candidate's question answered then closed, a fresh one from the atelier.
  */
 import { randomUUID } from 'node:crypto';
-import { recordRequestError } from '../../modules/support/error-references.js';
-import { checkScreenshots } from '../../modules/support/request-files.js';
-import { supportRequestSchema } from '../../modules/support/request-rules.js';
-import { changeRequestStatus, createSupportRequest, replyToRequest } from '../../modules/support/request-service.js';
+import { recordRequestError } from '../../modules/support/error-references/service.js';
+import { checkScreenshots } from '../../modules/support/requests/files.js';
+import { supportRequestSchema } from '../../modules/support/requests/schemas.js';
+import { changeRequestStatus, createSupportRequest, replyToRequest } from '../../modules/support/requests/service.js';
 import { momentOf } from './clock.js';
 import type { WorldContext } from './context.js';
 import { demoScreenshot } from './screenshot.js';

@@ -9,7 +9,7 @@
 import { attendanceBodySchema, correctAttendance, correctionBodySchema, declareEntry, declareExit, declareWithdrawal, importAttendanceCsv, reportBodySchema, saveAttendance, submitReport, submitStatement, withdrawalBodySchema, CSV_HEADER } from '../../modules/training/index.js';
 import { halfDaySessions, monthOf, type AttendanceEntry, type HalfDaySession } from '../../modules/training/rules.js';
 import { addDays, isoWeekday } from '../../modules/quotes/rules/holidays.js';
-import { grantHabilitation } from '../../modules/habilitations/service.js';
+import { grantHabilitation } from '../../modules/habilitations/users/service.js';
 import { csvLine, entryOf, UNJUSTIFIED } from './attendance-pattern.js';
 import { lastDayOfMonth, momentOf } from './clock.js';
 import type { WorldContext, WorldOrganisation, WorldTraining } from './context.js';
