@@ -20,6 +20,9 @@ import { parseScaleArgs } from './args.js';
 import { scalePlan } from './plan.js';
 import { writeScale } from './writer.js';
 
+/** One chunk's INSERT … SELECT may take minutes on a busy machine: not the server's 15 s request budget. */
+const STATEMENT_TIMEOUT_MS = 3_600_000;
+
 async function main(): Promise<number> {
   const parsed = parseScaleArgs(process.argv.slice(2));
   if (!parsed.ok) {
@@ -38,7 +41,7 @@ async function main(): Promise<number> {
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const progress = (line: string) => process.stderr.write(`[${elapsed()}] ${line}\n`);
   // Embedded: opening takes the data folder's lock, so a running server makes this exit 1 naming it.
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir, fsync: config.pgliteFsync });
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir, fsync: config.pgliteFsync, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   try {
     progress(`base ${handle.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite (${config.dataDir})`} : migrations…`);
     await migrateToLatest(handle.db);

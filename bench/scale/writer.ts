@@ -13,8 +13,8 @@ import { recordAudit } from '../../src/modules/audit/service.js';
 import { QUALIOPI_EXPIRY, type QuoteProfile, type ScalePlan } from './plan.js';
 import { SCALE_LIMITS, type ScaleArgs } from './args.js';
 
-/** Candidates per transaction: about 2 000 trainings, a few hundred thousand attendance rows. */
-export const CANDIDATE_CHUNK = 5_000;
+/** Candidates per transaction: about 900 trainings, up to a few hundred thousand attendance rows. */
+export const CANDIDATE_CHUNK = 2_000;
 const ORGANISATION_CHUNK = 5_000;
 /** Generated rows are recognisable by this mail domain (and logins ending in .org<n>). */
 export const SCALE_MAIL_DOMAIN = 'scale.kairos.example';
