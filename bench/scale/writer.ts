@@ -1,9 +1,11 @@
 /**
  * Writes the generated rows with set-based SQL: each chunk of candidates travels as one JSON
- * parameter, and the candidates, quotes (with their versions and timelines), trainings, half-day
- * sessions and attendance of that chunk are each one INSERT … SELECT, in one transaction. Every
- * identifier is made here, so no statement reads back what another wrote: the cost stays flat as
- * the tables grow. Indexes, foreign keys and checks stay on, so PostgreSQL still vouches for them.
+ * parameter, and the candidates, quotes (with their versions and timelines) and trainings of that
+ * chunk are each one INSERT … SELECT, the half-day sessions and their attendance one more, all in
+ * one transaction. Every identifier is made here, so no statement reads back what another wrote:
+ * the cost per chunk stays flat as the tables grow. Indexes, unique keys and checks stay on; only
+ * the row-by-row foreign-key triggers of sessions and attendance are skipped, where the references
+ * hold by construction (docs/decisions/0029-scale-generator.md).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
@@ -271,7 +273,7 @@ export async function writeScale(db: Database, plan: ScalePlan, args: ScaleArgs,
   const offsets = await existingOffsets(db);
   if (offsets.candidates + args.candidates > SCALE_LIMITS.candidates) {
     throw new Error(
-      `--candidates : cette base contient déjà ${fmt(offsets.candidates)} candidats générés ; ${fmt(SCALE_LIMITS.candidates - offsets.candidates)} au plus peuvent encore l’être (identifiants à 7 chiffres). Rien n’a été écrit.`,
+      `--candidates : cette base contient déjà ${fmt(offsets.candidates)} candidats générés ; ${fmt(SCALE_LIMITS.candidates - offsets.candidates)} au plus peuvent encore l’être (identifiants à 7 chiffres). Aucune donnée générée n’a été écrite.`,
     );
   }
   const advisor = await anAdvisor(db);
