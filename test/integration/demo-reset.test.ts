@@ -4,12 +4,28 @@
  * on a folder that is not a data folder, on a bad argument, and while another process holds it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { acquireDataFolderLock } from '../../src/db/data-folder-lock.js';
-import { COMMANDS, runCommand } from '../helpers/processes.js';
+import { COMMANDS, root, runCommand, withTimeout } from '../helpers/processes.js';
+
+/** util-linux `script` gives the command a terminal, where it asks for confirmation. */
+const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+
+/** Runs demo:reset on a pseudo-terminal, typing `answer` at its question. */
+async function resetOnTerminal(dataDir: string, answer: string): Promise<{ code: number | null; output: string }> {
+  const command = `${process.execPath} --import tsx ${COMMANDS.demoReset}`;
+  const child = spawn(SCRIPT!, ['-qec', command, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
+  child.stdin.end(`${answer}\n`);
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c))), 60_000, 'demo:reset on a terminal');
+  return { code, output };
+}
 
 describe('demo:reset', () => {
   let parent = '';
@@ -69,6 +85,22 @@ describe('demo:reset', () => {
       lock.release();
     }
     untouched();
+  });
+
+  it('on a terminal, asks in French and deletes only after « oui »', { timeout: 120_000, skip: SCRIPT ? false : 'util-linux script not installed' }, async () => {
+    const refused = await resetOnTerminal(dataDir, 'non');
+    assert.equal(refused.code, 1, refused.output);
+    assert.match(refused.output, /Tapez « oui » pour confirmer/);
+    assert.match(refused.output, /Suppression annulée\. Rien n’a été supprimé\./);
+    untouched();
+
+    const other = path.join(parent, 'autre-demo');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'PG_VERSION'), '17\n');
+    const accepted = await resetOnTerminal(other, 'oui');
+    assert.equal(accepted.code, 0, accepted.output);
+    assert.match(accepted.output, /Données de démonstration supprimées/);
+    assert.deepEqual(readdirSync(other), []);
   });
 
   it('with --yes, empties the folder (the next start seeds afresh)', { timeout: 60_000 }, async () => {
