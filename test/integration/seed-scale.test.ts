@@ -81,7 +81,8 @@ async function openRuntime(engine: Engine, t: { dataDir: string | null; url: str
   return runtime;
 }
 
-const BAD_ARGUMENTS: Array<[string[], RegExp]> = [
+type Refusal = [args: string[], message: RegExp, env?: Record<string, string>];
+const BAD_ARGUMENTS: Refusal[] = [
   [[...SMALL, '--orgs', '3'], /Argument inconnu : --orgs/],
   [['--organisations', '10', '--candidates', '500', '--months'], /--months : valeur manquante/],
   [['--organisations', '10', '--candidates', 'beaucoup', '--months', '2'], /--candidates doit être un entier positif/],
@@ -92,11 +93,11 @@ const BAD_ARGUMENTS: Array<[string[], RegExp]> = [
   [['--organisations', '10', '--candidates', '500', '--months', '1000000000000'], /--months : 36 au maximum/],
 ];
 
-/** Each bad argument list exits 1 with its message (the processes only start tsx: run together). */
-async function refusesAll(cases: typeof BAD_ARGUMENTS, t: { env: Record<string, string>; dataDir: string | null; url: string | null }) {
+/** Each refused run exits 1 with its message (the processes only start tsx: run together). */
+async function refusesAll(cases: Refusal[], t: { env: Record<string, string>; dataDir: string | null; url: string | null }) {
   await Promise.all(
-    cases.map(async ([args, message]) => {
-      const result = await runCommand(COMMANDS.seedScale, args, t.env);
+    cases.map(async ([args, message, env]) => {
+      const result = await runCommand(COMMANDS.seedScale, args, { ...t.env, ...env });
       assert.equal(result.code, 1, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
     }),
@@ -184,20 +185,12 @@ for (const engine of ENGINES) {
       }
     });
 
-    it('refuses bad arguments before opening the database: nothing written', { timeout: 120_000 }, async () => {
-      const t = await target(engine);
-      // Every case is checked in process below; real processes for a few, on each engine.
-      await refusesAll([BAD_ARGUMENTS[0]!, BAD_ARGUMENTS[2]!, BAD_ARGUMENTS.at(-1)!], t);
-    });
-
-    it('refuses outside demo mode, nothing written', { timeout: 120_000 }, async () => {
+    it('refuses bad arguments before opening the database, and outside demo mode: nothing written', { timeout: 120_000 }, async () => {
       const t = await target(engine);
       // Production without SEED_DEMO (embedded), or PostgreSQL without SEED_DEMO: no demo mode.
-      const env = engine === 'pglite' ? { ...t.env, NODE_ENV: 'production', APP_SECRET: 'x'.repeat(40) } : { ...t.env, SEED_DEMO: 'false' };
-      const result = await runCommand(COMMANDS.seedScale, SMALL, env);
-      assert.equal(result.code, 1, result.stderr);
-      assert.match(result.stderr, /qu’en mode démonstration/);
-      await nothingWritten(t);
+      const notDemo: Record<string, string> = engine === 'pglite' ? { NODE_ENV: 'production', APP_SECRET: 'x'.repeat(40) } : { SEED_DEMO: 'false' };
+      // Every bad argument is checked in process above; real processes for a few, on each engine.
+      await refusesAll([BAD_ARGUMENTS[0]!, BAD_ARGUMENTS[2]!, BAD_ARGUMENTS.at(-1)!, [SMALL, /qu’en mode démonstration/, notDemo]], t);
     });
   });
 }
