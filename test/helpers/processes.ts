@@ -136,6 +136,8 @@ export const COMMANDS = {
   auditVerify: 'src/modules/audit/verify-cli.ts',
   backup: 'src/backup/backup-cli.ts',
   restore: 'src/backup/restore-cli.ts',
+  seedScale: 'bench/scale/cli.ts',
+  demoReset: 'src/demo/reset-cli.ts',
 } as const;
 
 export interface HttpSession {
