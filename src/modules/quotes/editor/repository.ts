@@ -2,16 +2,25 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB, QuoteTable } from '../../../db/schema.js';
 import { PAGE_SIZE, type Db } from '../record/repository.js';
+import { warningsColumn } from '../record/stored-warnings.js';
 
 export function insertQuote(trx: Transaction<DB>, row: Insertable<QuoteTable>) {
   return trx.insertInto('quote').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Freezes a submitted version (quote_version rows are never changed). */
+/** Freezes a submitted version with its warnings (quote_version rows are never changed). */
 export async function insertQuoteVersion(trx: Transaction<DB>, quote: { id: string; version: number; type: 'AIF' | 'POEI'; candidate_id: string; data: unknown }, submittedAt: Date) {
   await trx
     .insertInto('quote_version')
-    .values({ quote_id: quote.id, version: quote.version, type: quote.type, candidate_id: quote.candidate_id, data: JSON.stringify(quote.data), submitted_at: submittedAt })
+    .values({
+      quote_id: quote.id,
+      version: quote.version,
+      type: quote.type,
+      candidate_id: quote.candidate_id,
+      data: JSON.stringify(quote.data),
+      warnings: warningsColumn(quote),
+      submitted_at: submittedAt,
+    })
     .execute();
 }
 
