@@ -18,10 +18,9 @@ export interface QueueFilters {
 const waitingSince = sql<Date>`coalesce(quote.accepted_at, quote.submitted_at)`;
 
 function queueQuery(db: Db, filters: QueueFilters) {
+  // Only the quote's own columns: what the page shows is joined to its 20 rows alone.
   let q = db
     .selectFrom('quote')
-    .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
-    .innerJoin('organisation', 'organisation.id', 'quote.organisation_id')
     .where('quote.status', '=', filters.status)
     .where('quote.submitted_at', 'is not', null);
   if (filters.organisation) q = q.where('quote.organisation_id', '=', filters.organisation);
@@ -32,18 +31,34 @@ function queueQuery(db: Db, filters: QueueFilters) {
   // Stored warnings (record/stored-warnings.ts): the caller fills the missing ones first.
   if (filters.warnings === 'with') q = q.where(sql<boolean>`jsonb_array_length(quote.warnings) > 0`);
   if (filters.warnings === 'without') q = q.where(sql<boolean>`jsonb_array_length(quote.warnings) = 0`);
-  if (filters.registeredBy) q = q.where('candidate.created_by', '=', filters.registeredBy);
+  if (filters.registeredBy) {
+    const registeredBy = filters.registeredBy;
+    q = q.where('quote.candidate_id', 'in', (eb) => eb.selectFrom('candidate').select('candidate.id').where('candidate.created_by', '=', registeredBy));
+  }
   return q;
 }
 
 /**
  * One page of the submitted quotes in `status`, waiting longest first (from the candidate's
- * acceptance, else from submission), with the number of quotes matching the filters: the count
- * rides along each row (a window over the same filters), so a page is one statement; only a
- * page past the end needs a second one to count.
+ * acceptance, else from submission), with the number of quotes matching the filters. One
+ * statement: the page is chosen, and counted by a window over the same filters, on narrow rows
+ * (id and waiting time), and only its 20 rows are then joined to their content and names; only a
+ * page past the end needs a second statement to count.
  */
 export async function queuedQuotes(db: Db, filters: QueueFilters, page: { limit: number; offset: number }) {
-  const rows = await queueQuery(db, filters)
+  const rows = await db
+    .with('page', () =>
+      queueQuery(db, filters)
+        .select(['quote.id as page_id', waitingSince.as('since'), sql<string>`count(*) over ()`.as('total')])
+        .orderBy(waitingSince)
+        .orderBy('quote.id')
+        .limit(page.limit)
+        .offset(page.offset),
+    )
+    .selectFrom('page')
+    .innerJoin('quote', 'quote.id', 'page.page_id')
+    .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
+    .innerJoin('organisation', 'organisation.id', 'quote.organisation_id')
     .select([
       'quote.id',
       'quote.type',
@@ -59,12 +74,10 @@ export async function queuedQuotes(db: Db, filters: QueueFilters, page: { limit:
       'candidate.identifier as candidate_identifier',
       'candidate.last_name as candidate_last_name',
       'candidate.first_name as candidate_first_name',
-      sql<string>`count(*) over ()`.as('total'),
+      'page.total',
     ])
-    .orderBy(waitingSince)
+    .orderBy('page.since')
     .orderBy('quote.id')
-    .limit(page.limit)
-    .offset(page.offset)
     .execute();
   if (rows.length > 0 || page.offset === 0) return { total: rows.length > 0 ? Number(rows[0]!.total) : 0, rows };
   const { total } = await queueQuery(db, filters).select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
