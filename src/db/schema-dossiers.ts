@@ -1,5 +1,5 @@
 /** Table types of candidates' dossiers: candidates, quotes and their versions, trainings and their follow-up (migrations 0003, 0005, 0007, 0009). */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from './column-types.js';
 
 export interface CandidateTable {
@@ -38,6 +38,11 @@ export interface QuoteTable {
   decided_at: Timestamp | null;
   decided_by: string | null;
   agreement_reference: string | null;
+  /**
+   * The warnings of `data` as the rules found them when it was written (0010); null until
+   * computed (rows written by SQL outside the application). See record/stored-warnings.ts.
+   */
+  warnings: StoredWarnings;
 }
 
 /** A submitted version, frozen (immutable once written). */
@@ -48,6 +53,18 @@ export interface QuoteVersionTable {
   candidate_id: string;
   data: Json<Record<string, unknown>>;
   submitted_at: Timestamp;
+  /** The warnings of this version's `data` (0010), null until computed. */
+  warnings: StoredWarnings;
+}
+
+/** Read as the array; written as its JSON text, or left out (null: not computed). */
+export type StoredWarnings = ColumnType<StoredWarning[] | null, string | null | undefined, string | null>;
+
+/** A warning as stored with a quote and served to its readers (the finding without its severity). */
+export interface StoredWarning {
+  field: string;
+  code: string;
+  message: string;
 }
 
 export interface QuoteTemplateTable {

@@ -2,16 +2,25 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB, QuoteTable } from '../../../db/schema.js';
 import { PAGE_SIZE, type Db } from '../record/repository.js';
+import { warningsColumn } from '../record/stored-warnings.js';
 
 export function insertQuote(trx: Transaction<DB>, row: Insertable<QuoteTable>) {
   return trx.insertInto('quote').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Freezes a submitted version (quote_version rows are never changed). */
+/** Freezes a submitted version with its warnings (quote_version rows are never changed). */
 export async function insertQuoteVersion(trx: Transaction<DB>, quote: { id: string; version: number; type: 'AIF' | 'POEI'; candidate_id: string; data: unknown }, submittedAt: Date) {
   await trx
     .insertInto('quote_version')
-    .values({ quote_id: quote.id, version: quote.version, type: quote.type, candidate_id: quote.candidate_id, data: JSON.stringify(quote.data), submitted_at: submittedAt })
+    .values({
+      quote_id: quote.id,
+      version: quote.version,
+      type: quote.type,
+      candidate_id: quote.candidate_id,
+      data: JSON.stringify(quote.data),
+      warnings: warningsColumn(quote),
+      submitted_at: submittedAt,
+    })
     .execute();
 }
 
@@ -38,7 +47,7 @@ function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** One page of the organisation's quotes, newest change first; q matches the candidate or the title. */
+/** One page of the organisation's quotes, newest change first, and how many match; q matches the candidate or the title. */
 export async function listOwnQuotes(db: Db, organisationId: string, filters: QuoteFilters) {
   let base = db
     .selectFrom('quote')
@@ -55,15 +64,17 @@ export async function listOwnQuotes(db: Db, organisationId: string, filters: Quo
       ]),
     );
   }
-  const [{ total }, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    base
-      .select(['quote.id', 'quote.candidate_id', 'quote.type', 'quote.status', 'quote.version', 'quote.data', 'quote.updated_at', 'candidate.identifier', 'candidate.last_name', 'candidate.birth_date'])
-      .orderBy('quote.updated_at', 'desc')
-      .orderBy('quote.id')
-      .limit(PAGE_SIZE)
-      .offset((filters.page - 1) * PAGE_SIZE)
-      .execute(),
-  ]);
+  // The count rides along each row (a window over the same filters): one statement per page;
+  // only a page past the end needs a second one to count.
+  const rows = await base
+    .select(['quote.id', 'quote.candidate_id', 'quote.type', 'quote.status', 'quote.version', 'quote.data', 'quote.updated_at', 'candidate.identifier', 'candidate.last_name', 'candidate.birth_date'])
+    .select(sql<string>`count(*) over ()`.as('total'))
+    .orderBy('quote.updated_at', 'desc')
+    .orderBy('quote.id')
+    .limit(PAGE_SIZE)
+    .offset((filters.page - 1) * PAGE_SIZE)
+    .execute();
+  if (rows.length > 0 || filters.page === 1) return { total: rows.length > 0 ? Number(rows[0]!.total) : 0, rows };
+  const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
   return { total: Number(total), rows };
 }

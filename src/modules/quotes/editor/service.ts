@@ -18,6 +18,7 @@ import { CANDIDATE_UNMATCHED, QUOTE_NOT_FOUND, notADraft, staleVersion } from '.
 import { costsToStored, findingView, storedData, type StoredQuoteData } from '../record/quote-json.js';
 import { PAGE_SIZE, findCandidateById, findCandidateByIdentifier, lockOwnQuote, updateQuote, type Db } from '../record/repository.js';
 import { findingsOf, viewOf } from '../record/service.js';
+import { warningsColumn } from '../record/stored-warnings.js';
 import { recordEvent, recordQuoteAudit } from '../record/timeline.js';
 import { getTemplate } from '../templates/service.js';
 import { insertQuote, insertQuoteVersion, lastChangeRequestComment, listOwnQuotes, type QuoteFilters } from './repository.js';
@@ -64,7 +65,16 @@ export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteCre
   const quote = await ctx.db.transaction().execute(async (trx) => {
     const candidate = await resolveCandidate(trx, quoteInput.candidate);
     const data: StoredQuoteData = { training: quoteInput.training, costs: costsToStored(quoteInput.costs), poei: quoteInput.poei };
-    const row = await insertQuote(trx, { organisation_id: organisationId, candidate_id: candidate.id, type: quoteInput.type, data: JSON.stringify(data), created_at: now, updated_at: now, created_by: actor.accountId });
+    const row = await insertQuote(trx, {
+      organisation_id: organisationId,
+      candidate_id: candidate.id,
+      type: quoteInput.type,
+      data: JSON.stringify(data),
+      warnings: warningsColumn({ type: quoteInput.type, data }),
+      created_at: now,
+      updated_at: now,
+      created_by: actor.accountId,
+    });
     await recordEvent(trx, { quote: row, actor, at: now, action: 'create', from: null, to: 'draft' });
     await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.created', details: { type: row.type, candidate: candidate.identifier, template: templateId ?? null } });
     return row;
@@ -87,7 +97,9 @@ export async function patchQuote(ctx: AppContext, actor: Actor, id: string, patc
       costs: patch.costs ? costsToStored(patch.costs) : old.costs,
       poei: patch.poei !== undefined ? patch.poei : old.poei,
     };
-    const row = await updateQuote(trx, id, { type: patch.type ?? current.type, candidate_id: candidateId, data: JSON.stringify(data), updated_at: now });
+    const type = patch.type ?? current.type;
+    // The warnings judge the content: written with it, in the same statement.
+    const row = await updateQuote(trx, id, { type, candidate_id: candidateId, data: JSON.stringify(data), warnings: warningsColumn({ type, data }), updated_at: now });
     await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.updated', details: { sections: Object.keys(patch), version: row.version } });
     return row;
   });

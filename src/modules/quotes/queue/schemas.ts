@@ -20,6 +20,11 @@ export const queueQuery = z.strictObject({
     .max(3650, 'Attente minimale (minWaitingDays) : 3 650 au maximum.')
     .optional(),
   warnings: z.enum(['with', 'without'], { error: 'Avertissements (warnings) : « with » ou « without ».' }).optional(),
+  mine: z
+    .enum(['true', 'false'], { error: 'Mes candidats (mine) : « true » ou « false ».' })
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('« true » : seulement les candidats que vous avez inscrits.'),
   page: pageParam,
 });
 export type QueueQuery = z.output<typeof queueQuery>;
@@ -64,7 +69,7 @@ export const candidateQuotesWire = z.object({
 
 // The advisor's queue page: a GET form of the same filters, kept as typed to be shown again.
 
-export const QUEUE_FILTERS = ['status', 'organisation', 'startFrom', 'startTo', 'minWaitingDays', 'warnings', 'page'] as const;
+export const QUEUE_FILTERS = ['status', 'organisation', 'startFrom', 'startTo', 'minWaitingDays', 'warnings', 'mine', 'page'] as const;
 export type RawQueueFilters = Record<(typeof QUEUE_FILTERS)[number], string>;
 
 /** The filters as typed; absent and repeated parameters read as empty, empty ones are left to the defaults. */

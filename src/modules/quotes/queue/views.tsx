@@ -1,6 +1,6 @@
 /**
  * The advisor's queue page (/conseiller/devis): a GET form of filters that works without
- * JavaScript (status, organisation, start dates, waiting time, warnings), the table of quotes
+ * JavaScript (status, organisation, start dates, waiting time, warnings, « Mes candidats »), the table of quotes
  * waiting longest first, and its pages. The values are kept as typed so a refused filter is
  * shown with its message next to it (schemas.ts).
  */
@@ -77,11 +77,27 @@ export function QueueFilters({ raw, errors, organisations }: { raw: RawQueueFilt
       <Input id="startFrom" label="Début de formation à partir du" type="date" {...common} />
       <Input id="startTo" label="Début de formation jusqu’au" type="date" {...common} />
       <Input id="minWaitingDays" label="En attente depuis au moins (jours)" type="text" inputMode="numeric" help="Nombre de jours depuis l’acceptation par le candidat." {...common} />
+      <MineCheckbox {...common} />
       <div class="col-12">
         <button type="submit" class="btn btn-primary">Filtrer</button>{' '}
         <a class="btn btn-link" href="/conseiller/devis">Réinitialiser les filtres</a>
       </div>
     </form>
+  );
+}
+
+/** « Mes candidats »: only the candidates the advisor registered (the API's mine=true). */
+function MineCheckbox({ raw, errors }: { raw: RawQueueFilters; errors: FieldError[] }) {
+  const f = feedback({ id: 'mine', label: 'Mes candidats', raw, errors });
+  return (
+    <div class="col-12">
+      <div class="form-check">
+        <input class={`form-check-input${f.error ? ' is-invalid' : ''}`} type="checkbox" value="true" checked={raw.mine === 'true'} {...f.attrs} aria-describedby={['mine-aide', f.error ? 'mine-erreur' : ''].filter(Boolean).join(' ')} />
+        <label class="form-check-label" for="mine">Mes candidats</label>
+        <div id="mine-aide" class="form-text">Seulement les candidats que vous avez inscrits.</div>
+        {f.node}
+      </div>
+    </div>
   );
 }
 
@@ -119,9 +135,11 @@ export function QueuePager({ listing, link }: { listing: QueueListing; link: (pa
   return (
     <nav aria-label="Pages de la file des devis">
       <ul class="pagination">
-        {listing.page > 1 ? <li class="page-item"><a class="page-link" href={link(Math.min(listing.page - 1, pages))}>Page précédente</a></li> : null}
+        {listing.page > 1 ? <li class="page-item"><a class="page-link" href={link(1)}>Première page</a></li> : null}
+        {listing.page > 1 ? <li class="page-item"><a class="page-link" href={link(Math.min(listing.page - 1, pages))} rel="prev">Page précédente</a></li> : null}
         <li class="page-item active" aria-current="page"><span class="page-link">Page {listing.page} sur {pages}</span></li>
-        {listing.page < pages ? <li class="page-item"><a class="page-link" href={link(listing.page + 1)}>Page suivante</a></li> : null}
+        {listing.page < pages ? <li class="page-item"><a class="page-link" href={link(listing.page + 1)} rel="next">Page suivante</a></li> : null}
+        {listing.page < pages ? <li class="page-item"><a class="page-link" href={link(pages)}>Dernière page</a></li> : null}
       </ul>
     </nav>
   );

@@ -64,13 +64,13 @@ export interface TimelineRow {
   comment: string | null;
 }
 
-export const findingView = (f: Finding) => ({ field: f.field, code: f.code, message: f.message });
+export const findingView = (f: Pick<Finding, 'field' | 'code' | 'message'>) => ({ field: f.field, code: f.code, message: f.message });
 
 export function quoteView(
   q: Quote,
-  c: Candidate,
+  c: Pick<Candidate, 'identifier' | 'last_name' | 'birth_date'>,
   organisation: { id: string; name: string },
-  extra: { warnings: Finding[]; timeline: TimelineRow[]; trainingId: string | null },
+  extra: { warnings: Array<Pick<Finding, 'field' | 'code' | 'message'>>; timeline: TimelineRow[]; trainingId: string | null },
 ) {
   const input = quoteInputOf(q, c);
   const totals = quoteTotals(input);

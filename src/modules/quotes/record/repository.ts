@@ -2,7 +2,7 @@
  * Quote queries shared by the sub-domains. Tenant isolation lives here: every read or write of a
  * quote by an organisation goes through a function that takes its organisation id and filters on it.
  */
-import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { DB, QuoteEventTable, QuoteTable } from '../../../db/schema.js';
 import type { OpenPeriod } from '../rules/quote-rules.js';
 import type { StoredQuoteData } from './quote-json.js';
@@ -118,4 +118,61 @@ export function editorEmailsOf(db: Db, organisationId: string) {
     .where('habilitation.suspended_at', 'is', null)
     .where('account.email', 'is not', null)
     .execute();
+}
+
+/**
+ * A quote and everything its view needs but the timeline, in one statement: the content shown to
+ * the party (for the candidate and the advisor, the last submitted version while the organisation
+ * prepares a new one), that content's candidate and stored warnings, the organisation's name and
+ * the training's id. `scope` applies the party's access rule (null: the caller already holds the
+ * quote, e.g. just after writing it).
+ */
+export function findQuoteView(db: Db, id: string, party: PartyScope['party'], scope: PartyScope | null) {
+  const showsFrozen = party !== 'organisation';
+  let query = db
+    .selectFrom('quote')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('quote_version as v')
+          .select(['v.type', 'v.candidate_id', 'v.data', 'v.version', 'v.warnings'])
+          .whereRef('v.quote_id', '=', 'quote.id')
+          .where(sql<boolean>`${showsFrozen} and quote.status = 'draft'`)
+          .orderBy('v.version', 'desc')
+          .limit(1)
+          .as('shown'),
+      (join) => join.onTrue(),
+    )
+    .innerJoin('candidate', (join) => join.on(sql<boolean>`candidate.id = coalesce(shown.candidate_id, quote.candidate_id)`))
+    .innerJoin('organisation', 'organisation.id', 'quote.organisation_id')
+    .selectAll('quote')
+    .select([
+      'shown.type as shown_type',
+      'shown.candidate_id as shown_candidate_id',
+      'shown.data as shown_data',
+      'shown.version as shown_version',
+      'shown.warnings as shown_warnings',
+      'candidate.identifier as candidate_identifier',
+      'candidate.last_name as candidate_last_name',
+      'candidate.birth_date as candidate_birth_date',
+      'organisation.name as organisation_name',
+      (eb) => eb.selectFrom('training').select('training.id').whereRef('training.quote_id', '=', 'quote.id').limit(1).as('training_id'),
+    ])
+    .where('quote.id', '=', id);
+  if (scope?.party === 'organisation') query = query.where('quote.organisation_id', '=', scope.organisationId!);
+  if (scope && scope.party !== 'organisation') query = query.where('quote.submitted_at', 'is not', null);
+  if (scope?.party === 'candidate') {
+    query = query.where('quote.candidate_id', 'in', (eb) => eb.selectFrom('candidate as own').select('own.id').where('own.account_id', '=', scope.accountId));
+  }
+  return query.executeTakeFirst();
+}
+export type QuoteViewRow = NonNullable<Awaited<ReturnType<typeof findQuoteView>>>;
+
+/** Stores warnings computed for a row that had none (written outside the application). */
+export async function storeMissingWarnings(db: Db, target: { quoteId: string; version: number | null }, warnings: string): Promise<void> {
+  if (target.version === null) {
+    await db.updateTable('quote').set({ warnings }).where('id', '=', target.quoteId).where('warnings', 'is', null).execute();
+  } else {
+    await db.updateTable('quote_version').set({ warnings }).where('quote_id', '=', target.quoteId).where('version', '=', target.version).where('warnings', 'is', null).execute();
+  }
 }

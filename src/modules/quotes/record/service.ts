@@ -1,25 +1,28 @@
 /**
  * A quote as each of its three parties reads it: the organisation sees its work as it stands, the
- * candidate and the advisor the last version submitted to them; warnings are computed at read
- * time by the rules. Changes live in the sub-domains (editor, decision); this is what they all
- * answer with.
+ * candidate and the advisor the last version submitted to them. Reads run no rule: warnings are
+ * stored with the content they judge (stored-warnings.ts). Changes live in the sub-domains
+ * (editor, decision); this is what they all answer with.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
-import type { Candidate, DB, Quote } from '../../../db/schema.js';
+import type { Candidate, DB, Quote, StoredWarning } from '../../../db/schema.js';
+import { problems } from '../../../http/problem.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { guardCandidateAccess } from '../../security/bulk-access.js';
 import { transitionFor, type QuoteAction } from '../rules/lifecycle.js';
 import { DEFAULT_QUOTE_SETTINGS, validateQuote, type Finding } from '../rules/quote-rules.js';
-import { quoteFor, type QuoteParty } from './access.js';
+import { partyOf, type QuoteParty } from './access.js';
+import { QUOTE_NOT_FOUND } from './messages.js';
 import { quoteInputOf, quoteView } from './quote-json.js';
-import { findCandidateById, findOrganisation, lastFrozenVersion, otherOpenPeriods, timelineOf, trainingIdOf } from './repository.js';
+import { findOrganisation, findQuoteView, otherOpenPeriods, storeMissingWarnings, timelineOf, type QuoteViewRow } from './repository.js';
+import { warningsColumn, warningsOfStored } from './stored-warnings.js';
 import { recordQuoteAudit } from './timeline.js';
 
 type Db = AppContext['db'] | Transaction<DB>;
 
-/** Everything the rules need besides the quote (see QuoteRuleContext). */
+/** Every finding of the rules, in the context of today (submission: a write, never a read). */
 export async function findingsOf(ctx: AppContext, db: Db, quote: Quote, candidate: Candidate): Promise<Finding[]> {
   const org = await findOrganisation(db, quote.organisation_id);
   return validateQuote(quoteInputOf(quote, candidate), {
@@ -30,11 +33,6 @@ export async function findingsOf(ctx: AppContext, db: Db, quote: Quote, candidat
   });
 }
 
-/** The warnings of a quote (findings that do not block its submission). */
-export async function warningsOf(ctx: AppContext, db: Db, quote: Quote, candidate: Candidate): Promise<Finding[]> {
-  return (await findingsOf(ctx, db, quote, candidate)).filter((f) => f.severity === 'warning');
-}
-
 const CANDIDATE_SEES_ACTOR: Record<string, string> = {
   organisation: 'l’organisme de formation',
   candidate: 'vous',
@@ -43,36 +41,43 @@ const CANDIDATE_SEES_ACTOR: Record<string, string> = {
 };
 
 /**
- * The quote as `party` sees it: warnings computed now (for the organisation and the advisor),
- * the timeline, the training record once approved. A candidate is not shown staff logins.
+ * The stored warnings of the content shown; a row written outside the application has none yet,
+ * so they are computed once and stored (the only case where a read runs a rule).
  */
-export async function viewOf(ctx: AppContext, current: Quote, party: QuoteParty = 'organisation') {
-  const quote = party === 'organisation' ? current : await lastShownVersion(ctx, current);
-  const [candidate, org, timeline, trainingId] = await Promise.all([
-    findCandidateById(ctx.db, quote.candidate_id),
-    findOrganisation(ctx.db, quote.organisation_id),
-    timelineOf(ctx.db, quote.id),
-    trainingIdOf(ctx.db, quote.id),
-  ]);
-  const warnings = party === 'candidate' ? [] : await warningsOf(ctx, ctx.db, quote, candidate);
+async function shownWarnings(db: Db, row: QuoteViewRow, shown: Quote): Promise<StoredWarning[]> {
+  const stored = row.shown_data !== null ? row.shown_warnings : row.warnings;
+  if (stored) return stored;
+  await storeMissingWarnings(db, { quoteId: row.id, version: row.shown_data !== null ? shown.version : null }, warningsColumn(shown));
+  return warningsOfStored(shown);
+}
+
+/**
+ * The quote as `party` sees it from the row read by findQuoteView: stored warnings (for the
+ * organisation and the advisor), the timeline, the training record once approved. A candidate
+ * is not shown staff logins. While the organisation prepares a new version (a draft after a
+ * change request), the candidate and the advisor keep seeing the last version submitted to
+ * them; the status (draft) tells them a new version is coming.
+ */
+async function viewOfRow(db: Db, row: QuoteViewRow, party: QuoteParty) {
+  const { shown_type, shown_candidate_id, shown_data, shown_version, shown_warnings: _w, candidate_identifier, candidate_last_name, candidate_birth_date, organisation_name, training_id, ...current } = row;
+  const quote: Quote =
+    shown_data !== null ? { ...current, type: shown_type!, candidate_id: shown_candidate_id!, data: shown_data, version: shown_version! } : current;
+  const candidate = { identifier: candidate_identifier, last_name: candidate_last_name, birth_date: candidate_birth_date };
+  const [timeline, warnings] = await Promise.all([timelineOf(db, quote.id), party === 'candidate' ? [] : shownWarnings(db, row, quote)]);
   const shownTimeline =
     party === 'candidate'
       ? timeline.map((e) => ({ ...e, actor_login: CANDIDATE_SEES_ACTOR[transitionFor(e.action as QuoteAction)?.actor ?? 'organisation'] ?? null }))
       : timeline;
-  return quoteView(quote, candidate, { id: org.id, name: org.name }, { warnings, timeline: shownTimeline, trainingId });
+  return quoteView(quote, candidate, { id: quote.organisation_id, name: organisation_name }, { warnings, timeline: shownTimeline, trainingId: training_id ?? null });
+}
+
+/** The quote as `party` sees it, for a caller that already holds it (it has just written it). */
+export async function viewOf(ctx: AppContext, current: Quote, party: QuoteParty = 'organisation') {
+  const row = await findQuoteView(ctx.db, current.id, party, null);
+  if (!row) throw problems.notFound(QUOTE_NOT_FOUND);
+  return viewOfRow(ctx.db, row, party);
 }
 export type QuoteViewJson = Awaited<ReturnType<typeof viewOf>>;
-
-/**
- * While the organisation prepares a new version (a draft after a change request), the candidate
- * and the advisor keep seeing the last version submitted to them, not the work in progress;
- * the status (draft) tells them a new version is coming.
- */
-async function lastShownVersion(ctx: AppContext, quote: Quote): Promise<Quote> {
-  if (quote.status !== 'draft') return quote;
-  const frozen = await lastFrozenVersion(ctx.db, quote.id);
-  return frozen ? { ...quote, type: frozen.type, candidate_id: frozen.candidate_id, data: frozen.data, version: frozen.version } : quote;
-}
 
 /**
  * Reads a quote as whichever party the actor is. Another organisation's quote, someone else's
@@ -82,12 +87,15 @@ async function lastShownVersion(ctx: AppContext, quote: Quote): Promise<Quote> {
  * bulk-access threshold.
  */
 export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta) {
-  const { quote, party } = await quoteFor(ctx.db, actor, id);
-  await guardCandidateAccess(ctx, actor, [quote.candidate_id], meta);
+  const party = partyOf(actor);
+  if (!party) throw problems.notFound(QUOTE_NOT_FOUND);
+  const row = await findQuoteView(ctx.db, id, party, { party, organisationId: actor.organisation?.id ?? null, accountId: actor.accountId });
+  if (!row) throw problems.notFound(QUOTE_NOT_FOUND);
+  await guardCandidateAccess(ctx, actor, [row.candidate_id], meta);
   if (party !== 'organisation') {
     await ctx.db.transaction().execute((trx) =>
-      recordQuoteAudit(trx, { quote, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: quote.version } }),
+      recordQuoteAudit(trx, { quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } }),
     );
   }
-  return viewOf(ctx, quote, party);
+  return viewOfRow(ctx.db, row, party);
 }

@@ -277,3 +277,19 @@ export function quoteTotals(quote: Pick<QuoteInput, 'costs'>): QuoteTotals {
   const otherCents = quote.costs.otherLines.reduce((sum, l) => sum + cents(l.amount), 0);
   return { pedagogicalCents, otherCents, totalCents: pedagogicalCents + otherCents, fundedCents: pedagogicalCents, notFundedCents: otherCents };
 }
+
+/**
+ * The rules that can warn. They read the quote and the settings only — no date, organisation or
+ * other quote — so their findings are a property of the quote's content and are stored with it
+ * when it is written (docs/decisions/0030-stored-quote-warnings.md). A warning rule that reads
+ * anything else must also be recomputed by the writes of what it reads.
+ */
+export const WARNING_RULES: readonly QuoteRule[] = [hourlyRateReasonable];
+
+/** The warnings of a quote, as `validateQuote` would report them in any context. */
+export function quoteWarnings(quote: Omit<QuoteInput, 'candidate'>, settings: Pick<QuoteRuleContext, 'leadTimeDays' | 'poeiMaxHours' | 'hourlyRateWarningCents'> = DEFAULT_QUOTE_SETTINGS): Finding[] {
+  // The warning rules never read the candidate section nor the context beyond the settings.
+  const input: QuoteInput = { ...quote, candidate: { identifier: '', lastName: '', birthDate: '' } };
+  const context: QuoteRuleContext = { ...settings, today: '', organisationQualiopiExpiry: null, otherOpenPeriods: [] };
+  return WARNING_RULES.flatMap((rule) => rule(input, context)).filter((f) => f.severity === 'warning');
+}

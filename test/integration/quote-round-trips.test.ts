@@ -1,0 +1,87 @@
+// Database round trips of the most used quote reads, on both engines: the quote's own statements
+// stay within budget, and the parts owned elsewhere (session and actor, bulk-access detection,
+// audit) are recorded as they are today so that a change to them is seen here.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parisDay } from '../../src/modules/onboarding/rules.js';
+import { apiCall, expectJson } from '../helpers/fixtures.js';
+import { countQueries, tally } from '../helpers/query-counter.js';
+import { validQuote } from '../helpers/quotes.js';
+import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { signInAs, type SignedIn } from '../helpers/session.js';
+
+/** Today's session and actor part: the session with its account, then (staff) the habilitations. */
+const SESSION_ACTOR_TODAY = { staff: 2, candidate: 1 };
+/** Today's bulk-access part on staff reads: the upsert, then the count (one statement later). */
+const BULK_ACCESS_TODAY = 2;
+
+for (const engine of ENGINES) {
+  describe(`quote read round trips (${engine})`, () => {
+    let rt: TestRuntime;
+    let editor: SignedIn;
+    let advisor: SignedIn;
+    let candidate: SignedIn;
+    let quoteId = '';
+    before(async () => {
+      rt = await startTestRuntime(engine);
+      editor = await signInAs(rt.app, rt.clock, 'devis.demo');
+      advisor = await signInAs(rt.app, rt.clock, 'conseiller.demo');
+      candidate = await signInAs(rt.app, rt.clock, 'candidat.demo');
+      quoteId = (await expectJson<{ id: string }>(await apiCall(rt.app, editor, 'POST', '/api/v1/quotes', validQuote(parisDay(rt.clock.now()))), 201, 'create')).id;
+      await expectJson(await apiCall(rt.app, editor, 'POST', `/api/v1/quotes/${quoteId}/submit`), 200, 'submit');
+      await expectJson(await apiCall(rt.app, candidate, 'POST', `/api/v1/quotes/${quoteId}/candidate-decision`, { decision: 'accept' }), 200, 'accept');
+    });
+    after(() => rt?.stop());
+
+    async function measure(who: SignedIn, url: string) {
+      // A first call warms what is cached per session (the last-seen refresh happens at most once a minute).
+      await apiCall(rt.app, who, 'GET', url);
+      const { result, statements } = await countQueries(() => apiCall(rt.app, who, 'GET', url));
+      assert.equal(result.statusCode, 200, result.body);
+      const counts = tally(statements);
+      const detail = `${url}:\n${statements.map((s) => `  ${s.replace(/\s+/g, ' ').slice(0, 120)}`).join('\n')}`;
+      assert.equal(counts.session, who === candidate ? SESSION_ACTOR_TODAY.candidate : SESSION_ACTOR_TODAY.staff, `session and actor part — ${detail}`);
+      assert.equal(counts.job, 0, detail);
+      return { counts, detail, json: result.json() };
+    }
+
+    it('GET /api/v1/quotes/:id by its organisation: the quote and its view in 2 statements, no rule, 6 in all', async () => {
+      const { counts, detail } = await measure(editor, `/api/v1/quotes/${quoteId}`);
+      assert.equal(counts.other, 2, detail);
+      assert.equal(counts.bulk_access, BULK_ACCESS_TODAY, detail);
+      assert.equal(counts.audit + counts.transaction, 0, detail);
+    });
+
+    it('GET /api/v1/quotes/:id by the advisor and the candidate: 2 for the quote, plus the audited view', async () => {
+      for (const [who, bulk] of [[advisor, BULK_ACCESS_TODAY], [candidate, 0]] as const) {
+        const { counts, detail } = await measure(who, `/api/v1/quotes/${quoteId}`);
+        assert.equal(counts.other, 2, detail);
+        assert.equal(counts.bulk_access, bulk, detail);
+        // The view's audit row: lock, previous hash, insert, inside BEGIN … COMMIT.
+        assert.equal(counts.audit, 3, detail);
+        assert.equal(counts.transaction, 2, detail);
+      }
+    });
+
+    it('GET /api/v1/quotes (the organisation’s list): one statement for the page and its total', async () => {
+      const { counts, detail, json } = await measure(editor, '/api/v1/quotes');
+      assert.ok(json.total >= 1);
+      assert.equal(counts.other, 1, detail);
+      assert.equal(counts.bulk_access, BULK_ACCESS_TODAY, detail);
+    });
+
+    it('GET /api/v1/quote-queue: a probe for missing warnings and one statement for the page and its total', async () => {
+      const { counts, detail, json } = await measure(advisor, '/api/v1/quote-queue');
+      assert.ok(json.quotes.some((q: { id: string }) => q.id === quoteId));
+      assert.equal(counts.other, 2, detail);
+      assert.equal(counts.bulk_access, BULK_ACCESS_TODAY, detail);
+      assert.equal(counts.audit, 3, detail);
+    });
+
+    it('GET /api/v1/me/quotes: one statement', async () => {
+      const { counts, detail } = await measure(candidate, '/api/v1/me/quotes');
+      assert.equal(counts.other, 1, detail);
+      assert.equal(counts.bulk_access + counts.audit + counts.transaction, 0, detail);
+    });
+  });
+}
