@@ -15,6 +15,7 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createSecretBox, hashPassword } from '../../src/modules/identity/index.js';
+import { fillMissingWarnings } from '../../src/modules/quotes/index.js';
 import { parseScaleArgs } from './args.js';
 import { scalePlan } from './plan.js';
 import { writeScale } from './writer.js';
@@ -52,6 +53,9 @@ async function main(): Promise<number> {
     if (await seedDemoData(ctx)) progress('données de démonstration créées');
     const secrets = { passwordHash: await hashPassword(DEMO_PASSWORD), sealedTotp: secretBox.seal(DEMO_TOTP_SECRET) };
     const counts = await writeScale(handle.db, scalePlan(now, parsed.args.months), parsed.args, secrets, now, progress);
+    // Quotes are written by SQL: their stored warnings are computed now, not on the first queue read.
+    progress('avertissements des devis…');
+    await fillMissingWarnings(handle.db);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     process.stdout.write(`${JSON.stringify({ ...counts, seconds })}\n`);
     return 0;

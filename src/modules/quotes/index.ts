@@ -17,6 +17,7 @@ export { quotePages } from './editor/pages.js';
 export { quoteTemplatePages } from './templates/pages.js';
 export { quoteTemplateRoutes } from './templates/routes.js';
 export { registerQuoteExpiry } from './decision/expiry-jobs.js';
+export { fillMissingWarnings } from './record/stored-warnings.js';
 
 /** The quote API: the organisation's drafts, reading a quote, decisions, the agreement, the queues. */
 export async function quoteRoutes(app: FastifyInstance): Promise<void> {
