@@ -176,3 +176,26 @@ export async function storeMissingWarnings(db: Db, target: { quoteId: string; ve
     await db.updateTable('quote_version').set({ warnings }).where('quote_id', '=', target.quoteId).where('version', '=', target.version).where('warnings', 'is', null).execute();
   }
 }
+
+/** Quotes whose stored warnings are not computed yet (written outside the application). */
+export function quotesWithoutWarnings(db: Db, limit: number) {
+  return db.selectFrom('quote').select(['id', 'type', 'data']).where('warnings', 'is', null).limit(limit).execute();
+}
+
+/** Fills computed warnings (JSON text) of quotes still without them, in one statement. */
+export async function setQuoteWarnings(db: Db, rows: ReadonlyArray<{ id: string; warnings: string }>): Promise<void> {
+  const values = sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.warnings}::jsonb)`));
+  await sql`update quote set warnings = v.w from (values ${values}) as v(id, w) where quote.id = v.id and quote.warnings is null`.execute(db);
+}
+
+/** Frozen versions whose stored warnings are not computed yet. */
+export function versionsWithoutWarnings(db: Db, limit: number) {
+  return db.selectFrom('quote_version').select(['quote_id', 'version', 'type', 'data']).where('warnings', 'is', null).limit(limit).execute();
+}
+
+/** Fills computed warnings of frozen versions still without them, in one statement. */
+export async function setVersionWarnings(db: Db, rows: ReadonlyArray<{ quoteId: string; version: number; warnings: string }>): Promise<void> {
+  const values = sql.join(rows.map((r) => sql`(${r.quoteId}::uuid, ${r.version}::int, ${r.warnings}::jsonb)`));
+  await sql`update quote_version set warnings = v.w from (values ${values}) as v(q, n, w)
+    where quote_version.quote_id = v.q and quote_version.version = v.n and quote_version.warnings is null`.execute(db);
+}

@@ -4,10 +4,11 @@
  * (docs/decisions/0030-stored-quote-warnings.md). Rows written outside the application (SQL
  * imports, generated data) have none yet: `fillMissingWarnings` computes them in batches.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, StoredWarning } from '../../../db/schema.js';
 import { quoteWarnings } from '../rules/quote-rules.js';
 import { costsFromStored, type StoredQuoteData } from './quote-json.js';
+import * as repo from './repository.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -38,18 +39,15 @@ export async function fillMissingWarnings(db: Db | Kysely<any>, options: { versi
   const k = db as Kysely<DB>;
   let filled = 0;
   for (;;) {
-    const rows = await k.selectFrom('quote').select(['id', 'type', 'data']).where('warnings', 'is', null).limit(batch).execute();
+    const rows = await repo.quotesWithoutWarnings(k, batch);
     if (rows.length === 0) break;
-    const values = sql.join(rows.map((r) => sql`(${r.id}::uuid, ${warningsColumn(r)}::jsonb)`));
-    await sql`update quote set warnings = v.w from (values ${values}) as v(id, w) where quote.id = v.id and quote.warnings is null`.execute(k);
+    await repo.setQuoteWarnings(k, rows.map((r) => ({ id: r.id, warnings: warningsColumn(r) })));
     filled += rows.length;
   }
   while (options.versions !== false) {
-    const rows = await k.selectFrom('quote_version').select(['quote_id', 'version', 'type', 'data']).where('warnings', 'is', null).limit(batch).execute();
+    const rows = await repo.versionsWithoutWarnings(k, batch);
     if (rows.length === 0) break;
-    const values = sql.join(rows.map((r) => sql`(${r.quote_id}::uuid, ${r.version}::int, ${warningsColumn(r)}::jsonb)`));
-    await sql`update quote_version set warnings = v.w from (values ${values}) as v(q, n, w)
-      where quote_version.quote_id = v.q and quote_version.version = v.n and quote_version.warnings is null`.execute(k);
+    await repo.setVersionWarnings(k, rows.map((r) => ({ quoteId: r.quote_id, version: r.version, warnings: warningsColumn(r) })));
     filled += rows.length;
   }
   return filled;
