@@ -31,6 +31,10 @@ for (const engine of ENGINES) {
       for (const login of ['rgc.demo', 'rgc.demo2', 'admin.agence', 'devis.demo']) as[login] = await signInAs(rt.app, rt.clock, login);
     });
     after(() => rt?.stop());
+    /** Sessions end after an idle hour: sign in again after moving the clock that far. */
+    const signInAgain = async () => {
+      for (const login of Object.keys(as)) as[login] = await signInAs(rt.app, rt.clock, login);
+    };
 
     const tokensUrl = (o: string) => `/api/v1/organisations/${o}/api-tokens`;
     const call = (who: string | null, method: Method, url: string, payload?: object, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
@@ -227,6 +231,7 @@ for (const engine of ENGINES) {
       assert.equal((await call('rgc.demo', 'DELETE', `${tokensUrl(org.formapro)}/${revoked.id}`)).statusCode, 204);
       assert.equal((await call('rgc.demo', 'DELETE', `${tokensUrl(org.formapro)}/${revoked.id}`)).statusCode, 204, 'revoking twice changes nothing');
       rt.clock.advance(3_600_001);
+      await signInAgain();
       for (const bearer of [shortLived.token, revoked.token, `krs_${'B'.repeat(43)}`, 'krs_court', 'nimportequoi']) {
         const res = await rt.app.inject({ url: '/api/v1/quotes', headers: { authorization: `Bearer ${bearer}` } });
         assert.equal(res.statusCode, 401, bearer);
@@ -245,6 +250,7 @@ for (const engine of ENGINES) {
       await remindExpiringTokens(rt.ctx);
       assert.equal((await mails()).length, 0);
       rt.clock.advance(7 * DAY);
+      await signInAgain();
       await remindExpiringTokens(rt.ctx);
       const sent = await mails();
       assert.deepEqual(sent.map((m) => m.to), ['rgc.demo2@demo.kairos.example']);
@@ -303,6 +309,10 @@ for (const engine of ENGINES) {
       const today = parisDay(rt.clock.now());
       const rgc = await signInAs(rt.app, rt.clock, 'rgc.demo');
       const editor = await signInAs(rt.app, rt.clock, 'devis.demo');
+      await rt.ctx.db
+        .insertInto('candidate')
+        .values(Array.from({ length: 6 }, (_, i) => ({ identifier: `${String(6_000_000 + i)}Z`, last_name: `Nom${i}`, first_name: 'Test', birth_date: '1990-01-01', email: `t${i}@example.test`, created_at: rt.clock.now() })))
+        .execute();
       const formapro = (await rt.ctx.db.selectFrom('organisation').select('id').where('name', '=', 'Formapro Démo').executeTakeFirstOrThrow()).id;
       const quoteIds: string[] = [];
       for (let i = 0; i < 6; i++) {
