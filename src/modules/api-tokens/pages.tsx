@@ -46,6 +46,9 @@ interface FormValues {
   expiresAt: string;
   allowedIps: string;
 }
+/** The revocation buttons post nothing but the CSRF field. */
+const revokeForm = z.object({});
+
 const EMPTY: FormValues = { name: '', roles: [], expiresAt: '', allowedIps: '' };
 
 function sentValues(request: FastifyRequest): FormValues {
@@ -159,7 +162,7 @@ export async function apiTokenPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  r.post('/gid/api/:id/revoquer', { config: { access: accountManagerOnly }, attachValidation: true, schema: { params: idParams() } }, async (request, reply) => {
+  r.post('/gid/api/:id/revoquer', { config: { access: accountManagerOnly }, attachValidation: true, schema: { params: idParams(), body: revokeForm } }, async (request, reply) => {
     throwIfParamsRefused(request);
     const actor = actorOf(request);
     await revokeToken(app.ctx, actor, actor.organisation?.id ?? null, request.params.id, requestMeta(request));
@@ -178,7 +181,7 @@ export async function apiTokenPages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  r.post('/admin/jetons-api/:id/revoquer', { config: { access: agencyAdminOnly }, attachValidation: true, schema: { params: idParams() } }, async (request, reply) => {
+  r.post('/admin/jetons-api/:id/revoquer', { config: { access: agencyAdminOnly }, attachValidation: true, schema: { params: idParams(), body: revokeForm } }, async (request, reply) => {
     throwIfParamsRefused(request);
     await revokeToken(app.ctx, actorOf(request), null, request.params.id, requestMeta(request));
     return redirectAfterPost(reply, '/admin/jetons-api?fait=revoque');
