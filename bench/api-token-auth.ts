@@ -4,7 +4,7 @@
 // running one primary-key query on the same database in the same run.
 // Run: npx tsx bench/api-token-auth.ts [postgres://…] — PGlite in memory without a URL.
 import { loadavg } from 'node:os';
-import autocannon from 'autocannon';
+import autocannon, { type Options } from 'autocannon';
 import Fastify from 'fastify';
 import { ManualClock } from '../src/clock.js';
 import { parisDay } from '../src/modules/onboarding/rules.js';
@@ -36,7 +36,7 @@ try {
   baseline.get('/quote/:id', async (request) => rt.ctx.db.selectFrom('quote').selectAll().where('id', '=', (request.params as { id: string }).id).executeTakeFirst());
   const baseAddress = await baseline.listen({ port: 0, host: '127.0.0.1' });
   const appAddress = await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  const routes: Array<[string, autocannon.Options]> = [
+  const routes: Array<[string, Options]> = [
     ['baseline: bare Fastify, one query by id', { url: `${baseAddress}/quote/${quoteId}` }],
     ['GET /api/v1/quotes/{id}, session cookie', { url: `${appAddress}/api/v1/quotes/${quoteId}`, headers: editor.headers }],
     ['GET /api/v1/quotes/{id}, bearer token', { url: `${appAddress}/api/v1/quotes/${quoteId}`, headers: bearer }],
