@@ -54,7 +54,8 @@ export async function actorFromBearer(ctx: AppContext, request: FastifyRequest):
     throw new HttpProblem(403, 'Accès refusé', OUTSIDE_ALLOWLIST);
   }
   await recordAuditAlone(ctx.db, { ...audit, action: 'api_token.used', details: route });
-  await repo.noteUse(ctx.db, token.id, now, meta.ip, LAST_USE_GRANULARITY_MS);
+  const noted = token.last_used_at && now.getTime() - token.last_used_at.getTime() < LAST_USE_GRANULARITY_MS && token.last_used_ip === meta.ip;
+  if (!noted) await repo.noteUse(ctx.db, token.id, now, meta.ip, LAST_USE_GRANULARITY_MS);
   return {
     accountId: token.created_by,
     sessionId: `api_token:${token.id}`,

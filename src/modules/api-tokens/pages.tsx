@@ -32,7 +32,7 @@ const tokenForm = z.preprocess(
     return {
       name: text(f.name),
       roles: f.roles === undefined ? [] : [f.roles].flat(),
-      // The end of the chosen day, Paris time in winter: the token lasts through that day.
+      // The end of the chosen day in Paris (winter offset: in summer, an hour into the next day).
       expiresAt: /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T23:59:59+01:00` : day,
       allowedIps: text(f.allowedIps).split(/[\s,;]+/).filter(Boolean),
     };
