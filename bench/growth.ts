@@ -60,29 +60,24 @@ async function signIn(base: string, login: string): Promise<Record<string, strin
   return { cookie };
 }
 
-/** p95 of sequential requests (one at a time: latency, not throughput, is what grows). */
-async function p95(url: string, headers: Record<string, string>): Promise<{ p95: number; p50: number; status: number }> {
-  const times: number[] = [];
-  let status = 0;
-  for (let i = 0; i < WARM_UP + REQUESTS; i++) {
-    const start = performance.now();
-    const res = await fetch(url, { headers });
-    await res.arrayBuffer();
-    status = res.status;
-    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-    if (i >= WARM_UP) times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p95: times[Math.floor(times.length * 0.95)]!, p50: times[Math.floor(times.length / 2)]!, status };
+async function timed(url: string, headers: Record<string, string>): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(url, { headers });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - start;
 }
 
-interface Measured {
+const percentile = (times: number[], q: number) => [...times].sort((x, y) => x - y)[Math.floor(times.length * q)]!;
+
+interface Prepared {
   rows: { attendance: number; quotes: number; orgQuotes: number; orgTrainings: number; orgStatuses: number };
-  results: Map<string, number>;
-  load: string;
+  routes: Array<[string, string, Record<string, string>]>;
+  close(): Promise<void>;
 }
 
-async function measure(scale: (typeof SCALES)[number]): Promise<Measured> {
+/** Starts the real server (and the bare baseline) on one database, signed in as its accounts. */
+async function prepare(scale: (typeof SCALES)[number]): Promise<Prepared> {
   const config = loadConfig({
     // Not production: its APP_SECRET would replace the instance secret that sealed the generated
     // accounts' TOTP secrets, and they could no longer sign in.
@@ -135,35 +130,46 @@ async function measure(scale: (typeof SCALES)[number]): Promise<Measured> {
       ['GET /api/v1/trainings/{id}/attendance?month=', `${base}/api/v1/trainings/${busiest.id}/attendance?month=${busiest.month}`, officer],
       ['GET /kairos/assiduite (grid page)', `${base}/kairos/assiduite?session=${encodeURIComponent(busiest.session)}&mois=${busiest.month}`, officer],
     ];
-    const results = new Map<string, number>();
-    for (const [name, url, headers] of routes) results.set(name, (await p95(url, headers)).p95);
     return {
       rows: { attendance: volumes.attendance, quotes: volumes.quotes, orgQuotes: volumes.org_quotes, orgTrainings: volumes.org_trainings, orgStatuses: volumes.org_statuses },
-      results,
-      load: load(),
+      routes,
+      async close() {
+        await bare.close();
+        await pool.end();
+        await rt.close({ requestGraceMs: 1000 });
+      },
     };
-  } finally {
+  } catch (err) {
     await bare.close();
     await pool.end();
     await rt.close({ requestGraceMs: 1000 });
+    throw err;
   }
 }
 
 for (const scale of SCALES) if (given.length === 0) await ensureGenerated(scale);
-const measured: Measured[] = [];
-for (const scale of SCALES) {
-  console.error(`measuring ${scale.name}… (load ${load()})`);
-  measured.push(await measure(scale));
-}
-const [small, large] = measured as [Measured, Measured];
-console.log(`${REQUESTS} sequential requests per route after ${WARM_UP} warm-up; p95 in ms.`);
-for (const [i, m] of measured.entries()) {
-  console.log(`${SCALES[i]!.name}: ${m.rows.attendance} attendance rows, ${m.rows.quotes} quotes; organisation 1: ${m.rows.orgQuotes} quotes in ${m.rows.orgStatuses} statuses, ${m.rows.orgTrainings} trainings; load average after: ${m.load}`);
-}
-console.log(`| route | p95 ${SCALES[0]!.name} | p95 ${SCALES[1]!.name} | ratio | ≤ 1.5× |`);
-console.log('|---|---|---|---|---|');
-for (const [name, smallP95] of small.results) {
-  const largeP95 = large.results.get(name)!;
-  const ratio = largeP95 / smallP95;
-  console.log(`| ${name} | ${smallP95.toFixed(1)} | ${largeP95.toFixed(1)} | ${ratio.toFixed(2)} | ${ratio <= 1.5 ? 'yes' : 'NO'} |`);
+const [small, large] = [await prepare(SCALES[0]!), await prepare(SCALES[1]!)];
+try {
+  console.log(`${REQUESTS} sequential requests per route and scale after ${WARM_UP} warm-up, the two scales alternating (the machine's load weighs on both alike); load average before: ${load()}`);
+  for (const [i, m] of [small, large].entries()) {
+    console.log(`${SCALES[i]!.name}: ${m.rows.attendance} attendance rows, ${m.rows.quotes} quotes; organisation 1: ${m.rows.orgQuotes} quotes in ${m.rows.orgStatuses} statuses, ${m.rows.orgTrainings} trainings`);
+  }
+  console.log(`| route | p50 ${SCALES[0]!.name} | p95 ${SCALES[0]!.name} | p50 ${SCALES[1]!.name} | p95 ${SCALES[1]!.name} | p95 ratio | ≤ 1.5× |`);
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [r, [name, smallUrl, smallHeaders]] of small.routes.entries()) {
+    const [, largeUrl, largeHeaders] = large.routes[r]!;
+    const times: [number[], number[]] = [[], []];
+    for (let i = 0; i < WARM_UP + REQUESTS; i++) {
+      const a = await timed(smallUrl, smallHeaders);
+      const b = await timed(largeUrl, largeHeaders);
+      if (i >= WARM_UP) times[0].push(a), times[1].push(b);
+    }
+    const [s95, l95] = [percentile(times[0], 0.95), percentile(times[1], 0.95)];
+    const ratio = l95 / s95;
+    console.log(`| ${name} | ${percentile(times[0], 0.5).toFixed(1)} | ${s95.toFixed(1)} | ${percentile(times[1], 0.5).toFixed(1)} | ${l95.toFixed(1)} | ${ratio.toFixed(2)} | ${ratio <= 1.5 ? 'yes' : 'NO'} |`);
+  }
+  console.log(`load average after: ${load()}`);
+} finally {
+  await small.close();
+  await large.close();
 }
