@@ -1,15 +1,15 @@
 // EXPLAIN ANALYZE of every read the hot routes send (test/helpers/query-plans.ts), on a generated
-// database, to find what grows with the data. Run: npx tsx bench/explain-hot.ts postgres://…
+// database, to find what grows with the data. Run: npx tsx bench/scale/explain-hot.ts postgres://…
 // Prints, per route and statement, the execution time, the scans and the statement's start.
 import os from 'node:os';
-import { ManualClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
-import { createRuntime } from '../src/runtime.js';
-import { explain, hotRoutes, planNodes, readsOf } from '../test/helpers/query-plans.js';
-import { signInAs } from '../test/helpers/session.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createRuntime } from '../../src/runtime.js';
+import { explain, hotRoutes, planNodes, readsOf } from '../../test/helpers/query-plans.js';
+import { signInAs } from '../../test/helpers/session.js';
 
 const url = process.argv[2];
-if (!url?.startsWith('postgres')) throw new Error('Usage: npx tsx bench/explain-hot.ts postgres://…');
+if (!url?.startsWith('postgres')) throw new Error('Usage: npx tsx bench/scale/explain-hot.ts postgres://…');
 const clock = new ManualClock(new Date());
 const rt = await createRuntime(
   loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, SEED_DEMO: 'true', SEED_DEMO_WORLD: 'false', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', BULK_ACCESS_THRESHOLD_PER_HOUR: '100000', JOB_POLL_MS: '60000' }),
