@@ -7,12 +7,15 @@ import type { DB } from '../../db/schema.js';
 import type { AuditContent } from './hash-chain.js';
 
 /**
- * Appends a row to the chain in one statement: `audit_append` (migration 0011) takes the chain's
- * lock (held until the transaction ends, serialising writers across connections and instances),
- * reads the last hash and inserts the row hashed over it and `contentText`.
+ * Appends rows to the chain, in order, in one statement: `audit_append` (migration 0011) takes the
+ * chain's lock (held until the transaction ends, serialising writers across connections and
+ * instances), reads the last hash and inserts each row hashed over the one before and its
+ * `content` text.
  */
-export async function appendAuditRow(db: Kysely<DB>, c: AuditContent, contentText: string): Promise<void> {
-  await sql`select audit_append(${c.at}, ${c.actorId}, ${c.actorLogin}, ${c.organisationId}, ${c.action}, ${c.targetType}, ${c.targetId}, ${c.ip}, ${c.requestId}, ${JSON.stringify(c.details)}::jsonb, ${contentText})`.execute(db);
+export async function appendAuditRows(db: Kysely<DB>, rows: ReadonlyArray<{ row: AuditContent; content: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  const payload = rows.map(({ row, content }) => ({ ...row, at: row.at.toISOString(), content }));
+  await sql`select audit_append(${JSON.stringify(payload)}::jsonb)`.execute(db);
 }
 
 /** The rows after `lastId`, oldest first: one page of the chain's verification. */

@@ -10,7 +10,7 @@ import {
   type ChainVerdict,
   type StoredAuditRow,
 } from './hash-chain.js';
-import { appendAuditRow, chainPage } from './repository.js';
+import { appendAuditRows, chainPage } from './repository.js';
 
 export interface AuditEntry {
   at: Date;
@@ -34,11 +34,11 @@ export function byActor(actor: Pick<Actor, 'accountId' | 'login'>, meta: Request
  * it records, so the change and its audit row commit or roll back together.
  */
 export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Promise<void> {
-  await appendEntry(trx, entry);
+  await appendEntries(trx, [entry]);
 }
 
-async function appendEntry(db: Kysely<DB>, entry: AuditEntry): Promise<void> {
-  const content: AuditContent = {
+function contentOf(entry: AuditEntry): AuditContent {
+  return {
     at: entry.at,
     actorId: entry.actor?.id ?? null,
     actorLogin: entry.actor?.login ?? null,
@@ -50,13 +50,25 @@ async function appendEntry(db: Kysely<DB>, entry: AuditEntry): Promise<void> {
     requestId: entry.requestId ?? null,
     details: entry.details ?? {},
   };
-  await appendAuditRow(db, content, auditContentText(content));
 }
 
-/** Records an event that is not part of a larger change (e.g. a failed sign-in). */
-export async function recordAuditAlone(db: Database, entry: AuditEntry): Promise<void> {
-  // One statement is its own transaction: the chain's lock lasts exactly as long as the append.
-  await appendEntry(db, entry);
+async function appendEntries(db: Kysely<DB>, entries: readonly AuditEntry[]): Promise<void> {
+  await appendAuditRows(
+    db,
+    entries.map((entry) => {
+      const row = contentOf(entry);
+      return { row, content: auditContentText(row) };
+    }),
+  );
+}
+
+/**
+ * Records events that are not part of a larger change (a failed sign-in, the views of a read), in
+ * one statement, which is its own transaction: the chain's lock lasts exactly as long as the append,
+ * and the rows are all written or none.
+ */
+export async function recordAuditAlone(db: Database, entry: AuditEntry | readonly AuditEntry[]): Promise<void> {
+  await appendEntries(db, Array.isArray(entry) ? entry : [entry as AuditEntry]);
 }
 
 /** Checks the whole chain in pages, so memory stays flat however long the log is. */

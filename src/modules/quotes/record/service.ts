@@ -8,6 +8,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import type { Candidate, DB, Quote, StoredWarning } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
+import { recordAuditAlone } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { guardCandidateAccess } from '../../security/bulk-access.js';
@@ -18,7 +19,7 @@ import { QUOTE_NOT_FOUND } from './messages.js';
 import { quoteInputOf, quoteView } from './quote-json.js';
 import { findOrganisation, findQuoteView, otherOpenPeriods, storeMissingWarnings, timelineOf, type QuoteViewRow } from './repository.js';
 import { warningsColumn, warningsOfStored } from './stored-warnings.js';
-import { recordQuoteAudit } from './timeline.js';
+import { quoteAuditEntry } from './timeline.js';
 
 type Db = AppContext['db'] | Transaction<DB>;
 
@@ -93,9 +94,7 @@ export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta: 
   if (!row) throw problems.notFound(QUOTE_NOT_FOUND);
   await guardCandidateAccess(ctx, actor, [row.candidate_id], meta);
   if (party !== 'organisation') {
-    await ctx.db.transaction().execute((trx) =>
-      recordQuoteAudit(trx, { quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } }),
-    );
+    await recordAuditAlone(ctx.db, quoteAuditEntry({ quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } }));
   }
   return viewOfRow(ctx.db, row, party);
 }
