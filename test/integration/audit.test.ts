@@ -7,8 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
-import { recordAudit, verifyAuditChain } from '../../src/modules/audit/service.js';
+import { computeAuditHash } from '../../src/modules/audit/hash-chain.js';
+import { recordAudit, recordAuditAlone, verifyAuditChain } from '../../src/modules/audit/service.js';
 import { createRuntime } from '../../src/runtime.js';
+import { countQueries } from '../helpers/query-counter.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs } from '../helpers/session.js';
 
@@ -44,6 +46,22 @@ for (const engine of ENGINES) {
       );
       const afterCount = await rt.ctx.db.selectFrom('audit_log').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
       assert.equal(afterCount.n, before.n);
+    });
+
+    it('the database computes the hash the application would: one statement, non-ASCII and nested details included', async () => {
+      const at = new Date('2026-03-01T10:11:12.345Z');
+      const entry = { at, action: 'test.hash_in_database', actor: null, organisationId: null, target: { type: 'quote', id: 'Q-é' }, ip: '10.0.0.1', requestId: 'r-1', details: { z: 'défi « ok » 🎉\n"\\', a: [1, 2.5, { y: null, b: true }], m: -0.000123 } };
+      const { statements } = await countQueries(() => recordAuditAlone(rt.ctx.db, entry));
+      assert.equal(statements.length, 1, statements.join('\n'));
+      const rows = await rt.ctx.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(2).execute();
+      const [row, previous] = rows;
+      assert.equal(row.prev_hash, previous.hash);
+      const expected = computeAuditHash(previous.hash, {
+        at, actorId: null, actorLogin: null, organisationId: null, action: entry.action, targetType: 'quote', targetId: 'Q-é', ip: '10.0.0.1', requestId: 'r-1', details: row.details,
+      });
+      assert.equal(row.hash, expected);
+      assert.deepEqual(row.details, entry.details);
+      assert.equal((await verifyAuditChain(rt.ctx.db)).ok, true);
     });
 
     it('refuses updates and deletes (append-only)', async () => {

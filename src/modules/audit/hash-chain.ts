@@ -30,10 +30,13 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** SHA-256 over the previous row's hash and this row's content. */
-export function computeAuditHash(prevHash: string, c: AuditContent): string {
-  // Only the content fields: a stored row also carries its id and hashes, which are not hashed.
-  const content = {
+/**
+ * The bytes of a row's content that the chain hashes: its content fields only (a stored row also
+ * carries its id and hashes, which are not hashed), as canonical JSON. The database's
+ * `audit_append` hashes this same text after the previous hash when it appends a row.
+ */
+export function auditContentText(c: AuditContent): string {
+  return canonicalJson({
     at: c.at.toISOString(),
     actorId: c.actorId,
     actorLogin: c.actorLogin,
@@ -44,8 +47,12 @@ export function computeAuditHash(prevHash: string, c: AuditContent): string {
     ip: c.ip,
     requestId: c.requestId,
     details: c.details,
-  };
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+  });
+}
+
+/** SHA-256 over the previous row's hash and this row's content. */
+export function computeAuditHash(prevHash: string, c: AuditContent): string {
+  return createHash('sha256').update(prevHash).update('\n').update(auditContentText(c)).digest('hex');
 }
 
 export interface StoredAuditRow extends AuditContent {

@@ -1,22 +1,21 @@
 /**
- * Audit-log queries: appending to the chain (service.ts computes the hashes), reading it for the
+ * Audit-log queries: appending to the chain (the database hashes, over the content service.ts renders), reading it for the
  * trail and for verification, and the retention purges (retention.ts).
  */
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { AuditLogTable, DB } from '../../db/schema.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { AuditContent } from './hash-chain.js';
 
-// Serialises writers of the chain across connections and app instances.
-const AUDIT_LOCK_KEY = 7_101_001;
-
-/** Holds the chain's lock until the transaction ends, then reads the hash the next row chains to. */
-export async function lockChainAndReadLastHash(trx: Transaction<DB>): Promise<string | undefined> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return last?.hash;
-}
-
-export async function insertAuditRow(trx: Transaction<DB>, row: Insertable<AuditLogTable>): Promise<void> {
-  await trx.insertInto('audit_log').values(row).execute();
+/**
+ * Appends rows to the chain, in order, in one statement: `audit_append` (migration 0011) takes the
+ * chain's lock (held until the transaction ends, serialising writers across connections and
+ * instances), reads the last hash and inserts each row hashed over the one before and its
+ * `content` text.
+ */
+export async function appendAuditRows(db: Kysely<DB>, rows: ReadonlyArray<{ row: AuditContent; content: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  const payload = rows.map(({ row, content }) => ({ ...row, at: row.at.toISOString(), content }));
+  await sql`select audit_append(${JSON.stringify(payload)}::jsonb)`.execute(db);
 }
 
 /** The rows after `lastId`, oldest first: one page of the chain's verification. */

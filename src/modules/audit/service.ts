@@ -1,17 +1,16 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../habilitations/policy.js';
 import {
-  GENESIS_HASH,
-  computeAuditHash,
+  auditContentText,
   verifyChainSegment,
   type AuditContent,
   type ChainVerdict,
   type StoredAuditRow,
 } from './hash-chain.js';
-import { chainPage, insertAuditRow, lockChainAndReadLastHash } from './repository.js';
+import { appendAuditRows, chainPage } from './repository.js';
 
 export interface AuditEntry {
   at: Date;
@@ -31,12 +30,15 @@ export function byActor(actor: Pick<Actor, 'accountId' | 'login' | 'apiToken'>, 
 }
 
 /**
- * Appends a row to the hash chain. Call it inside the transaction of the change it records,
- * so the change and its audit row commit or roll back together.
+ * Appends a row to the hash chain, in one statement. Call it inside the transaction of the change
+ * it records, so the change and its audit row commit or roll back together.
  */
 export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Promise<void> {
-  const prevHash = (await lockChainAndReadLastHash(trx)) ?? GENESIS_HASH;
-  const content: AuditContent = {
+  await appendEntries(trx, [entry]);
+}
+
+function contentOf(entry: AuditEntry): AuditContent {
+  return {
     at: entry.at,
     actorId: entry.actor?.id ?? null,
     actorLogin: entry.actor?.login ?? null,
@@ -48,25 +50,25 @@ export async function recordAudit(trx: Transaction<DB>, entry: AuditEntry): Prom
     requestId: entry.requestId ?? null,
     details: entry.details ?? {},
   };
-  await insertAuditRow(trx, {
-      at: content.at,
-      actor_id: content.actorId,
-      actor_login: content.actorLogin,
-      organisation_id: content.organisationId,
-      action: content.action,
-      target_type: content.targetType,
-      target_id: content.targetId,
-      ip: content.ip,
-      request_id: content.requestId,
-      details: JSON.stringify(content.details),
-      prev_hash: prevHash,
-      hash: computeAuditHash(prevHash, content),
-  });
 }
 
-/** Records an event that is not part of a larger change (e.g. a failed sign-in). */
-export async function recordAuditAlone(db: Database, entry: AuditEntry): Promise<void> {
-  await db.transaction().execute((trx) => recordAudit(trx, entry));
+async function appendEntries(db: Kysely<DB>, entries: readonly AuditEntry[]): Promise<void> {
+  await appendAuditRows(
+    db,
+    entries.map((entry) => {
+      const row = contentOf(entry);
+      return { row, content: auditContentText(row) };
+    }),
+  );
+}
+
+/**
+ * Records events that are not part of a larger change (a failed sign-in, the views of a read), in
+ * one statement, which is its own transaction: the chain's lock lasts exactly as long as the append,
+ * and the rows are all written or none.
+ */
+export async function recordAuditAlone(db: Database, entry: AuditEntry | readonly AuditEntry[]): Promise<void> {
+  await appendEntries(db, Array.isArray(entry) ? entry : [entry as AuditEntry]);
 }
 
 /** Checks the whole chain in pages, so memory stays flat however long the log is. */

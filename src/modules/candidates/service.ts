@@ -5,7 +5,7 @@
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
+import { byActor, recordAudit, recordAuditAlone } from '../audit/service.js';
 import { guardCandidateAccess } from '../security/bulk-access.js';
 import type { Actor } from '../habilitations/policy.js';
 import { findByAccount, findByIdentifier, insertCandidate, quotesOfCandidate, searchCandidates } from './repository.js';
@@ -54,11 +54,10 @@ export async function registerCandidate(ctx: AppContext, actor: Actor, input: Ca
 async function auditViews(ctx: AppContext, actor: Actor, rows: Candidate[], meta: RequestMeta, via: 'search' | 'file') {
   await guardCandidateAccess(ctx, actor, rows.map((c) => c.id), meta);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const c of rows) {
-      await recordAudit(trx, { ...auditBase(actor, meta, now), action: 'candidate.viewed', target: { type: 'candidate', id: c.id }, details: { identifier: c.identifier, via } });
-    }
-  });
+  await recordAuditAlone(
+    ctx.db,
+    rows.map((c) => ({ ...auditBase(actor, meta, now), action: 'candidate.viewed', target: { type: 'candidate', id: c.id }, details: { identifier: c.identifier, via } })),
+  );
 }
 
 export async function searchForAdvisor(ctx: AppContext, actor: Actor, q: string, meta: RequestMeta) {

@@ -25,10 +25,6 @@ export const SUSPENDED_FOR_BULK_ACCESS =
   'Le responsable de gestion des comptes de votre organisme et l’agence ont été prévenus. Si ce n’était pas vous, votre poste est peut-être compromis : ' +
   'prévenez votre responsable informatique. Un administrateur de l’agence rétablira votre accès après vérification.';
 
-function distinctRecent(ctx: AppContext, accountId: string, kind: AccessKind, now: Date): Promise<number> {
-  return repo.distinctAccessedSince(ctx.db, accountId, kind, new Date(now.getTime() - WINDOW_MS));
-}
-
 /**
  * Counts `candidateIds` as read (and exported) by `actor` now, and trips the guard when a count
  * passes its threshold. Call it BEFORE returning the data: on trip it throws a 403.
@@ -39,10 +35,11 @@ export async function guardCandidateAccess(ctx: AppContext, actor: Actor, candid
   const now = ctx.clock.now();
   const ids = [...new Set(candidateIds)];
   const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];
-  for (const k of kinds) await repo.recordAccess(ctx.db, actor.accountId, ids, k, now);
+  // One statement: the access written and the counts of the window, whatever the number of candidates.
+  const counts = await repo.recordAccessAndCount(ctx.db, { accountId: actor.accountId, candidateIds: ids, kinds, at: now, since: new Date(now.getTime() - WINDOW_MS) });
   const { readsPerHour, exportsPerHour } = ctx.config.bulkAccess;
-  const reads = await distinctRecent(ctx, actor.accountId, 'read', now);
-  const exports = kind === 'export' ? await distinctRecent(ctx, actor.accountId, 'export', now) : 0;
+  const reads = counts.read;
+  const exports = kind === 'export' ? counts.export : 0;
   if (reads > readsPerHour) await trip(ctx, actor, meta, { kind: 'read', count: reads, threshold: readsPerHour });
   if (exports > exportsPerHour) await trip(ctx, actor, meta, { kind: 'export', count: exports, threshold: exportsPerHour });
 }

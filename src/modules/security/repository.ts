@@ -86,25 +86,38 @@ export async function insertBulkAccessAlert(trx: Db, a: { at: Date; accountId: s
   return row.id;
 }
 
-/** Counts the candidates as accessed now (one row per account, kind and candidate, its time refreshed). */
-export async function recordAccess(db: Db, accountId: string, candidateIds: readonly string[], kind: AccessKind, at: Date): Promise<void> {
-  await db
-    .insertInto('candidate_access')
-    .values(candidateIds.map((candidate_id) => ({ account_id: accountId, candidate_id, kind, at })))
-    .onConflict((oc) => oc.columns(['account_id', 'kind', 'candidate_id']).doUpdateSet({ at }))
-    .execute();
-}
-
-/** Distinct candidates the account accessed (of this kind) since `since`. */
-export async function distinctAccessedSince(db: Db, accountId: string, kind: AccessKind, since: Date): Promise<number> {
-  const row = await db
-    .selectFrom('candidate_access')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('account_id', '=', accountId)
-    .where('kind', '=', kind)
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * Counts the candidates as accessed now (one row per account, kind and candidate, its time
+ * refreshed) and returns, per kind, the distinct candidates the account accessed since `since`,
+ * in one statement. The count cannot see the CTE's own writes (one snapshot for the statement),
+ * so it adds the candidates just written to the others still in the window.
+ */
+export async function recordAccessAndCount(
+  db: Db,
+  a: { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date },
+): Promise<Record<AccessKind, number>> {
+  const { rows } = await sql<{ read: string | number; export: string | number }>`
+    with written as (
+      insert into candidate_access (account_id, candidate_id, kind, at)
+      select ${a.accountId}::uuid, c.value::uuid, k.value, ${a.at}::timestamptz
+        from jsonb_array_elements_text(${JSON.stringify(a.candidateIds)}::jsonb) c,
+             jsonb_array_elements_text(${JSON.stringify(a.kinds)}::jsonb) k
+      on conflict (account_id, kind, candidate_id) do update set at = excluded.at
+      returning kind, candidate_id
+    ),
+    counted as (
+      select kind, count(*) as n from written group by kind
+      union all
+      select kind, count(*) from candidate_access
+       where account_id = ${a.accountId}::uuid and at > ${a.since}::timestamptz
+         and not exists (select 1 from written w where w.kind = candidate_access.kind and w.candidate_id = candidate_access.candidate_id)
+       group by kind
+    )
+    select coalesce(sum(n) filter (where kind = 'read'), 0) as read,
+           coalesce(sum(n) filter (where kind = 'export'), 0) as export
+      from counted
+  `.execute(db);
+  return { read: Number(rows[0]?.read ?? 0), export: Number(rows[0]?.export ?? 0) };
 }
 
 /** Forgets an account's counts: after a reinstatement the same hour must not suspend it anew. */

@@ -7,7 +7,7 @@
  */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
-import { byActor, recordAudit } from '../audit/service.js';
+import { byActor, recordAuditAlone } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { guardCandidateAccess } from '../security/bulk-access.js';
 import { scopeOf } from './policy.js';
@@ -32,9 +32,9 @@ export async function auditCandidateViews(ctx: AppContext, actor: Actor, meta: R
   const seen = new Map(rows.map((r) => [r.candidate_id, r.identifier]));
   // Counts towards bulk-access detection before anything is returned (decision 0010).
   await guardCandidateAccess(ctx, actor, [...seen.keys()], meta);
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const [id, identifier] of seen) {
-      await recordAudit(trx, { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'candidate.viewed', target: { type: 'candidate', id }, details: { identifier, via } });
-    }
-  });
+  // Every row in one statement, whatever the number of trainees shown.
+  await recordAuditAlone(
+    ctx.db,
+    [...seen].map(([id, identifier]) => ({ at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'candidate.viewed', target: { type: 'candidate', id }, details: { identifier, via } })),
+  );
 }

@@ -1,5 +1,6 @@
 /** Sessions: queries only, no rules. */
 import type { Insertable, Kysely, Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB } from '../../../db/schema.js';
 import type { SessionEndReason } from './session-rules.js';
 
@@ -41,7 +42,11 @@ export async function setLastSeen(db: Db, sessionId: string, now: Date): Promise
   await db.updateTable('session').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
 }
 
-/** A live session with its account, or undefined. Expiry is judged by the caller. */
+/**
+ * A live session with its account and the account's habilitations in force (as the actor carries
+ * them: a read of the habilitations module's table at every request, where a service call would
+ * add a round trip), or undefined. Expiry is judged by the caller.
+ */
 export async function findLiveSession(db: Db, sessionId: string) {
   return db
     .selectFrom('session')
@@ -61,6 +66,17 @@ export async function findLiveSession(db: Db, sessionId: string) {
       'organisation.name as organisationName',
       'organisation.kind as organisationKind',
       'organisation.status as organisationStatus',
+      // The habilitations in force come with the session: one round trip per request for both.
+      (eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('habilitation')
+            .select(['habilitation.application', 'habilitation.role', 'habilitation.organisation_id as organisationId'])
+            .whereRef('habilitation.account_id', '=', 'account.id')
+            .where('habilitation.suspended_at', 'is', null)
+            .orderBy('habilitation.application')
+            .orderBy('habilitation.role'),
+        ).as('habilitations'),
     ])
     .where('session.id', '=', sessionId)
     .where('session.ended_at', 'is', null)
@@ -68,21 +84,6 @@ export async function findLiveSession(db: Db, sessionId: string) {
 }
 
 export type LiveSession = NonNullable<Awaited<ReturnType<typeof findLiveSession>>>;
-
-/**
- * The account's habilitations in force, as a session's actor carries them: a read of the
- * habilitations module's table, done at every request, where a service call would add nothing.
- */
-export function liveHabilitations(db: Db, accountId: string) {
-  return db
-    .selectFrom('habilitation')
-    .select(['application', 'role', 'organisation_id as organisationId'])
-    .where('account_id', '=', accountId)
-    .where('suspended_at', 'is', null)
-    .orderBy('application')
-    .orderBy('role')
-    .execute();
-}
 
 /** The account's last 20 sessions, newest first. */
 export async function listSessions(db: Db, accountId: string) {

@@ -12,7 +12,6 @@ import {
   findLiveSession,
   insertSession,
   listSessions,
-  liveHabilitations,
   markAccountSessionsEnded,
   markOwnSessionEnded,
   markSessionEnded,
@@ -51,12 +50,11 @@ export async function endAllSessions(db: Kysely<DB>, accountId: string, reason: 
   return markAccountSessionsEnded(db, accountId, reason, now);
 }
 
-async function loadActor(db: Kysely<DB>, s: LiveSession): Promise<Actor> {
+function actorOf(s: LiveSession): Actor {
   const organisation =
     s.organisationId && s.organisationName && s.organisationKind
       ? { id: s.organisationId, name: s.organisationName, kind: s.organisationKind }
       : null;
-  const rows = organisation ? await liveHabilitations(db, s.accountId) : [];
   return {
     accountId: s.accountId,
     sessionId: s.sessionId,
@@ -64,7 +62,7 @@ async function loadActor(db: Kysely<DB>, s: LiveSession): Promise<Actor> {
     displayName: s.displayName,
     kind: s.kind,
     organisation,
-    habilitations: effectiveHabilitations(rows, organisation),
+    habilitations: effectiveHabilitations(organisation ? s.habilitations : [], organisation),
   };
 }
 
@@ -90,7 +88,7 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Re
     return null;
   }
   if (needsTouch(session.last_seen_at, now)) await setLastSeen(ctx.db, sessionId, now);
-  return { actor: await loadActor(ctx.db, session), csrfToken: session.csrfToken };
+  return { actor: actorOf(session), csrfToken: session.csrfToken };
 }
 
 export async function signOut(ctx: AppContext, actor: Actor, meta: RequestMeta): Promise<void> {

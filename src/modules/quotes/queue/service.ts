@@ -6,7 +6,7 @@
 import type { AppContext, RequestMeta } from '../../../context.js';
 import { DAY_MS } from '../../../jobs/recurring.js';
 import { problems } from '../../../http/problem.js';
-import { byActor, recordAudit } from '../../audit/service.js';
+import { byActor, recordAuditAlone } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { guardCandidateAccess } from '../../security/bulk-access.js';
 import type { QuoteStatus } from '../rules/lifecycle.js';
@@ -36,9 +36,7 @@ export async function advisorQueue(ctx: AppContext, actor: Actor, filters: Queue
   );
   await guardCandidateAccess(ctx, actor, rows.map((row) => row.candidate_id), meta);
   // The queue shows candidates' names: a view of personal data, audited.
-  await ctx.db.transaction().execute((trx) =>
-    recordAudit(trx, { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'quote.queue_viewed', details: { status: filters.status, shown: rows.length } }),
-  );
+  await recordAuditAlone(ctx.db, { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'quote.queue_viewed', details: { status: filters.status, shown: rows.length } });
   return {
     page: filters.page,
     pageSize: PAGE_SIZE,

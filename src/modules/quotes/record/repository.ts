@@ -3,6 +3,7 @@
  * quote by an organisation goes through a function that takes its organisation id and filters on it.
  */
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB, QuoteEventTable, QuoteTable } from '../../../db/schema.js';
 import type { OpenPeriod } from '../rules/quote-rules.js';
 import type { StoredQuoteData } from './quote-json.js';
@@ -60,15 +61,6 @@ export function findCandidateByIdentifier(db: Db, identifier: string) {
 
 export function findOrganisation(db: Db, id: string) {
   return db.selectFrom('organisation').select(['id', 'name', 'qualiopi', 'qualiopi_expiry']).where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-export function timelineOf(db: Db, quoteId: string) {
-  return db
-    .selectFrom('quote_event')
-    .select(['at', 'actor_login', 'action', 'from_status', 'to_status', 'version', 'comment'])
-    .where('quote_id', '=', quoteId)
-    .orderBy('seq')
-    .execute();
 }
 
 export async function insertQuoteEvent(trx: Transaction<DB>, event: Insertable<QuoteEventTable>): Promise<void> {
@@ -157,6 +149,15 @@ export function findQuoteView(db: Db, id: string, party: PartyScope['party'], sc
       'candidate.birth_date as candidate_birth_date',
       'organisation.name as organisation_name',
       (eb) => eb.selectFrom('training').select('training.id').whereRef('training.quote_id', '=', 'quote.id').limit(1).as('training_id'),
+      // The timeline comes with the quote: one round trip for the record and its view.
+      (eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('quote_event')
+            .select(['quote_event.at', 'quote_event.actor_login', 'quote_event.action', 'quote_event.from_status', 'quote_event.to_status', 'quote_event.version', 'quote_event.comment'])
+            .whereRef('quote_event.quote_id', '=', 'quote.id')
+            .orderBy('quote_event.seq'),
+        ).as('timeline'),
     ])
     .where('quote.id', '=', id);
   if (scope?.party === 'organisation') query = query.where('quote.organisation_id', '=', scope.organisationId!);

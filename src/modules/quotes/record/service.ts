@@ -8,6 +8,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import type { Candidate, DB, Quote, StoredWarning } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
+import { recordAuditAlone } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { guardCandidateAccess } from '../../security/bulk-access.js';
@@ -16,9 +17,9 @@ import { DEFAULT_QUOTE_SETTINGS, validateQuote, type Finding } from '../rules/qu
 import { partyOf, type QuoteParty } from './access.js';
 import { QUOTE_NOT_FOUND } from './messages.js';
 import { quoteInputOf, quoteView } from './quote-json.js';
-import { findOrganisation, findQuoteView, otherOpenPeriods, storeMissingWarnings, timelineOf, type QuoteViewRow } from './repository.js';
+import { findOrganisation, findQuoteView, otherOpenPeriods, storeMissingWarnings, type QuoteViewRow } from './repository.js';
 import { warningsColumn, warningsOfStored } from './stored-warnings.js';
-import { recordQuoteAudit } from './timeline.js';
+import { quoteAuditEntry } from './timeline.js';
 
 type Db = AppContext['db'] | Transaction<DB>;
 
@@ -59,11 +60,13 @@ async function shownWarnings(db: Db, row: QuoteViewRow, shown: Quote): Promise<S
  * them; the status (draft) tells them a new version is coming.
  */
 async function viewOfRow(db: Db, row: QuoteViewRow, party: QuoteParty) {
-  const { shown_type, shown_candidate_id, shown_data, shown_version, shown_warnings: _w, candidate_identifier, candidate_last_name, candidate_birth_date, organisation_name, training_id, ...current } = row;
+  const { shown_type, shown_candidate_id, shown_data, shown_version, shown_warnings: _w, candidate_identifier, candidate_last_name, candidate_birth_date, organisation_name, training_id, timeline: events, ...current } = row;
   const quote: Quote =
     shown_data !== null ? { ...current, type: shown_type!, candidate_id: shown_candidate_id!, data: shown_data, version: shown_version! } : current;
   const candidate = { identifier: candidate_identifier, last_name: candidate_last_name, birth_date: candidate_birth_date };
-  const [timeline, warnings] = await Promise.all([timelineOf(db, quote.id), party === 'candidate' ? [] : shownWarnings(db, row, quote)]);
+  // JSON carries the event's time as text.
+  const timeline = (events ?? []).map((e) => ({ ...e, at: new Date(e.at) }));
+  const warnings = party === 'candidate' ? [] : await shownWarnings(db, row, quote);
   const shownTimeline =
     party === 'candidate'
       ? timeline.map((e) => ({ ...e, actor_login: CANDIDATE_SEES_ACTOR[transitionFor(e.action as QuoteAction)?.actor ?? 'organisation'] ?? null }))
@@ -93,9 +96,7 @@ export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta: 
   if (!row) throw problems.notFound(QUOTE_NOT_FOUND);
   await guardCandidateAccess(ctx, actor, [row.candidate_id], meta);
   if (party !== 'organisation') {
-    await ctx.db.transaction().execute((trx) =>
-      recordQuoteAudit(trx, { quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } }),
-    );
+    await recordAuditAlone(ctx.db, quoteAuditEntry({ quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } }));
   }
   return viewOfRow(ctx.db, row, party);
 }

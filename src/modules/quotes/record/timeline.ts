@@ -5,7 +5,7 @@
 import type { Transaction } from 'kysely';
 import type { RequestMeta } from '../../../context.js';
 import type { DB, Quote } from '../../../db/schema.js';
-import { byActor, recordAudit } from '../../audit/service.js';
+import { byActor, recordAudit, type AuditEntry } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import type { QuoteStatus } from '../rules/lifecycle.js';
 import { insertQuoteEvent } from './repository.js';
@@ -35,16 +35,20 @@ export async function recordEvent(trx: Transaction<DB>, e: EventInput): Promise<
 }
 
 /** An audit row about a quote; `organisationId` is the quote's, so the OF's audit trail shows it. */
-export async function recordQuoteAudit(
-  trx: Transaction<DB>,
-  entry: { quote: Pick<Quote, 'id' | 'organisation_id'>; actor: Actor | null; meta: RequestMeta | null; at: Date; action: string; details?: Record<string, unknown> },
-): Promise<void> {
-  await recordAudit(trx, {
+type QuoteAuditInput = { quote: Pick<Quote, 'id' | 'organisation_id'>; actor: Actor | null; meta: RequestMeta | null; at: Date; action: string; details?: Record<string, unknown> };
+
+/** The audit row of something done to (or seen of) a quote. */
+export function quoteAuditEntry(entry: QuoteAuditInput): AuditEntry {
+  return {
     at: entry.at,
     ...(entry.actor && entry.meta ? byActor(entry.actor, entry.meta) : {}),
     organisationId: entry.quote.organisation_id,
     action: entry.action,
     target: { type: 'quote', id: entry.quote.id },
     details: entry.details ?? {},
-  });
+  };
+}
+
+export async function recordQuoteAudit(trx: Transaction<DB>, entry: QuoteAuditInput): Promise<void> {
+  await recordAudit(trx, quoteAuditEntry(entry));
 }

@@ -9,8 +9,8 @@ import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { scopeOf } from '../policy.js';
 import type { TrainingRow } from '../repository.js';
-import { statementsOf } from '../statements/repository.js';
-import { reportOf, trainingsInScope } from './repository.js';
+import { type statementsOf, statementsOfMany } from '../statements/repository.js';
+import { type reportOf, reportsOfMany, trainingsInScope } from './repository.js';
 import { WITHDRAWAL_LABELS, monthLabel, type WithdrawalReason } from '../rules.js';
 import { loadTraining } from '../service.js';
 import { reportView, trainingView } from '../views.js';
@@ -22,8 +22,10 @@ interface TimelineEvent {
   label: string;
 }
 
-async function timelineOf(ctx: AppContext, t: NonNullable<TrainingRow>): Promise<TimelineEvent[]> {
-  const [statements, report] = await Promise.all([statementsOf(ctx.db, t.id), reportOf(ctx.db, t.id)]);
+type Statement = Awaited<ReturnType<typeof statementsOf>>[number];
+type Report = NonNullable<Awaited<ReturnType<typeof reportOf>>>;
+
+function timelineOf(t: NonNullable<TrainingRow>, statements: readonly Statement[], report: Report | undefined): TimelineEvent[] {
   const events: TimelineEvent[] = [];
   const at = (d: Date) => parisDay(d);
   if (t.decided_at) events.push({ kind: 'agreement', date: at(t.decided_at), label: `Accord de prise en charge${t.agreement_reference ? ` ${t.agreement_reference}` : ''}` });
@@ -36,17 +38,34 @@ async function timelineOf(ctx: AppContext, t: NonNullable<TrainingRow>): Promise
   return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.date.localeCompare(b.e.date) || a.i - b.i).map((x) => x.e);
 }
 
-async function candidateView(ctx: AppContext, t: NonNullable<TrainingRow>) {
-  const [timeline, statements, report] = await Promise.all([timelineOf(ctx, t), statementsOf(ctx.db, t.id), reportOf(ctx.db, t.id)]);
+function candidateView(ctx: AppContext, t: NonNullable<TrainingRow>, statements: readonly Statement[], report: Report | undefined) {
   const { candidate: _own, ...view } = trainingView(t, parisDay(ctx.clock.now()));
-  return { ...view, timeline, statements: statements.map((s) => ({ month: s.month, submittedAt: s.submitted_at.toISOString() })), report: report ? reportView(report) : null };
+  return {
+    ...view,
+    timeline: timelineOf(t, statements, report),
+    statements: statements.map((s) => ({ month: s.month, submittedAt: s.submitted_at.toISOString() })),
+    report: report ? reportView(report) : null,
+  };
+}
+
+/** The statements and reports of every training in two statements, whatever their number. */
+async function candidateViews(ctx: AppContext, rows: ReadonlyArray<NonNullable<TrainingRow>>) {
+  const ids = rows.map((r) => r.id);
+  const [statements, reports] = await Promise.all([statementsOfMany(ctx.db, ids), reportsOfMany(ctx.db, ids)]);
+  return rows.map((t) =>
+    candidateView(
+      ctx,
+      t,
+      statements.filter((s) => s.training_id === t.id),
+      reports.find((r) => r.training_id === t.id),
+    ),
+  );
 }
 
 export async function myTrainings(ctx: AppContext, actor: Actor) {
-  const rows = await trainingsInScope(ctx.db, scopeOf(actor));
-  return { trainings: await Promise.all(rows.map((r) => candidateView(ctx, r))) };
+  return { trainings: await candidateViews(ctx, await trainingsInScope(ctx.db, scopeOf(actor))) };
 }
 
 export async function myTraining(ctx: AppContext, actor: Actor, id: string) {
-  return candidateView(ctx, await loadTraining(ctx, actor, id));
+  return (await candidateViews(ctx, [await loadTraining(ctx, actor, id)]))[0]!;
 }

@@ -18,6 +18,12 @@ export interface TrainingFilters {
   page: number;
 }
 
+/** The reports of several trainings in one statement. */
+export function reportsOfMany(db: Db, trainingIds: readonly string[]) {
+  if (trainingIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('training_report').selectAll().where('training_id', 'in', trainingIds).execute();
+}
+
 /** The trainings of a scope; `month` keeps those running during it, `overdue` those whose report is late on `today`. */
 export async function listTrainings(db: Db, scope: TrainingScope, f: TrainingFilters, today: string, monthBounds?: { first: string; last: string }) {
   let q = scopedTrainings(db, scope);
@@ -29,10 +35,20 @@ export async function listTrainings(db: Db, scope: TrainingScope, f: TrainingFil
       .where(sql<boolean>`coalesce(training.withdrawal_date, training.exit_date, training.end_date) >= ${monthBounds.first}::date`);
   }
   if (f.overdue) q = q.where(overdueCondition(today));
-  const [{ total }, rows] = await Promise.all([
-    q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    q.select(TRAINING_COLUMNS).orderBy('training.start_date', 'desc').orderBy('candidate.last_name').orderBy('training.id').limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE).execute(),
-  ]);
+  // The page and its total in one statement; only a page past the end needs a second to count.
+  const page = await q
+    .select(TRAINING_COLUMNS)
+    .select(sql<string>`count(*) over ()`.as('total'))
+    .orderBy('training.start_date', 'desc')
+    .orderBy('candidate.last_name')
+    .orderBy('training.id')
+    .limit(PAGE_SIZE)
+    .offset((f.page - 1) * PAGE_SIZE)
+    .execute();
+  const rows = page.map(({ total: _total, ...row }) => row);
+  if (page.length > 0) return { total: Number(page[0]!.total), rows };
+  if (f.page === 1) return { total: 0, rows };
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   return { total: Number(total), rows };
 }
 

@@ -11,6 +11,12 @@ export function statementsOf(db: Db, trainingId: string) {
   return db.selectFrom('monthly_statement').selectAll().where('training_id', '=', trainingId).orderBy('month').execute();
 }
 
+/** The statements of several trainings in one statement, by training then month. */
+export function statementsOfMany(db: Db, trainingIds: readonly string[]) {
+  if (trainingIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('monthly_statement').selectAll().where('training_id', 'in', trainingIds).orderBy('training_id').orderBy('month').execute();
+}
+
 export function statementOf(db: Db, trainingId: string, month: string) {
   return db.selectFrom('monthly_statement').selectAll().where('training_id', '=', trainingId).where('month', '=', month).executeTakeFirst();
 }
