@@ -232,6 +232,8 @@ export interface AccountManagerChangeTable {
 export interface DB {
   candidate_access: S.CandidateAccessTable;
   security_alert: S.SecurityAlertTable;
+  webhook_endpoint: S.WebhookEndpointTable;
+  webhook_delivery: S.WebhookDeliveryTable;
   request_error: S.RequestErrorTable;
   support_request: S.SupportRequestTable;
   support_message: S.SupportMessageTable;
