@@ -14,6 +14,7 @@ import { seedDemoData } from './demo/seed.js';
 import { seedDemoWorld } from './demo/world/index.js';
 import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
+import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
 import { buildApp } from './http/app.js';
@@ -97,6 +98,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerTrainingJobs(worker, ctx); // overdue training reports: daily reminders
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
+    worker.register(DELIVER_JOB, deliveryJobHandler(ctx)); // signed webhooks, retried on their own schedule
     registerAuditRetention(worker, ctx);
     registerDossierAnonymisation(worker, ctx);
     let closing: Promise<void> | null = null;
