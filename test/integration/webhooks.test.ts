@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ManualClock } from '../../src/clock.js';
 import { parisDay } from '../../src/modules/onboarding/rules.js';
@@ -51,6 +51,10 @@ for (const engine of ENGINES) {
       receiver = await startReceiver();
       formapro = await organisationId(rt.ctx.db, 'Formapro Démo');
       atelier = await organisationId(rt.ctx.db, 'Atelier Compétences Démo');
+    });
+    // Each test starts without webhooks, whatever the previous one left behind.
+    beforeEach(async () => {
+      await rt.ctx.db.deleteFrom('webhook_endpoint').execute();
     });
     after(async () => {
       await rt?.stop();
@@ -187,7 +191,8 @@ for (const engine of ENGINES) {
       const withdrawn = await call('assiduite.demo', 'POST', `/api/v1/trainings/${training.id}/withdrawal`, { date: '2026-03-03', reason: 'found_job', comment: '' });
       assert.equal(withdrawn.statusCode, 200, withdrawn.body);
       await runJobs();
-      const got = verifiedSince(from, hook.secret);
+      // Deliveries are independent: their order of arrival is not promised.
+      const got = verifiedSince(from, hook.secret).sort((x, y) => x.event.occurredAt.localeCompare(y.event.occurredAt) || x.event.type.localeCompare(y.event.type) || x.event.data.status.localeCompare(y.event.data.status));
       assert.deepEqual(got.map((g) => [g.event.type, g.event.data.status]), [
         ['quote.status_changed', 'draft'],
         ['quote.status_changed', 'submitted'],
