@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatDateTime } from '../../http/format.js';
-import { formErrors, formField, throwIfParamsRefused } from '../../http/forms.js';
+import { formErrors, throwIfParamsRefused } from '../../http/forms.js';
 import { HttpProblem, type FieldError } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
