@@ -38,6 +38,8 @@ const createForm = z.preprocess((body) => {
 }, createBody);
 const pageParams = z.strictObject({ id: uuidParam() });
 const replayParams = z.strictObject({ id: uuidParam(), deliveryId: uuidParam() });
+/** Delete and replay buttons post nothing but the CSRF field. */
+const actionForm = z.object({});
 const NOTICES: Record<string, string> = { supprime: 'Le webhook est supprimé.', rejoue: 'L’envoi est remis en file : il part dans quelques instants.' };
 
 interface FormState {
@@ -137,7 +139,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  r.post(`${BASE}/:id/supprimer`, { config, schema: { params: pageParams } }, async (request, reply) => {
+  r.post(`${BASE}/:id/supprimer`, { config, schema: { params: pageParams, body: actionForm } }, async (request, reply) => {
     const actor = actorOf(request);
     await deleteEndpoint(app.ctx, actor, actor.organisation?.id, request.params.id, requestMeta(request));
     return reply.redirect(`${BASE}?fait=supprime`, 303);
@@ -184,7 +186,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     ));
   });
 
-  r.post(`${BASE}/:id/envois/:deliveryId/rejouer`, { config, attachValidation: true, schema: { params: replayParams } }, async (request, reply) => {
+  r.post(`${BASE}/:id/envois/:deliveryId/rejouer`, { config, attachValidation: true, schema: { params: replayParams, body: actionForm } }, async (request, reply) => {
     throwIfParamsRefused(request);
     const actor = actorOf(request);
     await replayDelivery(app.ctx, actor, actor.organisation?.id, request.params.id, request.params.deliveryId, requestMeta(request));
