@@ -15,6 +15,8 @@ import { seedDemoWorld } from './demo/world/index.js';
 import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
 import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
+import { registerApiTokenJobs } from './modules/api-tokens/index.js';
+import { registerIdempotencyJobs } from './modules/idempotency/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
 import { buildApp } from './http/app.js';
@@ -99,6 +101,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
     worker.register(DELIVER_JOB, deliveryJobHandler(ctx)); // signed webhooks, retried on their own schedule
+    registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
+    registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
     registerAuditRetention(worker, ctx);
     registerDossierAnonymisation(worker, ctx);
     let closing: Promise<void> | null = null;

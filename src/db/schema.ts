@@ -234,6 +234,9 @@ export interface DB {
   security_alert: S.SecurityAlertTable;
   webhook_endpoint: S.WebhookEndpointTable;
   webhook_delivery: S.WebhookDeliveryTable;
+  api_token: S.ApiTokenTable;
+  api_token_candidate_access: S.ApiTokenCandidateAccessTable;
+  idempotency_key: S.IdempotencyKeyTable;
   request_error: S.RequestErrorTable;
   support_request: S.SupportRequestTable;
   support_message: S.SupportMessageTable;
