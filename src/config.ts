@@ -50,6 +50,7 @@ const envSchema = z.object({
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
 });
 
@@ -119,6 +120,12 @@ export interface Config {
   statementTimeoutMs: number;
   /** Bearer token that opens /metrics to other hosts than loopback (none: loopback only). */
   metricsToken: string | undefined;
+  /**
+   * Webhook destinations: private, loopback and metadata addresses are refused unless
+   * `allowPrivate` (WEBHOOK_ALLOW_PRIVATE); outside production, http://127.0.0.1 and localhost
+   * are allowed for local development and tests.
+   */
+  webhooks: { allowPrivate: boolean; allowLocalHttp: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -178,5 +185,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pgliteFsync: e.PGLITE_FSYNC,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, allowLocalHttp: !production },
   };
 }

@@ -14,6 +14,7 @@ import { seedDemoData } from './demo/seed.js';
 import { seedDemoWorld } from './demo/world/index.js';
 import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
+import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
 import { registerApiTokenJobs } from './modules/api-tokens/index.js';
 import { registerIdempotencyJobs } from './modules/idempotency/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
@@ -99,6 +100,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerTrainingJobs(worker, ctx); // overdue training reports: daily reminders
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
+    worker.register(DELIVER_JOB, deliveryJobHandler(ctx)); // signed webhooks, retried on their own schedule
     registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
     registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
     registerAuditRetention(worker, ctx);

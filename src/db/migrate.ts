@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_candidate_anonymisation.js';
 import * as m0010 from './migrations/0010_stored_quote_warnings.js';
 import * as m0011 from './migrations/0011_audit_append.js';
 import * as m0012 from './migrations/0012_api_tokens.js';
+import * as m0013 from './migrations/0013_webhooks.js';
 import * as m0014 from './migrations/0014_hot_query_indexes.js';
 
 /**
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0010_stored_quote_warnings': m0010,
   '0011_audit_append': m0011,
   '0012_api_tokens': m0012,
+  '0013_webhooks': m0013,
   '0014_hot_query_indexes': m0014,
 };
 

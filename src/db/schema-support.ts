@@ -74,6 +74,43 @@ export interface SecurityAlertTable {
   resolution: string | null;
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookEndpointTable {
+  id: Generated<string>;
+  organisation_id: string;
+  url: string;
+  /** The event types subscribed to, a JSON array of strings. */
+  events: Json<string[]>;
+  /** The signing secret (`whsec_…`), sealed by the secret box. */
+  secret_sealed: string;
+  enabled: Generated<boolean>;
+  /** First failure of the current run of failures; cleared by a success. */
+  failing_since: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  /** The exact bytes signed and sent, kept so a retry or a replay sends the same body. */
+  body: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  response_code: number | null;
+  duration_ms: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
 export interface ApiTokenTable {
   id: Generated<string>;
   organisation_id: string;

@@ -232,6 +232,8 @@ export interface AccountManagerChangeTable {
 export interface DB {
   candidate_access: S.CandidateAccessTable;
   security_alert: S.SecurityAlertTable;
+  webhook_endpoint: S.WebhookEndpointTable;
+  webhook_delivery: S.WebhookDeliveryTable;
   api_token: S.ApiTokenTable;
   api_token_candidate_access: S.ApiTokenCandidateAccessTable;
   idempotency_key: S.IdempotencyKeyTable;

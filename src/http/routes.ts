@@ -15,6 +15,7 @@ import { supportRoutes } from '../modules/support/index.js';
 import { myTrainingRoutes, trainingPages, trainingRoutes } from '../modules/training/index.js';
 import { securityAlertPages } from '../modules/security/alerts-pages.js';
 import { securityAlertRoutes } from '../modules/security/alerts-routes.js';
+import { webhookPages, webhookRoutes } from '../modules/webhooks/index.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics-route.js';
 
@@ -55,4 +56,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   // Security alerts: bulk-access suspensions, held accounts, and their review.
   await app.register(securityAlertRoutes);
   await app.register(securityAlertPages);
+  // Signed webhooks of an organisation: /api/v1/organisations/{orgId}/webhooks, /gid/api/webhooks.
+  await app.register(webhookRoutes);
+  await app.register(webhookPages);
 }

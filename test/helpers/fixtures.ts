@@ -4,6 +4,7 @@
  * would, so the objects are in the state the product itself leaves them in. Only what has no
  * API of its own (a security alert) is written to the database directly.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { runAccessReviewSweep } from '../../src/modules/habilitations/index.js';
 import { tinyPng } from '../../src/modules/support/requests/test-images.js';
@@ -183,7 +184,7 @@ export const WORLD_ENV: Record<string, string> = {
 export const WORLD_ORGANISATIONS = { A: 'Formapro Démo', B: 'Atelier Compétences Démo', agency: 'France Travail' } as const;
 
 /** Fixture keys that `fresh` can create anew (for calls that change or delete their object). */
-export type FreshKey = 'templateA' | 'userA' | 'habilitationA' | 'sessionA';
+export type FreshKey = 'templateA' | 'userA' | 'habilitationA' | 'sessionA' | 'webhookA';
 
 export interface World {
   /** A session of each login given to buildWorld. */
@@ -203,7 +204,8 @@ const DAY = 86_400_000;
  * attachmentA; userA (a new account of A) and habilitationA (its kairos/reader); sessionA (a spare
  * session of candidat.demo); alertA (a bulk-access alert on userA); managerChangeA (pending);
  * membershipRequest (pending); letter (the identifier letter of a newly approved organisation);
- * errorReferenceA (an error devis.demo met); apiTokenA (a reader token of A); A's security policy and open access review; and the
+ * errorReferenceA (an error devis.demo met); apiTokenA (a reader token of A); A's security policy and open access review;
+ * webhookA (of A, to a closed local port) and webhookDeliveryA (a failed delivery of it); and the
  * values candidateA (1234567A), helpArticle and organisationA. Needs WORLD_ENV and ATTACHMENTS_DIR.
  * `logins` must include devis.demo, candidat.demo, conseiller.demo, assiduite.demo, rgc.demo and admin.agence.
  */
@@ -231,6 +233,12 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
         case 'sessionA':
           fx.sessionA = (await spareSession(rt, 'candidat.demo')).sessionId;
           break;
+        case 'webhookA': {
+          const hook = await webhook(rt, as['rgc.demo']!, organisationA);
+          fx.webhookA = hook.webhookId;
+          fx.webhookDeliveryA = hook.deliveryId;
+          break;
+        }
       }
       return fx[key]!;
     },
@@ -277,7 +285,23 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
     200,
     'security policy',
   );
+  await world.fresh('webhookA');
   return world;
+}
+
+/** A webhook of the organisation (to a closed local port: nothing listens) and a failed delivery of it, as the job would leave it. */
+async function webhook(rt: TestRuntime, manager: SignedIn, organisationId: string): Promise<{ webhookId: string; deliveryId: string }> {
+  const created = await apiCall(rt.app, manager, 'POST', `/api/v1/organisations/${organisationId}/webhooks`, { url: 'http://127.0.0.1:9/matrice', events: ['quote.status_changed'] });
+  const webhookId = (await expectJson<{ id: string }>(created, 201, 'webhook')).id;
+  const now = rt.clock.now();
+  const eventId = randomUUID();
+  const body = JSON.stringify({ id: eventId, type: 'quote.status_changed', occurredAt: now.toISOString(), organisationId, data: { quoteId: randomUUID(), status: 'submitted', version: 1 } });
+  const delivery = await rt.ctx.db
+    .insertInto('webhook_delivery')
+    .values({ endpoint_id: webhookId, event_id: eventId, event_type: 'quote.status_changed', body, status: 'failed', attempts: 8, last_error: 'connect ECONNREFUSED', created_at: now, last_attempt_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { webhookId, deliveryId: delivery.id };
 }
 
 /** The anonymous visitor's double-submit CSRF cookie and token (public forms), from the sign-in page. */

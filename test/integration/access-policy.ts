@@ -78,6 +78,8 @@ export const FIXTURES = {
   errorReferenceA: null, // an error met by devis.demo (support agents see all)
   candidateA: null, // identifier 1234567A (advisors see all candidates)
   helpArticle: null, // a help article's slug (public)
+  webhookA: ['rgc.demo'], // a webhook of A (its account manager only)
+  webhookDeliveryA: ['rgc.demo'], // a failed delivery of webhookA
   apiTokenA: ['rgc.demo', 'admin.agence'], // an API token of A (reader)
 } satisfies Record<string, readonly ActorName[] | null>;
 export type FixtureKey = keyof typeof FIXTURES;
@@ -93,9 +95,12 @@ const PARAM_FIXTURES: Record<string, FixtureKey> = {
   identifier: 'candidateA',
   slug: 'helpArticle',
   month: 'month',
+  deliveryId: 'webhookDeliveryA',
   tokenId: 'apiTokenA',
 };
 const ID_PREFIXES: Array<[string, FixtureKey]> = [
+  ['/api/v1/organisations/:orgId/webhooks/', 'webhookA'],
+  ['/gid/api/webhooks/', 'webhookA'],
   ['/api/v1/support-requests/', 'supportRequestA'],
   ['/support/demandes/', 'supportRequestA'],
   ['/api/v1/quote-templates/', 'templateA'],
@@ -154,7 +159,7 @@ export interface RoutePolicy {
   /** Each call ends the session it is made with: it is made with a spare session of the actor. */
   endsSession?: true;
   /** The call may delete or change its object: these fixtures are created anew for every cell (in this order). */
-  fresh?: Array<'templateA' | 'userA' | 'habilitationA' | 'sessionA'>;
+  fresh?: Array<'templateA' | 'userA' | 'habilitationA' | 'sessionA' | 'webhookA'>;
   /** Why the entry says what it says. */
   why?: string;
 }
@@ -253,6 +258,18 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /gid/politique-securite': {},
   'GET /admin/politiques-securite': {},
   'POST /api/v1/organisations/:orgId/account-manager-change': {},
+  // Webhooks: the account manager of the organisation only; deleting or replaying uses up its object.
+  'POST /api/v1/organisations/:orgId/webhooks': {},
+  'GET /api/v1/organisations/:orgId/webhooks': {},
+  'PATCH /api/v1/organisations/:orgId/webhooks/:id': {},
+  'DELETE /api/v1/organisations/:orgId/webhooks/:id': { fresh: ['webhookA'] },
+  'GET /api/v1/organisations/:orgId/webhooks/:id/deliveries': {},
+  'POST /api/v1/organisations/:orgId/webhooks/:id/deliveries/:deliveryId/replay': { fresh: ['webhookA'] },
+  'GET /gid/api/webhooks': {},
+  'POST /gid/api/webhooks': {},
+  'GET /gid/api/webhooks/:id': {},
+  'POST /gid/api/webhooks/:id/supprimer': { fresh: ['webhookA'] },
+  'POST /gid/api/webhooks/:id/envois/:deliveryId/rejouer': { fresh: ['webhookA'] },
   'GET /api/v1/account-manager-changes': {},
   'POST /api/v1/account-manager-changes/:id/approve': { body: { reason: 42 }, why: 'an invalid reason: approving would take the role from rgc.demo' },
   'POST /api/v1/account-manager-changes/:id/reject': {},

@@ -10,6 +10,7 @@
  * agency staff, the organisation's exports) → the audit action each writes. NOT_VIEWS: every other
  * GET route, with the reason it is not such a view. A GET route in neither fails the test too.
  */
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
@@ -45,6 +46,22 @@ const apiToken = async (w: AuditWorld) => (await w.apiOk<{ id: string }>('rgc.de
 /** The id in a page's redirect (`/gid/utilisateurs/<id>?…`). */
 const idInLocation = (res: LightMyRequestResponse) => /\/([0-9a-f-]{36})(?:\?|$)/.exec(String(res.headers.location ?? ''))?.[1];
 
+const webhooksOf = (w: AuditWorld) => `/api/v1/organisations/${w.orgA}/webhooks`;
+const webhook = (id: string | undefined) => ({ type: 'webhook', id });
+async function newWebhook(w: AuditWorld): Promise<string> {
+  const res = await w.api('rgc.demo', 'POST', webhooksOf(w), { url: `http://127.0.0.1:9/audit-${w.next()}`, events: ['quote.status_changed'] });
+  return idOf(res)!;
+}
+/** A delivery its job gave up on (what a replay starts again). */
+async function failedDelivery(w: AuditWorld, endpointId: string): Promise<string> {
+  const now = w.rt.clock.now();
+  const row = await w.rt.ctx.db
+    .insertInto('webhook_delivery')
+    .values({ endpoint_id: endpointId, event_id: randomUUID(), event_type: 'quote.status_changed', body: '{}', status: 'failed', attempts: 8, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 const usersOf = (w: AuditWorld) => `/api/v1/organisations/${w.orgA}/users`;
 const account = (id: string) => ({ type: 'account', id });
 const quote = (id: string) => ({ type: 'quote', id });
@@ -299,6 +316,58 @@ export const OPERATIONS: Record<string, Operation> = {
       await w.securityPolicy();
       const fields = { rolesPolicy: `Les rôles sont revus chaque trimestre (révision ${w.next()}).`, departuresPolicy: 'Les comptes des partants sont supprimés le jour du départ.', otherRules: '' };
       return { res: await w.form('rgc.demo', '/gid/politique-securite', fields), actor: 'rgc.demo', target: { type: 'security_policy', id: w.orgA } };
+    },
+  },
+  // Webhooks of organisation A, by its account manager.
+  'POST /api/v1/organisations/:orgId/webhooks': {
+    audit: ['webhook.created'],
+    async run(w) {
+      const res = await w.api('rgc.demo', 'POST', webhooksOf(w), { url: `http://127.0.0.1:9/audit-${w.next()}`, events: ['training.entered'] });
+      return { res, actor: 'rgc.demo', target: webhook(idOf(res)) };
+    },
+  },
+  'PATCH /api/v1/organisations/:orgId/webhooks/:id': {
+    audit: ['webhook.updated'],
+    async run(w) {
+      const id = await newWebhook(w);
+      return { res: await w.api('rgc.demo', 'PATCH', `${webhooksOf(w)}/${id}`, { enabled: false }), actor: 'rgc.demo', target: webhook(id) };
+    },
+  },
+  'DELETE /api/v1/organisations/:orgId/webhooks/:id': {
+    audit: ['webhook.deleted'],
+    async run(w) {
+      const id = await newWebhook(w);
+      return { res: await w.api('rgc.demo', 'DELETE', `${webhooksOf(w)}/${id}`), actor: 'rgc.demo', target: webhook(id) };
+    },
+  },
+  'POST /api/v1/organisations/:orgId/webhooks/:id/deliveries/:deliveryId/replay': {
+    audit: ['webhook.replayed'],
+    async run(w) {
+      const id = await newWebhook(w);
+      const deliveryId = await failedDelivery(w, id);
+      return { res: await w.api('rgc.demo', 'POST', `${webhooksOf(w)}/${id}/deliveries/${deliveryId}/replay`), actor: 'rgc.demo', target: webhook(id) };
+    },
+  },
+  'POST /gid/api/webhooks': {
+    audit: ['webhook.created'],
+    async run(w) {
+      const res = await w.form('rgc.demo', '/gid/api/webhooks', { url: `http://127.0.0.1:9/audit-${w.next()}`, events: 'training.entered' });
+      return { res, actor: 'rgc.demo', target: { type: 'webhook' } };
+    },
+  },
+  'POST /gid/api/webhooks/:id/supprimer': {
+    audit: ['webhook.deleted'],
+    async run(w) {
+      const id = await newWebhook(w);
+      return { res: await w.form('rgc.demo', `/gid/api/webhooks/${id}/supprimer`), actor: 'rgc.demo', target: webhook(id) };
+    },
+  },
+  'POST /gid/api/webhooks/:id/envois/:deliveryId/rejouer': {
+    audit: ['webhook.replayed'],
+    async run(w) {
+      const id = await newWebhook(w);
+      const deliveryId = await failedDelivery(w, id);
+      return { res: await w.form('rgc.demo', `/gid/api/webhooks/${id}/envois/${deliveryId}/rejouer`), actor: 'rgc.demo', target: webhook(id) };
     },
   },
   'POST /api/v1/organisations/:orgId/account-manager-change': {
@@ -973,6 +1042,10 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /api/v1/organisations/:orgId/access-review': STAFF,
   'GET /gid/revue': STAFF,
   'GET /api/v1/organisations/:orgId/security-policy': STAFF,
+  'GET /api/v1/organisations/:orgId/webhooks': 'webhook settings and deliveries: identifiers and statuses, never a candidate’s data',
+  'GET /api/v1/organisations/:orgId/webhooks/:id/deliveries': 'webhook settings and deliveries: identifiers and statuses, never a candidate’s data',
+  'GET /gid/api/webhooks': 'webhook settings and deliveries: identifiers and statuses, never a candidate’s data',
+  'GET /gid/api/webhooks/:id': 'webhook settings and deliveries: identifiers and statuses, never a candidate’s data',
   'GET /gid/politique-securite': STAFF,
   'GET /api/v1/organisations/:orgId/api-tokens': STAFF,
   'GET /api/v1/api-tokens': STAFF,

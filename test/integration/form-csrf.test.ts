@@ -37,6 +37,8 @@ const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => 
 
 /** The fixture a `:id` stands for, by the longest matching path prefix. */
 const ID_PREFIXES: Array<[string, string]> = [
+  ['/api/v1/organisations/:orgId/webhooks/', 'webhook'],
+  ['/gid/api/webhooks/', 'webhook'],
   ['/api/v1/support-requests/', 'supportRequest'],
   ['/support/demandes/', 'supportRequest'],
   ['/api/v1/quote-templates/', 'template'],
@@ -59,7 +61,7 @@ const ID_PREFIXES: Array<[string, string]> = [
   ['/gid/api/', 'apiToken'],
   ['/admin/jetons-api/', 'apiToken'],
 ];
-const PARAM_FIXTURES: Record<string, string> = { orgId: 'organisation', userId: 'user', habilitationId: 'habilitation', sessionId: 'session', month: 'month', tokenId: 'apiToken' };
+const PARAM_FIXTURES: Record<string, string> = { deliveryId: 'webhookDelivery', orgId: 'organisation', userId: 'user', habilitationId: 'habilitation', sessionId: 'session', month: 'month', tokenId: 'apiToken' };
 
 function fixtureOf(url: string, param: string): string | null {
   if (param !== 'id') return PARAM_FIXTURES[param] ?? null;
@@ -125,6 +127,9 @@ function bodies(fx: Record<string, string>, today: string): Record<string, Recor
     'POST /support/demandes/:id/reponse': { body: 'Réponse forgée.' },
     'POST /api/v1/support-requests/:id/status': { status: 'closed' },
     'POST /support/demandes/:id/statut': { status: 'closed' },
+    'POST /api/v1/organisations/:orgId/webhooks': { url: 'http://127.0.0.1:9/forge', events: ['quote.status_changed'] },
+    'POST /gid/api/webhooks': { url: 'http://127.0.0.1:9/forge', events: 'quote.status_changed' },
+    'PATCH /api/v1/organisations/:orgId/webhooks/:id': { enabled: false },
   };
 }
 
@@ -174,6 +179,8 @@ for (const engine of ENGINES) {
       fx.month = fx.startDate.slice(0, 7);
       fx.training = (await createTraining(rt.ctx.db, { organisation: 'Formapro Démo', candidate: '1234567A', startDate: fx.startDate, endDate: quote.training.endDate, session: 'SE_CSRF', at: rt.clock.now() })).id;
       fx.session = (await spareSession(rt, 'devis.demo')).sessionId;
+      fx.webhook = await id(apiCall(rt.app, rgc, 'POST', `/api/v1/organisations/${fx.organisation}/webhooks`, { url: 'http://127.0.0.1:9/csrf', events: ['quote.status_changed'] }));
+      fx.webhookDelivery = (await rt.ctx.db.insertInto('webhook_delivery').values({ endpoint_id: fx.webhook, event_id: crypto.randomUUID(), event_type: 'quote.status_changed', body: '{}', status: 'failed', created_at: rt.clock.now() }).returning('id').executeTakeFirstOrThrow()).id;
       body = bodies(fx, today);
     });
     after(async () => {

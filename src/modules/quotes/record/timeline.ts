@@ -1,17 +1,19 @@
 /**
  * The quote's timeline (quote_event) and audit rows: every transition writes both, in the
- * transaction that makes the change. Automatic transitions (expiry) have no actor.
+ * transaction that makes the change, with the organisation's `quote.status_changed` webhook
+ * deliveries. Automatic transitions (expiry) have no actor.
  */
 import type { Transaction } from 'kysely';
 import type { RequestMeta } from '../../../context.js';
 import type { DB, Quote } from '../../../db/schema.js';
 import { byActor, recordAudit, type AuditEntry } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
+import { emitWebhookEvent } from '../../webhooks/index.js';
 import type { QuoteStatus } from '../rules/lifecycle.js';
 import { insertQuoteEvent } from './repository.js';
 
 export interface EventInput {
-  quote: Pick<Quote, 'id' | 'version'>;
+  quote: Pick<Quote, 'id' | 'version' | 'organisation_id'>;
   actor: Actor | null;
   at: Date;
   action: string;
@@ -32,6 +34,9 @@ export async function recordEvent(trx: Transaction<DB>, e: EventInput): Promise<
     version: e.quote.version,
     comment: e.comment ?? null,
   });
+  if (e.from !== e.to) {
+    await emitWebhookEvent(trx, e.at, e.quote.organisation_id, 'quote.status_changed', { quoteId: e.quote.id, status: e.to, version: e.quote.version });
+  }
 }
 
 /** An audit row about a quote; `organisationId` is the quote's, so the OF's audit trail shows it. */

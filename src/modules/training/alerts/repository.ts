@@ -37,6 +37,12 @@ export async function referentAdvisor(db: Db, trainingId: string): Promise<{ id:
   return row ?? null;
 }
 
+/** The organisation running the training (its webhooks hear about the alert). */
+export async function trainingOrganisation(db: Db, trainingId: string): Promise<string> {
+  const row = await db.selectFrom('training').select('organisation_id').where('id', '=', trainingId).executeTakeFirstOrThrow();
+  return row.organisation_id;
+}
+
 /** Stores the alert unless one exists for its training, kind and month; whether it was new. */
 export async function insertAlertOnce(trx: Transaction<DB>, values: Insertable<DB['training_alert']>): Promise<boolean> {
   const inserted = await trx

@@ -2,18 +2,19 @@
  * Alerts to the advisor who follows a trainee (docs/product/training-follow-up.md#alerts): too many
  * unjustified absences in a month, a withdrawal, an overdue report. Each is stored once per
  * training, kind and month (the dashboard lists them) and mailed once, in the transaction of the
- * change that raised it.
+ * change that raised it, with the organisation's `attendance.alert` webhook deliveries.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import type { DB } from '../../../db/schema.js';
 import { queueMail } from '../../../mail/mailer.js';
 import type { Actor } from '../../habilitations/policy.js';
+import { emitWebhookEvent } from '../../webhooks/index.js';
 import { formatFrenchDate } from '../../quotes/rules/holidays.js';
 import { scopeOf } from '../policy.js';
 import { auditCandidateViews } from '../service.js';
 import { WITHDRAWAL_LABELS, exceedsUnjustifiedThreshold, monthBounds, monthLabel, reportDueDate, type WithdrawalReason } from '../rules.js';
-import { alertsInScope, insertAlertOnce, referentAdvisor, unjustifiedCount } from './repository.js';
+import { alertsInScope, insertAlertOnce, referentAdvisor, trainingOrganisation, unjustifiedCount } from './repository.js';
 import type { AlertDetails, AlertKind } from './schemas.js';
 
 export interface AlertTraining {
@@ -52,6 +53,7 @@ export async function raiseAlert(trx: Transaction<DB>, ctx: AppContext, t: Alert
   const inserted = await insertAlertOnce(trx, { training_id: t.id, kind, month, advisor_id: advisor?.id ?? null, details: JSON.stringify(details), created_at: now });
   if (!inserted) return false;
   if (advisor?.email && advisor.status === 'active') await queueMail(trx, now, { to: advisor.email, ...mailFor(ctx, kind, t, details, month) });
+  await emitWebhookEvent(trx, now, await trainingOrganisation(trx, t.id), 'attendance.alert', { trainingId: t.id, status: kind, ...(month ? { month } : {}) });
   return true;
 }
 

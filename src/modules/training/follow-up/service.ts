@@ -10,6 +10,7 @@ import type { DB, Training } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
 import { byActor, recordAudit } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
+import { emitWebhookEvent, type WebhookEventType } from '../../webhooks/index.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { formatFrenchDate } from '../../quotes/rules/holidays.js';
 import type { StoredQuoteData } from '../../quotes/record/quote-json.js';
@@ -73,7 +74,14 @@ interface Locked {
   today: string;
 }
 
-/** Locks the organisation's training, applies `action`'s transition check, runs `change`, then returns the fresh view. */
+const WEBHOOK_EVENT_OF: Record<TrainingAction, WebhookEventType> = {
+  enter: 'training.entered',
+  withdraw: 'training.withdrawn',
+  exit: 'training.exited',
+  report: 'training.reported',
+};
+
+/** Locks the organisation's training, applies `action`'s transition check, runs `change`, then returns the fresh view; the organisation's webhooks hear of it in the same transaction. */
 async function declare(ctx: AppContext, actor: Actor, id: string, action: TrainingAction, change: (l: Locked, to: TrainingStatus) => Promise<void>) {
   const organisationId = writerOrganisation(actor);
   const now = ctx.clock.now();
@@ -83,6 +91,7 @@ async function declare(ctx: AppContext, actor: Actor, id: string, action: Traini
     const t = applyTrainingTransition(training.status as TrainingStatus, action);
     if (!t.ok) throw problems.conflict(t.message);
     await change({ trx, training, now, today: parisDay(now) }, t.to);
+    await emitWebhookEvent(trx, now, training.organisation_id, WEBHOOK_EVENT_OF[action], { trainingId: training.id, status: t.to });
   });
   return detailOf(ctx, await loadTraining(ctx, actor, id));
 }

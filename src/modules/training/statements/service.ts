@@ -7,6 +7,7 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import { formatDate } from '../../../http/format.js';
 import { problems } from '../../../http/problem.js';
 import { byActor, recordAudit } from '../../audit/service.js';
+import { emitWebhookEvent } from '../../webhooks/index.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { checkUnjustifiedAbsences } from '../alerts/service.js';
@@ -65,6 +66,7 @@ export async function submitStatement(ctx: AppContext, actor: Actor, id: string,
       target: { type: 'training', id },
       details: { month, attendedMinutes: figures.attendedMinutes, plannedMinutes: figures.plannedMinutes, unjustifiedHalfDays: figures.unjustifiedHalfDays },
     });
+    await emitWebhookEvent(trx, now, organisationId, 'statement.submitted', { trainingId: id, status: 'submitted', month });
   });
   return getStatement(ctx, actor, id, month, meta);
 }
