@@ -16,6 +16,7 @@ import { registerBodyParsers, registerTextGuard } from './body-parsers.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { HttpProblem, titleFor } from './problem.js';
 import { loggerOptions } from './logging.js';
+import { registerOpenApi } from './openapi/document.js';
 import { registerRequestTiming } from './metrics-route.js';
 import { registerRoutes } from './routes.js';
 import { responseSerializer } from './serializer.js';
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/assets/', decorateReply: false });
 
+  await registerOpenApi(app); // before the routes: it collects them as they register
   await registerRoutes(app);
   return app;
 }

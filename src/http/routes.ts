@@ -18,11 +18,16 @@ import { securityAlertRoutes } from '../modules/security/alerts-routes.js';
 import { webhookPages, webhookRoutes } from '../modules/webhooks/index.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics-route.js';
+import { openApiRoutes } from './openapi/document.js';
+import { apiDocsRoutes } from './openapi/docs-page.js';
 
 /** Every module's routes and pages; each route declares its access rule (see auth.ts). */
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(metricsRoutes); // Prometheus: loopback or METRICS_TOKEN only
+  // The API described: its OpenAPI document, generated from the routes, and its reference page.
+  await app.register(openApiRoutes);
+  await app.register(apiDocsRoutes);
   // Support: help centre (/aide), error references and incidents, requests (/support/demandes, the agents' queue).
   await app.register(supportRoutes);
   await app.register(identityRoutes);

@@ -175,6 +175,8 @@ export const POLICY: Record<string, RoutePolicy> = {
   // Platform and help (public).
   'GET /healthz': {},
   'GET /readyz': {},
+  'GET /api/openapi.json': {},
+  'GET /api/docs': {},
   'GET /metrics': { why: 'the matrix calls from loopback, where Prometheus scrapes: every actor alike; other peers get 404 (metrics.test.ts)' },
   'GET /aide': {},
   'GET /aide/recherche': { query: 'q=devis' },

@@ -991,6 +991,8 @@ const ALERTS = 'a security incident under review (the suspended account, the ide
 export const NOT_VIEWS: Record<string, string> = {
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
+  'GET /api/openapi.json': 'public: the description of the API, no data',
+  'GET /api/docs': 'public: the description of the API, no data',
   'GET /metrics': 'operational counters (route patterns, queue depth, pool, sign-in failures): no personal data; loopback or METRICS_TOKEN only',
   'GET /': PUBLIC,
   'GET /aide': PUBLIC,

@@ -9,6 +9,7 @@ import { emptyIfAbsent, isoDay, isoInstant, pageParam } from '../../../http/sche
 import { QUOTE_STATUSES } from '../rules/lifecycle.js';
 import { MAX_OTHER_LINES, quoteCreateSchema, quoteInputSchema, quotePatchSchema } from '../rules/quote-schema.js';
 import { MAX_SCHEDULE_RANGES } from '../rules/schedule.js';
+import { QUOTE_CANCEL_EXAMPLE } from './examples.js';
 import { quoteStatus, quoteType } from '../record/schemas.js';
 import { FIELD_MAX, formValuesFromBody, quoteJsonOf, type FormValues } from './form-input.js';
 
@@ -44,7 +45,7 @@ export const cancelBody = emptyIfAbsent(
   z.strictObject({
     reason: z.string({ error: 'Motif (reason) : texte attendu.' }).trim().max(2000, 'Motif (reason) : 2 000 caractères au maximum.').nullish(),
     version: z.number({ error: 'Version (version) : nombre entier attendu.' }).int('Version (version) : nombre entier attendu.').min(1).optional(),
-  }),
+  }).meta({ examples: [QUOTE_CANCEL_EXAMPLE] }),
 );
 
 // Pages. Their query strings are read leniently: a hand-edited address shows the page, not an error.
