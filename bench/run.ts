@@ -1,5 +1,5 @@
 // `npm run bench [-- name…]`: runs every bench/*.ts one after the other (or those named, e.g.
-// `npm run bench -- first-start`), each printing its figures beside the bare baseline it measures
+// `npm run bench -- start-up`), each printing its figures beside the bare baseline it measures
 // in the same run. A failing benchmark is reported and the others still run; exit 1 if any failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

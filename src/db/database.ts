@@ -4,6 +4,7 @@ import pg from 'pg';
 import { acquireDataFolderLock, type DataFolderLock } from './data-folder-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable-fs.js';
+import { seedFromTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -70,6 +71,8 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   const lock = options.dataDir ? (options.lock ?? acquireDataFolderLock(options.dataDir)) : null;
   try {
+    // After the lock, before PGlite touches the folder: a new folder starts from the template.
+    if (options.dataDir && !options.loadDataDir) seedFromTemplate(options.dataDir);
     const pglite = new PGlite({
       ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

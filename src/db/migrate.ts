@@ -65,12 +65,28 @@ export async function serialisedStartup<T>(db: Database, engine: Engine, work: (
 }
 
 /**
+ * Whether the database has exactly the migrations this code knows, read in one query: the usual
+ * start, which then skips the migrator's lock, table checks and per-migration bookkeeping.
+ * Anything else (a new database, a pending or an unknown migration) goes through the migrator.
+ */
+async function upToDate(db: Database): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return applied.size === Object.keys(migrations).length && Object.keys(migrations).every((name) => applied.has(name));
+  } catch {
+    return false; // no migration table yet
+  }
+}
+
+/**
  * Applies pending migrations. Instances starting together on one PostgreSQL database take
  * turns under a session-level advisory lock held on one pooled connection for the whole run;
  * the second finds nothing left to do. (Kysely's own lock table also guards the migration
  * rows, but a start racing the very first `create table kysely_migration` can fail without it.)
  */
 export async function migrateToLatest(db: Database): Promise<string[]> {
+  if (await upToDate(db)) return [];
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {
