@@ -5,11 +5,14 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     connections?: number;
     duration?: number;
+    method?: string;
+    body?: string;
   }
   interface Result {
     requests: { average: number };
     latency: { p50: number; p99: number };
     non2xx: number;
   }
+  export type { Options };
   export default function autocannon(options: Options): Promise<Result>;
 }
