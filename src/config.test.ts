@@ -48,3 +48,26 @@ describe('the demo world setting (SEED_DEMO_WORLD)', () => {
     assert.throws(() => loadConfig({ SEED_DEMO_WORLD: 'souvent' }), (err: unknown) => err instanceof ConfigError && err.message.includes('SEED_DEMO_WORLD'));
   });
 });
+
+describe('server processes (WORKERS)', () => {
+  const postgres = { DATABASE_URL: 'postgres://x@localhost/k' };
+  it('defaults to one process, and reads 1..64 with PostgreSQL', () => {
+    assert.equal(loadConfig({}).workers, 1);
+    assert.equal(loadConfig({ ...postgres, WORKERS: '2' }).workers, 2);
+    assert.equal(loadConfig({ ...postgres, WORKERS: '64' }).workers, 64);
+    assert.equal(loadConfig({ WORKERS: '1' }).workers, 1, 'one process is fine in embedded mode');
+  });
+
+  it('refuses values that are not an integer from 1 to 64, naming WORKERS', () => {
+    for (const value of ['0', '65', '1.5', 'deux', '-2', '']) {
+      assert.throws(() => loadConfig({ ...postgres, WORKERS: value }), (err: unknown) => err instanceof ConfigError && err.message.includes('WORKERS'), `WORKERS=${value}`);
+    }
+  });
+
+  it('refuses several processes in embedded mode, in French, saying what to do', () => {
+    assert.throws(
+      () => loadConfig({ WORKERS: '2' }),
+      (err: unknown) => err instanceof ConfigError && /WORKERS=2/.test(err.message) && /PostgreSQL \(DATABASE_URL\)/.test(err.message) && /WORKERS=1/.test(err.message),
+    );
+  });
+});

@@ -52,6 +52,12 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
+  WORKERS: z.coerce
+    .number({ error: 'un nombre entier de 1 à 64 (processus serveur)' })
+    .int('un nombre entier de 1 à 64 (processus serveur)')
+    .min(1, 'au moins 1 processus serveur')
+    .max(64, 'au plus 64 processus serveur')
+    .default(1),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -126,6 +132,11 @@ export interface Config {
    * are allowed for local development and tests.
    */
   webhooks: { allowPrivate: boolean; allowLocalHttp: boolean };
+  /**
+   * Server processes sharing the port (node:cluster, docs/decisions/0033-memory-and-workers.md).
+   * PostgreSQL only: an embedded data folder is opened by one process.
+   */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +152,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   if (production && !e.APP_SECRET) {
     throw new ConfigError('Invalid configuration:\n  APP_SECRET: required in production (32 characters or more)');
+  }
+  if (embedded && e.WORKERS > 1) {
+    throw new ConfigError(
+      `Configuration refusée :\n  WORKERS=${e.WORKERS} : plusieurs processus serveur demandent PostgreSQL (DATABASE_URL). ` +
+        'La base embarquée (PGlite) n’est ouverte que par un seul processus : retirez WORKERS ou mettez WORKERS=1.',
+    );
   }
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const demoMode = e.SEED_DEMO ?? (embedded && !production);
@@ -186,5 +203,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, allowLocalHttp: !production },
+    workers: e.WORKERS,
   };
 }

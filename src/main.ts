@@ -1,3 +1,5 @@
+import cluster from 'node:cluster';
+import { runPrimary, STOP_MESSAGE, type ListeningMessage } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { acquireDataFolderLock, DataFolderBusyError, DataFolderLockError, type DataFolderLock } from './db/data-folder-lock.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/accounts.js';
@@ -5,11 +7,12 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/accounts.
 /** After the first SIGTERM or SIGINT, the process exits at this deadline whatever is still running. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
-function banner(config: Config, url: string, seeded: boolean, worldSeeded: boolean): string {
+function banner(config: Config, url: string, seeded: boolean, worldSeeded: boolean, processes = 1): string {
   const lines = [
     '',
     `Kairos est démarré : ${url}`,
     `Base de données : ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite embarqué (${config.dataDir})`}`,
+    ...(processes > 1 ? [`Processus serveur : ${processes} (WORKERS)`] : []),
   ];
   if (config.demoMode) {
     lines.push(
@@ -46,13 +49,29 @@ async function main() {
     if (err instanceof ConfigError || err instanceof DataFolderBusyError || err instanceof DataFolderLockError) fail(err.message);
     throw err;
   }
+  // WORKERS > 1: the primary loads no application, it runs the server processes (src/cluster.ts).
+  if (config.workers > 1 && cluster.isPrimary) {
+    const code = await runPrimary({
+      workers: config.workers,
+      shutdownDeadlineMs: SHUTDOWN_DEADLINE_MS,
+      onReady: (first, seeded, worldSeeded) =>
+        process.stdout.write(banner(config, first.url, seeded, worldSeeded, config.workers)),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.exit(code);
+  }
   const { createRuntime } = await import('./runtime.js');
   const runtime = await createRuntime(config, { dataFolderLock: lock });
   const address = await runtime.app.listen({ port: config.port, host: config.host });
   await runtime.startControl();
   runtime.worker.start();
   const url = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? `http://localhost:${config.port}` : address;
-  process.stdout.write(banner(config, url, runtime.seeded, runtime.worldSeeded));
+  if (cluster.isWorker) {
+    const listening: ListeningMessage = { type: 'kairos:listening', url, seeded: runtime.seeded, worldSeeded: runtime.worldSeeded };
+    process.send?.(listening);
+  } else {
+    process.stdout.write(banner(config, url, runtime.seeded, runtime.worldSeeded));
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -71,6 +90,10 @@ async function main() {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // From the cluster primary: stop as on SIGTERM, and no more than once (Ctrl-C signals us too).
+  process.on('message', (message) => {
+    if (message === STOP_MESSAGE && !stopping) void stop('primary');
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
