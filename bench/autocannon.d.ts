@@ -10,6 +10,7 @@ declare module 'autocannon' {
     requests: { average: number };
     latency: { p50: number; p99: number };
     non2xx: number;
+    errors: number;
   }
   export default function autocannon(options: Options): Promise<Result>;
 }
