@@ -51,8 +51,8 @@ try {
   const editor = await signIn(app, 'devis.demo');
   const advisor = await signIn(app, 'conseiller.demo');
   const officer = await signIn(app, 'assiduite.demo');
-  const list = (await (await fetch(`${app}/api/v1/quotes`, { headers: editor.headers })).json()) as { items: Array<{ id: string }> };
-  const quoteId = list.items[0]?.id;
+  const list = (await (await fetch(`${app}/api/v1/quotes`, { headers: editor.headers })).json()) as { quotes: Array<{ id: string }> };
+  const quoteId = list.quotes[0]?.id;
   if (!quoteId) throw new Error('the editor’s organisation has no quote: is the demo world seeded?');
   // The officer's training with the most recorded half-days, and its fullest month.
   const [fullest] = await query<{ training_id: string; month: string }>(
