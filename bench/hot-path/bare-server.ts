@@ -69,6 +69,10 @@ app.get('/quote-queue', async (request, reply) => {
   return { total: Number(rows[0]?.total ?? 0), items: rows };
 });
 
+app.get('/unauthenticated', async (_request, reply) =>
+  reply.code(401).type('application/problem+json').send({ type: 'about:blank', title: 'Non authentifié', status: 401, detail: 'Connectez-vous pour continuer.' }),
+);
+
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`listening ${new URL(address).port}\n`);
 const stop = () => void app.close().then(() => pool.end()).then(() => process.exit(0));
