@@ -11,7 +11,7 @@
 // Goal: real ≥ 0.5× the bare requests/s and p99 ≤ 3× the bare p99. Last line: one JSON object.
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { freePort, prepareDatabase, query, signIn, startChild, type Child } from './hot-path/processes.js';
+import { cpuMs, freePort, prepareDatabase, query, signIn, startChild, type Child } from './hot-path/processes.js';
 
 const url = process.argv.find((a) => a.startsWith('postgres')) ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kairos_bench';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -79,10 +79,12 @@ try {
       if (res.status !== (r.status ?? 200)) throw new Error(`${target}: ${res.status} ${(await res.text()).slice(0, 200)}`);
     }
   }
-  const measure = async (target: string, headers: Record<string, string>, connections: number, status: number) => {
+  const measure = async (process: Child, target: string, headers: Record<string, string>, connections: number, status: number) => {
+    const cpuBefore = cpuMs(process);
     const r = await autocannon({ url: target, headers, connections, duration: SECONDS });
+    const cpuPerRequest = (cpuMs(process) - cpuBefore) / Math.max(r.requests.total, 1);
     if ((status === 200 && r.non2xx > 0) || r.errors > 0) throw new Error(`${target}: ${r.non2xx} non-2xx answers, ${r.errors} errors under load`);
-    return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, load: Number(loadavg()[0]!.toFixed(2)) };
+    return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, cpuMs: Number(cpuPerRequest.toFixed(3)), load: Number(loadavg()[0]!.toFixed(2)) };
   };
   // Warm-up: JIT, pools and caches of both processes, not measured.
   for (const r of routes) {
@@ -92,19 +94,19 @@ try {
 
   const results = [];
   console.log(`Hot path on PostgreSQL, ${SECONDS} s per measure (load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-  console.log('| route | conn. | bare req/s | real req/s | ratio | bare p50/p99 ms | real p50/p99 ms | p99 ratio | load |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| route | conn. | bare req/s | real req/s | ratio | bare p50/p99 ms | real p50/p99 ms | p99 ratio | CPU ms/req bare / real | load |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of routes) {
     for (const connections of CONNECTIONS) {
       // Bare then real, back to back: both meet the same load on the machine.
-      const bareFig = await measure(`${base}${r.bare}`, r.who.headers, connections, r.status ?? 200);
-      const realFig = await measure(`${app}${r.real}`, r.who.headers, connections, r.status ?? 200);
+      const bareFig = await measure(bare, `${base}${r.bare}`, r.who.headers, connections, r.status ?? 200);
+      const realFig = await measure(server, `${app}${r.real}`, r.who.headers, connections, r.status ?? 200);
       const ratio = realFig.rps / bareFig.rps;
       const p99Ratio = realFig.p99 / Math.max(bareFig.p99, 1);
       results.push({ route: r.name, connections, bare: bareFig, real: realFig, ratio: Number(ratio.toFixed(2)), p99Ratio: Number(p99Ratio.toFixed(2)) });
       const met = ratio >= GOAL.throughput && p99Ratio <= GOAL.p99 ? '' : ' ✗';
       console.log(
-        `| ${r.name} | ${connections} | ${bareFig.rps} | ${realFig.rps} | ${ratio.toFixed(2)}×${met} | ${bareFig.p50}/${bareFig.p99} | ${realFig.p50}/${realFig.p99} | ${p99Ratio.toFixed(2)}× | ${realFig.load} |`,
+        `| ${r.name} | ${connections} | ${bareFig.rps} | ${realFig.rps} | ${ratio.toFixed(2)}×${met} | ${bareFig.p50}/${bareFig.p99} | ${realFig.p50}/${realFig.p99} | ${p99Ratio.toFixed(2)}× | ${bareFig.cpuMs} / ${realFig.cpuMs} | ${realFig.load} |`,
       );
     }
   }

@@ -1,6 +1,7 @@
 // Processes and data of bench/hot-path.ts: the bench database (created and generated once), the
 // real server and the bare baseline started as children, demo accounts signed in over HTTP.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,13 @@ export async function freePort(): Promise<number> {
 export interface Child {
   process: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** CPU time (user + system, ms) a child has used so far: what a request costs, whatever the load. */
+export function cpuMs(child: Child): number {
+  const fields = readFileSync(`/proc/${child.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime, fields 14 and 15 of proc(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Spawns node on `script` and resolves once `ready` matches its stdout. */
