@@ -5,6 +5,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     connections?: number;
     duration?: number;
+    method?: string;
+    body?: string;
   }
   interface Result {
     requests: { average: number; total: number };
@@ -12,5 +14,6 @@ declare module 'autocannon' {
     non2xx: number;
     errors: number;
   }
+  export type { Options };
   export default function autocannon(options: Options): Promise<Result>;
 }

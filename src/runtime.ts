@@ -14,6 +14,8 @@ import { seedDemoData } from './demo/seed.js';
 import { seedDemoWorld } from './demo/world/index.js';
 import { registerQuoteExpiry } from './modules/quotes/index.js';
 import { registerSecurityJobs } from './modules/security/jobs.js';
+import { registerApiTokenJobs } from './modules/api-tokens/index.js';
+import { registerIdempotencyJobs } from './modules/idempotency/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
 import { buildApp } from './http/app.js';
@@ -97,6 +99,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerTrainingJobs(worker, ctx); // overdue training reports: daily reminders
     registerQuoteExpiry(worker, ctx);
     registerSecurityJobs(worker, ctx);
+    registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
+    registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
     registerAuditRetention(worker, ctx);
     registerDossierAnonymisation(worker, ctx);
     let closing: Promise<void> | null = null;

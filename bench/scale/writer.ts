@@ -292,7 +292,11 @@ export async function writeScale(db: Database, plan: ScalePlan, args: ScaleArgs,
     const rows: ChunkRow[] = [];
     for (let i = from; i < Math.min(args.candidates, from + CANDIDATE_CHUNK); i++) {
       const org = organisations[i % organisations.length]!;
-      const p = i % plan.profiles.length;
+      // Candidate i is the (i / organisations)-th of its organisation: its profile follows that
+      // rank, shifted by the organisation, so every organisation gets every profile (i modulo 16
+      // would give an organisation only the profiles sharing its residue when the counts share a
+      // factor: 2 of 16 with 1 000 organisations) and the profiles stay balanced over the run.
+      const p = (Math.floor(i / organisations.length) + (i % organisations.length)) % plan.profiles.length;
       rows.push({
         candidate_id: randomUUID(),
         identifier: `${String(offsets.candidates + i + 1).padStart(7, '0')}Z`,

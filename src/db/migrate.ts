@@ -10,6 +10,8 @@ import * as m0007 from './migrations/0007_training_follow_up.js';
 import * as m0008 from './migrations/0008_security_alerts.js';
 import * as m0009 from './migrations/0009_candidate_anonymisation.js';
 import * as m0010 from './migrations/0010_stored_quote_warnings.js';
+import * as m0012 from './migrations/0012_api_tokens.js';
+import * as m0014 from './migrations/0014_hot_query_indexes.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '0008_security_alerts': m0008,
   '0009_candidate_anonymisation': m0009,
   '0010_stored_quote_warnings': m0010,
+  '0012_api_tokens': m0012,
+  '0014_hot_query_indexes': m0014,
 };
 
 class StaticProvider implements MigrationProvider {

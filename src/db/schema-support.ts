@@ -1,4 +1,4 @@
-/** Table types of support and security: error references, support requests, bulk-access counts and alerts (migrations 0004, 0006, 0008). */
+/** Table types of support and security: error references, support requests, bulk-access counts and alerts, API tokens and idempotency keys (migrations 0004, 0006, 0008, 0012). */
 import type { Generated } from 'kysely';
 import type { Json, Timestamp } from './column-types.js';
 
@@ -72,4 +72,40 @@ export interface SecurityAlertTable {
   resolved_at: Timestamp | null;
   resolved_by: string | null;
   resolution: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  secret_hash: string;
+  roles: Json<string[]>;
+  allowed_ips: Json<string[]>;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+  expiry_reminded_at: Timestamp | null;
+}
+
+export interface ApiTokenCandidateAccessTable {
+  token_id: string;
+  candidate_id: string;
+  kind: 'read' | 'export';
+  at: Timestamp;
+}
+
+export interface IdempotencyKeyTable {
+  principal: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  content_type: string | null;
+  body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }

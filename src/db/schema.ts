@@ -232,6 +232,9 @@ export interface AccountManagerChangeTable {
 export interface DB {
   candidate_access: S.CandidateAccessTable;
   security_alert: S.SecurityAlertTable;
+  api_token: S.ApiTokenTable;
+  api_token_candidate_access: S.ApiTokenCandidateAccessTable;
+  idempotency_key: S.IdempotencyKeyTable;
   request_error: S.RequestErrorTable;
   support_request: S.SupportRequestTable;
   support_message: S.SupportMessageTable;

@@ -9,6 +9,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { registerIdempotency } from '../modules/idempotency/index.js';
 import { registerAuth } from './auth.js';
 import { registerBodyParsers, registerTextGuard } from './body-parsers.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
@@ -76,6 +77,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   registerBodyParsers(app);
   registerAuth(app);
+  registerIdempotency(app); // after access: a stored answer is kept per caller
   registerTextGuard(app); // after access and CSRF: NUL and broken UTF-16 never reach a handler
   registerErrorHandling(app);
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import { actorFromBearer, hasBearer } from '../modules/api-tokens/index.js';
 import { decideAccess, type AccessRule } from '../modules/habilitations/policy.js';
 import { resolveSession } from '../modules/identity/sessions/service.js';
 import { readSessionToken } from './cookies.js';
@@ -46,7 +47,11 @@ export function registerAuth(app: FastifyInstance): void {
   });
 
   app.addHook('onRequest', async (request) => {
-    const token = readSessionToken(request, app.ctx.config);
+    // An API token replaces the session: cookies are not read, and no CSRF token is asked (a
+    // browser never adds an Authorization header on its own, so a forged request carries none).
+    const bearer = hasBearer(request);
+    if (bearer) request.actor = await actorFromBearer(app.ctx, request);
+    const token = bearer ? null : readSessionToken(request, app.ctx.config);
     if (token) {
       const resolved = await resolveSession(app.ctx, token);
       if (resolved) {
@@ -62,7 +67,7 @@ export function registerAuth(app: FastifyInstance): void {
     if (decision === 'unauthenticated') throw problems.unauthenticated();
     if (decision === 'forbidden') throw problems.forbidden();
     // Public API routes grant nothing more to a session cookie, so a forged call gains nothing.
-    if (isStateChanging(request.method) && isApiRequest(request) && rule?.kind !== 'public') checkApiCsrf(request);
+    if (isStateChanging(request.method) && isApiRequest(request) && rule?.kind !== 'public' && !bearer) checkApiCsrf(request);
   });
 
   app.addHook('preValidation', async (request) => {

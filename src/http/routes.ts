@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { outboxPages } from '../mail/pages.js';
+import { apiTokenPages, apiTokenRoutes } from '../modules/api-tokens/index.js';
 import { auditPages } from '../modules/audit/pages.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { candidateRoutes } from '../modules/candidates/routes.js';
@@ -30,6 +31,9 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(outboxPages);
   await app.register(gidRoutes);
   await app.register(gidPages);
+  // Organisation API tokens: issued by the account manager (/gid/api), overseen by the agency.
+  await app.register(apiTokenRoutes);
+  await app.register(apiTokenPages);
   // GID governance: access review, security policy, change of account manager, audit trail.
   for (const plugin of [gidGovernance, auditRoutes, auditPages]) {
     await app.register(plugin);

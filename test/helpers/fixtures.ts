@@ -203,7 +203,7 @@ const DAY = 86_400_000;
  * attachmentA; userA (a new account of A) and habilitationA (its kairos/reader); sessionA (a spare
  * session of candidat.demo); alertA (a bulk-access alert on userA); managerChangeA (pending);
  * membershipRequest (pending); letter (the identifier letter of a newly approved organisation);
- * errorReferenceA (an error devis.demo met); A's security policy and open access review; and the
+ * errorReferenceA (an error devis.demo met); apiTokenA (a reader token of A); A's security policy and open access review; and the
  * values candidateA (1234567A), helpArticle and organisationA. Needs WORLD_ENV and ATTACHMENTS_DIR.
  * `logins` must include devis.demo, candidat.demo, conseiller.demo, assiduite.demo, rgc.demo and admin.agence.
  */
@@ -266,6 +266,9 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
   fx.errorReferenceA = await errorReference(rt, as['devis.demo']!);
   fx.candidateA = '1234567A';
   fx.helpArticle = 'contacter-assistance';
+  fx.apiTokenA = (await expectJson<{ id: string }>(await apiCall(rt.app, as['rgc.demo']!, 'POST', `/api/v1/organisations/${organisationA}/api-tokens`, {
+    name: 'Jeton Matrice', roles: ['reader'], expiresAt: new Date(rt.clock.now().getTime() + 300 * DAY).toISOString(), allowedIps: [],
+  }), 201, 'API token')).id;
   await expectJson(
     await apiCall(rt.app, as['rgc.demo']!, 'PUT', `/api/v1/organisations/${organisationA}/security-policy`, {
       rolesPolicy: 'Chaque habilitation est validée par la direction avant attribution.',

@@ -15,6 +15,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 let current: string[] | null = null;
+/** The open capture window of `captureStatements`: text and parameters, to EXPLAIN them later. */
+let captured: Array<{ text: string; values: unknown[] }> | null = null;
 let installed = false;
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -24,10 +26,10 @@ function wrap(owner: object, name: string): void {
   const original = target[name]!;
   target[name] = function (this: unknown, ...args: unknown[]) {
     const tally = current;
-    if (tally) {
-      const first = args[0] as string | { text?: string } | undefined;
-      tally.push(typeof first === 'string' ? first : (first?.text ?? '?'));
-    }
+    const first = args[0] as string | { text?: string; values?: unknown[] } | undefined;
+    const text = typeof first === 'string' ? first : (first?.text ?? '?');
+    if (tally) tally.push(text);
+    if (captured) captured.push({ text, values: (typeof first === 'object' ? first?.values : undefined) ?? (Array.isArray(args[1]) ? (args[1] as unknown[]) : []) });
     return original.apply(this, args);
   };
 }
@@ -50,6 +52,19 @@ export async function countQueries<T>(work: () => Promise<T>): Promise<{ result:
     return { result: await work(), statements };
   } finally {
     current = null;
+  }
+}
+
+/** Like countQueries, with each statement's parameters (for EXPLAIN); same attribution by time. */
+export async function captureStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: Array<{ text: string; values: unknown[] }> }> {
+  install();
+  if (captured) throw new Error('captureStatements: one window at a time');
+  const statements: Array<{ text: string; values: unknown[] }> = [];
+  captured = statements;
+  try {
+    return { result: await work(), statements };
+  } finally {
+    captured = null;
   }
 }
 

@@ -12,6 +12,7 @@ import type { RouteEntry } from '../../src/http/auth.js';
 import { WORLD_ENV, WORLD_MARKERS, WORLD_ORGANISATIONS, anonymousFormToken, apiCall, buildWorld, expectJson, type World } from '../helpers/fixtures.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
+import { TOKEN_ACTORS, expectedTokenCell } from './token-access-policy.js';
 import { ACTORS, FIXTURES, OUTSIDERS, POLICY, PROFILES, expectedCell, fixtureFor, routeKey, paramsOf, type ActorName, type Expect, type FixtureKey, type RoutePolicy, type SignedInActor } from './access-policy.js';
 
 /** The candidate's own, their organisation's and their advisor's; and the agency administrator's demo outbox, which shows every mail. */
@@ -169,6 +170,50 @@ for (const engine of ENGINES) {
       }
       assert.ok(cells > 1000, `only ${cells} cells`);
       assert.deepEqual(failures, [], `${failures.length} cell(s) differ from access-policy.ts:\n${failures.join('\n')}`);
+    });
+
+    it('answers every /api/v1 route called with an API token as its role and organisation allow, never leaking A to B', async () => {
+      const organisationB = (await rt.ctx.db.selectFrom('organisation').select('id').where('name', '=', WORLD_ORGANISATIONS.B).executeTakeFirstOrThrow()).id;
+      const managers = { A: { session: as('rgc.demo'), organisationId: world.fx.organisationA! }, B: { session: as('rgc.demo2'), organisationId: organisationB } };
+      const secrets = new Map<string, string>();
+      for (const t of TOKEN_ACTORS) {
+        const m = managers[t.organisation];
+        const issued = await apiCall(rt.app, m.session, 'POST', `/api/v1/organisations/${m.organisationId}/api-tokens`, {
+          name: t.name, roles: [t.role], expiresAt: new Date(rt.clock.now().getTime() + 300 * 86_400_000).toISOString(), allowedIps: [],
+        });
+        secrets.set(t.name, (await expectJson<{ token: string }>(issued, 201, `token ${t.name}`)).token);
+      }
+      const failures: string[] = [];
+      let cells = 0;
+      for (const route of rt.app.routeTable.filter((r) => r.url.startsWith('/api/v1/'))) {
+        const key = routeKey(route);
+        const policy = POLICY[key];
+        if (!policy) continue; // reported by the first test
+        const params = paramsOf(route.url);
+        const keys = params.map((p) => fixtureFor(route.url, p)).filter((k): k is FixtureKey => !!k);
+        for (const token of TOKEN_ACTORS) {
+          for (const k of policy.fresh ?? []) await world.fresh(k);
+          let url = route.url;
+          for (const p of params) url = url.replace(`:${p}`, encodeURIComponent(world.fx[fixtureFor(route.url, p)!]!));
+          const query = policy.query?.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(world.fx[name]!));
+          const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+          const res = await rt.app.inject({
+            method: route.method as 'GET',
+            url: query ? `${url}?${query}` : url,
+            headers: { authorization: `Bearer ${secrets.get(token.name)!}` },
+            ...(withBody ? { payload: policy.body ?? {} } : {}),
+          });
+          cells += 1;
+          const expect = expectedTokenCell(key, route.method, route.access, policy, keys, token);
+          if (!satisfies(expect, res, true)) failures.push(`${route.method} ${url} as ${token.name}: expected ${expect}, got ${res.statusCode} ${res.body.replace(/\s+/g, ' ').slice(0, 160)}`);
+          if (token.organisation === 'B') {
+            const leaked = leaks(res.body, url, [...MARKERS.map((m) => m.text), ...ORGANISATION_A], true);
+            if (leaked.length) failures.push(`${route.method} ${url} as ${token.name}: ${res.statusCode} leaks ${leaked.join(', ')}`);
+          }
+        }
+      }
+      assert.ok(cells > 200, `only ${cells} cells`);
+      assert.deepEqual(failures, [], `${failures.length} token cell(s) differ from token-access-policy.ts:\n${failures.join('\n')}`);
     });
 
     it('left the actors their sessions and roles (no cell changed what later cells rely on)', checkRoster);

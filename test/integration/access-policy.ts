@@ -78,6 +78,7 @@ export const FIXTURES = {
   errorReferenceA: null, // an error met by devis.demo (support agents see all)
   candidateA: null, // identifier 1234567A (advisors see all candidates)
   helpArticle: null, // a help article's slug (public)
+  apiTokenA: ['rgc.demo', 'admin.agence'], // an API token of A (reader)
 } satisfies Record<string, readonly ActorName[] | null>;
 export type FixtureKey = keyof typeof FIXTURES;
 
@@ -92,6 +93,7 @@ const PARAM_FIXTURES: Record<string, FixtureKey> = {
   identifier: 'candidateA',
   slug: 'helpArticle',
   month: 'month',
+  tokenId: 'apiTokenA',
 };
 const ID_PREFIXES: Array<[string, FixtureKey]> = [
   ['/api/v1/support-requests/', 'supportRequestA'],
@@ -110,6 +112,9 @@ const ID_PREFIXES: Array<[string, FixtureKey]> = [
   ['/admin/changements-responsable/', 'managerChangeA'],
   ['/api/v1/security/alerts/', 'alertA'],
   ['/securite/alertes/', 'alertA'],
+  ['/api/v1/api-tokens/', 'apiTokenA'],
+  ['/gid/api/', 'apiTokenA'],
+  ['/admin/jetons-api/', 'apiTokenA'],
   ['/api/v1/trainings/', 'trainingA'],
   ['/api/v1/me/trainings/', 'trainingA'],
   ['/kairos/formations/', 'trainingA'],
@@ -256,6 +261,17 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /admin/changements-responsable': {},
   'POST /admin/changements-responsable/:id/approuver': { body: { reason: 'x'.repeat(5000) }, why: 'a reason too long: approving would take the role from rgc.demo' },
   'POST /admin/changements-responsable/:id/refuser': {},
+  // API tokens: A's account manager for A's; the agency for everyone's. Revoking twice answers the same.
+  'POST /api/v1/organisations/:orgId/api-tokens': {},
+  'GET /api/v1/organisations/:orgId/api-tokens': {},
+  'DELETE /api/v1/organisations/:orgId/api-tokens/:tokenId': {},
+  'GET /api/v1/api-tokens': {},
+  'DELETE /api/v1/api-tokens/:id': {},
+  'GET /gid/api': {},
+  'POST /gid/api': {},
+  'POST /gid/api/:id/revoquer': {},
+  'GET /admin/jetons-api': {},
+  'POST /admin/jetons-api/:id/revoquer': {},
   // Organisation A's trail: its account manager and the agency only (another manager: 404).
   'GET /api/v1/audit': { query: 'organisation={organisationA}', reach: ['rgc.demo', 'admin.agence'] },
   'GET /gid/journal': { query: 'organisation={organisationA}', reach: ['rgc.demo'] },

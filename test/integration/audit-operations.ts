@@ -39,6 +39,9 @@ const idOf = (res: LightMyRequestResponse): string | undefined => {
     return undefined;
   }
 };
+const tokenBody = (w: AuditWorld) => ({ name: 'Jeton du journal', roles: ['reader'], expiresAt: new Date(w.rt.clock.now().getTime() + 60 * 86_400_000).toISOString(), allowedIps: [] });
+/** A live API token of A, issued by its account manager. */
+const apiToken = async (w: AuditWorld) => (await w.apiOk<{ id: string }>('rgc.demo', 'POST', `/api/v1/organisations/${w.orgA}/api-tokens`, tokenBody(w), 201)).id;
 /** The id in a page's redirect (`/gid/utilisateurs/<id>?…`). */
 const idInLocation = (res: LightMyRequestResponse) => /\/([0-9a-f-]{36})(?:\?|$)/.exec(String(res.headers.location ?? ''))?.[1];
 
@@ -219,6 +222,50 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(w) {
       const u = await w.staffUser();
       return { res: await w.form('rgc.demo', `/gid/utilisateurs/${u.id}/suppression`, { confirmation: 'oui' }), actor: 'rgc.demo', target: account(u.id) };
+    },
+  },
+
+  // Organisation API tokens: issued and revoked by A's account manager, revoked by the agency.
+  'POST /api/v1/organisations/:orgId/api-tokens': {
+    audit: ['api_token.created'],
+    async run(w) {
+      const res = await w.api('rgc.demo', 'POST', `/api/v1/organisations/${w.orgA}/api-tokens`, tokenBody(w));
+      return { res, actor: 'rgc.demo', target: { type: 'api_token', id: idOf(res) } };
+    },
+  },
+  'DELETE /api/v1/organisations/:orgId/api-tokens/:tokenId': {
+    audit: ['api_token.revoked'],
+    async run(w) {
+      const id = await apiToken(w);
+      return { res: await w.api('rgc.demo', 'DELETE', `/api/v1/organisations/${w.orgA}/api-tokens/${id}`), actor: 'rgc.demo', target: { type: 'api_token', id } };
+    },
+  },
+  'DELETE /api/v1/api-tokens/:id': {
+    audit: ['api_token.revoked'],
+    async run(w) {
+      const id = await apiToken(w);
+      return { res: await w.api('admin.agence', 'DELETE', `/api/v1/api-tokens/${id}`), actor: 'admin.agence', target: { type: 'api_token', id } };
+    },
+  },
+  'POST /gid/api': {
+    audit: ['api_token.created'],
+    async run(w) {
+      const day = new Date(w.rt.clock.now().getTime() + 60 * 86_400_000).toISOString().slice(0, 10);
+      return { res: await w.form('rgc.demo', '/gid/api', { name: 'Jeton du journal', roles: 'reader', expiresAt: day, allowedIps: '' }), actor: 'rgc.demo', target: { type: 'api_token' } };
+    },
+  },
+  'POST /gid/api/:id/revoquer': {
+    audit: ['api_token.revoked'],
+    async run(w) {
+      const id = await apiToken(w);
+      return { res: await w.form('rgc.demo', `/gid/api/${id}/revoquer`), actor: 'rgc.demo', target: { type: 'api_token', id } };
+    },
+  },
+  'POST /admin/jetons-api/:id/revoquer': {
+    audit: ['api_token.revoked'],
+    async run(w) {
+      const id = await apiToken(w);
+      return { res: await w.form('admin.agence', `/admin/jetons-api/${id}/revoquer`), actor: 'admin.agence', target: { type: 'api_token', id } };
     },
   },
 
@@ -927,6 +974,10 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /gid/revue': STAFF,
   'GET /api/v1/organisations/:orgId/security-policy': STAFF,
   'GET /gid/politique-securite': STAFF,
+  'GET /api/v1/organisations/:orgId/api-tokens': STAFF,
+  'GET /api/v1/api-tokens': STAFF,
+  'GET /gid/api': STAFF,
+  'GET /admin/jetons-api': STAFF,
   'GET /api/v1/security-policies/missing': STAFF,
   'GET /admin/politiques-securite': STAFF,
   'GET /api/v1/account-manager-changes': STAFF,

@@ -55,8 +55,11 @@ const ID_PREFIXES: Array<[string, string]> = [
   ['/securite/alertes/', 'alert'],
   ['/api/v1/trainings/', 'training'],
   ['/kairos/formations/', 'training'],
+  ['/api/v1/api-tokens/', 'apiToken'],
+  ['/gid/api/', 'apiToken'],
+  ['/admin/jetons-api/', 'apiToken'],
 ];
-const PARAM_FIXTURES: Record<string, string> = { orgId: 'organisation', userId: 'user', habilitationId: 'habilitation', sessionId: 'session', month: 'month' };
+const PARAM_FIXTURES: Record<string, string> = { orgId: 'organisation', userId: 'user', habilitationId: 'habilitation', sessionId: 'session', month: 'month', tokenId: 'apiToken' };
 
 function fixtureOf(url: string, param: string): string | null {
   if (param !== 'id') return PARAM_FIXTURES[param] ?? null;
@@ -87,6 +90,8 @@ function bodies(fx: Record<string, string>, today: string): Record<string, Recor
     'POST /gid/utilisateurs/:userId/suppression': { confirmation: 'oui' },
     'PUT /api/v1/organisations/:orgId/security-policy': policy,
     'POST /gid/politique-securite': policy,
+    'POST /api/v1/organisations/:orgId/api-tokens': { name: 'Jeton forgé', roles: ['reader'], expiresAt: fx.tokenExpiry, allowedIps: [] },
+    'POST /gid/api': { name: 'Jeton forgé', roles: 'reader', expiresAt: fx.tokenExpiry.slice(0, 10), allowedIps: '' },
     'POST /api/v1/organisations/:orgId/account-manager-change': { newManagerId: fx.newManager, reason: 'Changement demandé par un tiers.' },
     'POST /gid/responsable': { newManagerId: fx.newManager, reason: 'Changement demandé par un tiers.' },
     'POST /api/v1/account-manager-changes/:id/reject': { reason: 'Refus forgé.' },
@@ -162,6 +167,8 @@ for (const engine of ENGINES) {
       fx.letter = (await approvedMembership(rt, admin)).letters.find((l) => l.kind === 'activation')!.id;
       fx.managerChange = await id(apiCall(rt.app, rgc, 'POST', `/api/v1/organisations/${fx.organisation}/account-manager-change`, { newManagerId: fx.newManager, reason: 'Départ du responsable actuel.' }));
       fx.alert = await securityAlert(rt, fx.user, fx.organisation, 'fixture');
+      fx.tokenExpiry = new Date(rt.clock.now().getTime() + 60 * 86_400_000).toISOString();
+      fx.apiToken = await id(apiCall(rt.app, rgc, 'POST', `/api/v1/organisations/${fx.organisation}/api-tokens`, { name: 'Jeton du contrôle CSRF', roles: ['reader'], expiresAt: fx.tokenExpiry, allowedIps: [] }));
       const quote = validQuote(today, 30);
       fx.startDate = quote.training.startDate;
       fx.month = fx.startDate.slice(0, 7);

@@ -20,8 +20,8 @@ for (const engine of ENGINES) {
     };
 
     for (const [login, expected] of [
-      ['rgc.demo', ['/gid/revue', '/gid/politique-securite', '/gid/responsable', '/gid/journal']],
-      ['admin.agence', ['/admin/adhesions', '/admin/politiques-securite', '/admin/changements-responsable', '/admin/journal', '/admin/courriels']],
+      ['rgc.demo', ['/gid/revue', '/gid/politique-securite', '/gid/api', '/gid/responsable', '/gid/journal']],
+      ['admin.agence', ['/admin/adhesions', '/admin/politiques-securite', '/admin/jetons-api', '/admin/changements-responsable', '/admin/journal', '/admin/courriels']],
     ] as const) {
       it(`${login} reaches each management screen from the GID home`, async () => {
         const s = await signInAs(rt.app, rt.clock, login);

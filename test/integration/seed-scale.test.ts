@@ -146,6 +146,11 @@ for (const engine of ENGINES) {
         // Every status, and a training exactly for each approved quote.
         const statuses = (await sql<{ status: string }>`select distinct status from quote t where ${GENERATED_ORGANISATION}`.execute(db)).rows.map((r) => r.status).sort();
         assert.deepEqual(statuses, [...QUOTE_STATUSES].sort());
+        // Each organisation on its own too (not only all of them together): a measurement made as
+        // one organisation must see quotes in every status and trainings under way.
+        const perOrganisation = await sql<{ n: string }>`select count(distinct status) as n from quote t where ${GENERATED_ORGANISATION} group by organisation_id`.execute(db);
+        assert.equal(perOrganisation.rows.length, last.organisations);
+        assert.deepEqual(new Set(perOrganisation.rows.map((r) => Number(r.n))), new Set([QUOTE_STATUSES.length]));
         assert.equal(await count(db, sql`select count(*) as n from quote t where status = 'approved' and ${GENERATED_ORGANISATION}`), last.trainings);
         assert.equal(await count(db, sql`select count(*) as n from quote t where status = 'approved' and agreement_reference is null and ${GENERATED_ORGANISATION}`), 0);
         assert.equal(await count(db, sql`select count(*) as n from quote t where status <> 'draft' and not exists (select 1 from quote_version v where v.quote_id = t.id) and ${GENERATED_ORGANISATION}`), 0);

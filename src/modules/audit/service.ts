@@ -25,9 +25,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Who did it and from where, for an entry recording a request's change. */
-export function byActor(actor: Pick<Actor, 'accountId' | 'login'>, meta: RequestMeta): Pick<AuditEntry, 'actor' | 'ip' | 'requestId'> {
-  return { actor: { id: actor.accountId, login: actor.login }, ip: meta.ip, requestId: meta.requestId };
+/** Who did it and from where, for an entry recording a request's change; an API token is named as itself. */
+export function byActor(actor: Pick<Actor, 'accountId' | 'login' | 'apiToken'>, meta: RequestMeta): Pick<AuditEntry, 'actor' | 'ip' | 'requestId'> {
+  return { actor: { id: actor.apiToken?.id ?? actor.accountId, login: actor.login }, ip: meta.ip, requestId: meta.requestId };
 }
 
 /**

@@ -10,6 +10,17 @@ function actor(overrides: Partial<Actor>): Actor {
 }
 
 describe('habilitation policy', () => {
+  it('lets an API token through its roles only: never "any signed-in account" nor candidate routes', () => {
+    const token = actor({ habilitations: [{ application: 'kairos', role: 'reader' }], apiToken: { id: 't', name: 'Outil' } });
+    assert.equal(decideAccess(requireHabilitation('kairos', ['reader']), token), 'allow');
+    assert.equal(decideAccess(requireHabilitation('kairos', ['quote_editor']), token), 'forbidden');
+    assert.equal(decideAccess(signedIn, token), 'forbidden');
+    assert.equal(decideAccess(candidateOnly, token), 'forbidden');
+    assert.equal(decideAccess(anyOf(signedIn, requireHabilitation('kairos', ['reader'])), token), 'allow');
+    assert.equal(decideAccess(publicAccess, token), 'allow');
+    assert.equal(decideAccess(signedIn, actor({})), 'allow');
+  });
+
   it('keeps only habilitations of the actor’s own organisation', () => {
     const rows = [
       { application: 'kairos', role: 'quote_editor', organisationId: 'org-of' },

@@ -15,6 +15,12 @@ export interface Actor {
   kind: 'staff' | 'candidate';
   organisation: { id: string; name: string; kind: 'agency' | 'training_provider' } | null;
   habilitations: Habilitation[];
+  /**
+   * Set when the request carries an organisation API token (src/modules/api-tokens): the actor
+   * then holds the token's roles only, `accountId` is the account manager who issued it (the
+   * account business rows point to) and the audit log names the token.
+   */
+  apiToken?: { id: string; name: string };
 }
 
 /** What a route requires; every route declares one (checked when routes are registered). */
@@ -65,10 +71,12 @@ export function decideAccess(rule: AccessRule | undefined, actor: Actor | null):
     case 'public':
       return 'allow';
     case 'signedIn':
-      return actor ? 'allow' : 'unauthenticated';
+      if (!actor) return 'unauthenticated';
+      // A token is no person: "any signed-in account" routes (my password, my sessions) are not its.
+      return actor.apiToken ? 'forbidden' : 'allow';
     case 'candidate':
       if (!actor) return 'unauthenticated';
-      return actor.kind === 'candidate' ? 'allow' : 'forbidden';
+      return actor.kind === 'candidate' && !actor.apiToken ? 'allow' : 'forbidden';
     case 'habilitation':
       if (!actor) return 'unauthenticated';
       return hasHabilitation(actor, rule.application, rule.roles) ? 'allow' : 'forbidden';

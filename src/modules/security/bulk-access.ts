@@ -15,6 +15,7 @@ import type { Actor } from '../habilitations/policy.js';
 import { suspendAccount } from '../identity/index.js';
 import { securityRecipients } from './recipients.js';
 import * as repo from './repository.js';
+import { guardTokenAccess } from './token-bulk-access.js';
 
 export const WINDOW_MS = 3_600_000;
 export type AccessKind = 'read' | 'export';
@@ -34,6 +35,7 @@ function distinctRecent(ctx: AppContext, accountId: string, kind: AccessKind, no
  */
 export async function guardCandidateAccess(ctx: AppContext, actor: Actor, candidateIds: readonly string[], meta: RequestMeta, kind: AccessKind = 'read'): Promise<void> {
   if (actor.kind === 'candidate' || candidateIds.length === 0) return;
+  if (actor.apiToken) return guardTokenAccess(ctx, actor, actor.apiToken, candidateIds, meta, kind);
   const now = ctx.clock.now();
   const ids = [...new Set(candidateIds)];
   const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];

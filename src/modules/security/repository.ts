@@ -114,7 +114,28 @@ export async function forgetAccesses(trx: Db, accountId: string): Promise<void> 
 
 export async function purgeAccessesBefore(db: Db, before: Date): Promise<number> {
   const r = await db.deleteFrom('candidate_access').where('at', '<', before).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  const t = await db.deleteFrom('api_token_candidate_access').where('at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows) + Number(t.numDeletedRows);
+}
+
+/** The same window for an API token: its reads counted apart from the account that issued it. */
+export async function recordTokenAccess(db: Db, tokenId: string, candidateIds: readonly string[], kind: AccessKind, at: Date): Promise<void> {
+  await db
+    .insertInto('api_token_candidate_access')
+    .values(candidateIds.map((candidate_id) => ({ token_id: tokenId, candidate_id, kind, at })))
+    .onConflict((oc) => oc.columns(['token_id', 'kind', 'candidate_id']).doUpdateSet({ at }))
+    .execute();
+}
+
+export async function distinctTokenAccessedSince(db: Db, tokenId: string, kind: AccessKind, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('api_token_candidate_access')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('token_id', '=', tokenId)
+    .where('kind', '=', kind)
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Active holders (with an e-mail address) of a role that counts (own organisation, not suspended). */

@@ -170,12 +170,14 @@ export function OrganisationPicker({ organisations, selected }: { organisations:
 const MANAGER_LINKS: Array<[string, string]> = [
   ['/gid/revue', 'Revue des habilitations'],
   ['/gid/politique-securite', 'Politique de sécurité interne'],
+  ['/gid/api', 'Jetons d’API'],
   ['/gid/responsable', 'Changer de responsable de gestion des comptes'],
   ['/gid/journal', 'Journal d’audit de l’organisme'],
 ];
 const AGENCY_LINKS: Array<[string, string]> = [
   ['/admin/adhesions', 'Demandes d’adhésion et courriers'],
   ['/admin/politiques-securite', 'Organismes sans politique de sécurité'],
+  ['/admin/jetons-api', 'Jetons d’API des organismes'],
   ['/admin/changements-responsable', 'Changements de responsable'],
   ['/admin/journal', 'Journal d’audit'],
 ];
