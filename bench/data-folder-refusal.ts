@@ -38,6 +38,16 @@ try {
   ];
   console.log(`${RUNS} runs each, on a folder held by a live process (load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`);
   for (const r of results) console.log(`${r.name.padEnd(38)} median ${r.median.toFixed(0).padStart(5)} ms   max ${r.max.toFixed(0).padStart(5)} ms`);
+  const slowest = Math.max(...results.slice(1).map((r) => r.max));
+  console.log(
+    JSON.stringify({
+      bench: 'data-folder-refusal',
+      load: (await import('node:os')).loadavg()[0],
+      summary: `slowest refusal ${slowest.toFixed(0)} ms; bare node + tsx ${results[0]!.median.toFixed(0)} ms (goal < 5 s)`,
+      goalMet: slowest < 5000,
+      results,
+    }),
+  );
 } finally {
   owner.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // Workloads: N single-row transactions (a sign-in, a form), and one 10,000-row transaction
 // (the largest attendance import).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DURABLE_START_PARAMS, DurableNodeFS } from '../src/db/pglite-durable-fs.js';
@@ -51,3 +51,12 @@ for (const r of results) {
       `   ${BATCH} rows in one transaction: ${r.batchMs.toFixed(0)} ms (×${(r.batchMs / base.batchMs).toFixed(1)})`,
   );
 }
+const durable = results.at(-1)!;
+console.log(
+  JSON.stringify({
+    bench: 'pglite-durability',
+    load: loadavg()[0],
+    summary: `durable ${durable.commitsPerSecond.toFixed(0)} commits/s (${(durable.perCommit / base.perCommit).toFixed(1)}× memory's time), ${BATCH} rows ${durable.batchMs.toFixed(0)} ms`,
+    results,
+  }),
+);

@@ -4,6 +4,7 @@
 // in the same run. Run: npx tsx bench/quote-read.ts [postgres://…] [waiting quotes, 20000]
 // — PGlite in memory without a URL (run `npm test` once before, so the seeded template exists).
 // Prints requests/s and p50/p99 latency per route, and the database round trips of each route.
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -62,12 +63,24 @@ try {
   for (const [, target, headers] of routes) {
     probes.push(await countQueries(() => fetch(target, { headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as { total?: number } }))));
   }
+  const figures = [];
   for (const [i, [name, target, headers]] of routes.entries()) {
     const probe = probes[i]!;
     const result = await autocannon({ url: target, headers, connections: 10, duration: SECONDS });
+    figures.push({ route: name, roundTrips: probe.statements.length, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99 });
     const kinds = Object.entries(tally(probe.statements)).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
     console.log(`| ${name} | ${probe.statements.length} (${kinds}) | ${probe.result.body.total ?? ''} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`);
   }
+  const [bare, read] = figures;
+  console.log(
+    JSON.stringify({
+      bench: 'quote-read',
+      engine: rt.ctx.engine,
+      load: loadavg()[0],
+      summary: `quote read ${read!.rps} req/s vs bare ${bare!.rps} (${(read!.rps / bare!.rps).toFixed(2)}×), ${read!.roundTrips} round trips`,
+      results: figures,
+    }),
+  );
 } finally {
   await baseline.close();
   await rt.stop();

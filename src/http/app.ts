@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,6 +18,7 @@ import { loggerOptions } from './logging.js';
 import { registerOpenApi } from './openapi/document.js';
 import { registerRequestTiming } from './metrics-route.js';
 import { registerRoutes } from './routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { responseSerializer } from './serializer.js';
 import './types.js';
 
@@ -54,27 +54,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerRequestTiming(app);
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    strictTransportSecurity: false, // sent below, and only over HTTPS
-    referrerPolicy: { policy: 'same-origin' },
-    crossOriginEmbedderPolicy: false,
-    frameguard: { action: 'deny' },
-  });
+  registerSecurityHeaders(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
     // HSTS only on answers that travel over TLS (RFC 6797, section 7.2): when a proxy trusted with
