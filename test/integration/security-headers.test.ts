@@ -91,7 +91,10 @@ function readerOf(route: RouteEntry): ActorName | null {
 const isPage = (r: RouteEntry) => r.method === 'GET' && !r.url.startsWith('/api/');
 /** Answered only to this machine: through the proxy of these tests it is the ordinary 404 page. */
 const LOOPBACK_ONLY = new Set(['GET /metrics']);
-const isApiRead = (r: RouteEntry) => r.method === 'GET' && r.url.startsWith('/api/');
+// The OpenAPI document describes routes, never anyone's data: it is the one API read that may be
+// cached (publicly, for five minutes), and it is checked for exactly that below.
+const PUBLIC_DOCUMENT = '/api/openapi.json';
+const isApiRead = (r: RouteEntry) => r.method === 'GET' && r.url.startsWith('/api/') && r.url !== PUBLIC_DOCUMENT;
 
 for (const engine of ENGINES) {
   describe(`security headers, behind a TLS proxy trusted with TRUST_PROXY (${engine})`, () => {
@@ -159,6 +162,10 @@ for (const engine of ENGINES) {
       const refused = await get('/api/v1/me', null, 'https');
       assert.equal(refused.statusCode, 401);
       assert.match(String(refused.headers['cache-control']), /no-store/);
+      const document = await get(PUBLIC_DOCUMENT, null, 'https');
+      assert.equal(document.statusCode, 200);
+      assert.equal(document.headers['x-content-type-options'], 'nosniff');
+      assert.equal(document.headers['cache-control'], 'public, max-age=300');
       assert.deepEqual(failures, []);
     });
   });
