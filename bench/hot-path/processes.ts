@@ -2,7 +2,6 @@
 // real server and the bare baseline started as children, demo accounts signed in over HTTP.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -49,13 +48,7 @@ export async function query<T extends pg.QueryResultRow>(url: string, text: stri
   }
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../test/helpers/processes.js';
 
 export interface Child {
   process: ChildProcess;
