@@ -291,18 +291,19 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
   return world;
 }
 
-/** An open attendance sheet of A for trainingA's session, today (written directly: opening one depends on the hour). */
+/** An open attendance sheet of A for trainingA's first half-day (written directly: opening one depends on the hour). */
 async function attendanceSheet(rt: TestRuntime, organisationId: string, trainingId: string): Promise<string> {
   const training = await rt.ctx.db.selectFrom('training').select('carif_oref_session').where('id', '=', trainingId).executeTakeFirstOrThrow();
+  const half = await rt.ctx.db.selectFrom('training_session').selectAll().where('training_id', '=', trainingId).orderBy('date').orderBy('period').executeTakeFirstOrThrow();
   const sheet = await rt.ctx.db
     .insertInto('attendance_sheet')
     .values({
       organisation_id: organisationId,
       carif_oref_session: training.carif_oref_session,
-      date: parisDay(rt.clock.now()),
-      period: 'am',
-      starts_at: '09:00',
-      ends_at: '12:30',
+      date: half.date,
+      period: half.period,
+      starts_at: half.starts_at,
+      ends_at: half.ends_at,
       opened_by: await accountIdByLogin(rt, 'assiduite.demo'),
       opened_at: rt.clock.now(),
     })

@@ -385,6 +385,7 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/v1/attendance-sheets': {},
   'GET /api/v1/attendance-sheets': {},
   'GET /api/v1/attendance-sheets/:id': {},
+  'GET /api/v1/attendance-sheets/:id.pdf': { reach: [...ORG_A, 'conseiller.demo', 'candidat.demo'], why: 'the PDF is also for the advisor of a trainee on the sheet and for the trainee, each seeing only their lines' },
   'POST /api/v1/attendance-sheets/:id/close': {},
   'POST /api/v1/me/attendance-signatures': {},
   'GET /kairos/emargement': {},

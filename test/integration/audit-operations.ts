@@ -30,6 +30,9 @@ export interface Performed {
 
 export type Operation = { audit: readonly string[]; run(w: AuditWorld): Promise<Performed> } | { exempt: string };
 
+const OPENING_SHEET =
+  'audited (attendance_sheet.opened), proven by attendance-sheets.test.ts: a sheet opens only from 30 minutes before its half-day until its end, an hour this test’s clock does not follow';
+
 const PENDING_SECRET =
   'stores a pending TOTP secret, replaced by the next attempt and without effect until confirmed; the confirmation, which makes it the account’s factor, is audited (second_factor.enrolled)';
 
@@ -694,6 +697,37 @@ export const OPERATIONS: Record<string, Operation> = {
       return { res: await w.form('assiduite.demo', `/kairos/formations/${t.id}/entree`, { startDate: w.pastPeriod().startDate }), actor: 'assiduite.demo', target: training(t.id) };
     },
   },
+  // Digital attendance sheets.
+  'POST /api/v1/attendance-sheets': { exempt: OPENING_SHEET },
+  'POST /kairos/emargement': { exempt: OPENING_SHEET },
+  'POST /api/v1/attendance-sheets/:id/close': {
+    audit: ['attendance_sheet.closed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.api('assiduite.demo', 'POST', `/api/v1/attendance-sheets/${sheet.id}/close`, { signature: { kind: 'confirmed' } }), actor: 'assiduite.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
+  'POST /kairos/emargement/:id/cloture': {
+    audit: ['attendance_sheet.closed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.form('assiduite.demo', `/kairos/emargement/${sheet.id}/cloture`, { trace: '', mode: 'confirmation' }), actor: 'assiduite.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
+  'POST /api/v1/me/attendance-signatures': {
+    audit: ['attendance_sheet.signed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.api('candidat.demo', 'POST', '/api/v1/me/attendance-signatures', { token: await w.sheetToken(sheet.id) }), actor: 'candidat.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
+  'POST /emarger': {
+    audit: ['attendance_sheet.signed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.form('candidat.demo', '/emarger', { jeton: await w.sheetToken(sheet.id), trace: 'M1 1 L20 20', mode: 'trace' }), actor: 'candidat.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
   'PUT /api/v1/trainings/:id/attendance': {
     audit: ['attendance.recorded'],
     async run(w) {
@@ -942,6 +976,9 @@ export const VIEWS: Record<string, View[]> = {
   'GET /api/v1/training-alerts': [trainingRead('conseiller.demo', async (w) => (await w.withdrawnTraining(), '/api/v1/training-alerts'))],
   'GET /kairos/formations': [trainingRead('conseiller.demo', async (w) => (await w.plannedTraining(), '/kairos/formations'))],
   'GET /kairos/formations/:id': [trainingRead('conseiller.demo', async (w) => `/kairos/formations/${(await w.plannedTraining()).id}`)],
+  'GET /api/v1/attendance-sheets/:id': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}`)],
+  'GET /api/v1/attendance-sheets/:id.pdf': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}.pdf`)],
+  'GET /kairos/emargement/:id': [trainingRead('assiduite.demo', async (w) => `/kairos/emargement/${(await w.openSheet()).id}`)],
   'GET /kairos/assiduite': [
     trainingRead('assiduite.demo', async (w) => {
       const t = await w.enteredTraining();
@@ -1015,6 +1052,9 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /api/v1/me/trainings/:id/attendance': OWN,
   'GET /api/v1/me/trainings/:id/statements/:month.pdf': OWN,
   'GET /mon-espace': OWN,
+  'GET /api/v1/attendance-sheets': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
+  'GET /kairos/emargement': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
+  'GET /emarger': OWN,
   'GET /mon-espace/formations': OWN,
   'GET /mon-espace/formations/:id': OWN,
   'GET /portail': OWN,

@@ -55,6 +55,8 @@ const ID_PREFIXES: Array<[string, string]> = [
   ['/admin/changements-responsable/', 'managerChange'],
   ['/api/v1/security/alerts/', 'alert'],
   ['/securite/alertes/', 'alert'],
+  ['/api/v1/attendance-sheets/', 'sheet'],
+  ['/kairos/emargement/', 'sheet'],
   ['/api/v1/trainings/', 'training'],
   ['/kairos/formations/', 'training'],
   ['/api/v1/api-tokens/', 'apiToken'],
@@ -130,6 +132,8 @@ function bodies(fx: Record<string, string>, today: string): Record<string, Recor
     'POST /api/v1/organisations/:orgId/webhooks': { url: 'http://127.0.0.1:9/forge', events: ['quote.status_changed'] },
     'POST /gid/api/webhooks': { url: 'http://127.0.0.1:9/forge', events: 'quote.status_changed' },
     'PATCH /api/v1/organisations/:orgId/webhooks/:id': { enabled: false },
+    'POST /api/v1/attendance-sheets/:id/close': { signature: { kind: 'confirmed' } },
+    'POST /kairos/emargement/:id/cloture': { mode: 'confirmation' },
   };
 }
 
@@ -179,6 +183,13 @@ for (const engine of ENGINES) {
       fx.month = fx.startDate.slice(0, 7);
       fx.training = (await createTraining(rt.ctx.db, { organisation: 'Formapro Démo', candidate: '1234567A', startDate: fx.startDate, endDate: quote.training.endDate, session: 'SE_CSRF', at: rt.clock.now() })).id;
       fx.session = (await spareSession(rt, 'devis.demo')).sessionId;
+      fx.sheet = (
+        await rt.ctx.db
+          .insertInto('attendance_sheet')
+          .values({ organisation_id: fx.organisation, carif_oref_session: 'SE_CSRF', date: fx.startDate, period: 'am', starts_at: '09:00', ends_at: '12:30', opened_by: fx.newManager, opened_at: rt.clock.now() })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       fx.webhook = await id(apiCall(rt.app, rgc, 'POST', `/api/v1/organisations/${fx.organisation}/webhooks`, { url: 'http://127.0.0.1:9/csrf', events: ['quote.status_changed'] }));
       fx.webhookDelivery = (await rt.ctx.db.insertInto('webhook_delivery').values({ endpoint_id: fx.webhook, event_id: crypto.randomUUID(), event_type: 'quote.status_changed', body: '{}', status: 'failed', created_at: rt.clock.now() }).returning('id').executeTakeFirstOrThrow()).id;
       body = bodies(fx, today);
