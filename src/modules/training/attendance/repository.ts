@@ -69,17 +69,25 @@ export async function lastAttendedDate(db: Db, trainingId: string): Promise<stri
   return (row?.last as string | null | undefined) ?? null;
 }
 
-/** The organisation's trainings of the candidates and Carif-Oref sessions an import file names, with the candidate's identifier. */
-export function importTargets(trx: Transaction<DB>, organisationId: string, identifiers: string[], sessions: string[]) {
-  return trx
-    .selectFrom('training')
-    .innerJoin('candidate', 'candidate.id', 'training.candidate_id')
-    .selectAll('training')
-    .select('candidate.identifier')
-    .where('training.organisation_id', '=', organisationId)
-    .where('candidate.identifier', 'in', identifiers)
-    .where('training.carif_oref_session', 'in', sessions)
-    .execute();
+/** Identifiers per statement: a 100 000-line file may name as many, far past a statement's parameters. */
+const IDENTIFIER_CHUNK = 1_000;
+
+/** The organisation's trainings of the candidates an import file names, with the candidate's identifier. */
+export async function importTargets(trx: Transaction<DB>, organisationId: string, identifiers: string[]) {
+  const rows = [];
+  for (let i = 0; i < identifiers.length; i += IDENTIFIER_CHUNK) {
+    rows.push(
+      ...(await trx
+        .selectFrom('training')
+        .innerJoin('candidate', 'candidate.id', 'training.candidate_id')
+        .selectAll('training')
+        .select('candidate.identifier')
+        .where('training.organisation_id', '=', organisationId)
+        .where('candidate.identifier', 'in', identifiers.slice(i, i + IDENTIFIER_CHUNK))
+        .execute()),
+    );
+  }
+  return rows;
 }
 
 /** Locks trainings in a fixed order, so two imports touching the same trainings cannot deadlock. */

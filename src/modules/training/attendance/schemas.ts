@@ -9,6 +9,7 @@ import { ABSENCE_LABELS, ABSENCE_REASONS, ATTENDANCE_STATUSES, PERIOD_LABELS, PE
 import { attendanceRecordSchema, choice, correctionSchema, figuresSchema, isoDate, monthSchema, required } from '../schemas.js';
 import { cellId, dayLabel, decodeCell, postedCells, postedValues } from './grid-codes.js';
 import type { GridCell } from './grid-service.js';
+import { SpooledUpload } from './csv-upload.js';
 
 export const attendanceEntrySchema = z.strictObject({
   date: isoDate('Date'),
@@ -60,18 +61,24 @@ export const savedSchema = z.object({ saved: z.number().int() });
 // ---------------------------------------------------------------------------------------------
 // CSV import
 
-/** The API's body: the file as it is, decoded by the route's `text/csv` parser (csv-body.ts). */
+/** The API's body: the file as it is, written to a temporary file by the route's `text/csv` parser (csv-body.ts). */
 export const csvTextBody = {
-  content: { 'text/csv': { schema: z.string().describe('Le fichier CSV tel quel : UTF-8 (avec ou sans BOM), séparateur point-virgule, en-tête imposé.') } },
+  content: {
+    'text/csv': {
+      schema: z
+        .custom<SpooledUpload>((v) => v instanceof SpooledUpload)
+        .meta({ type: 'string', description: 'Le fichier CSV tel quel : UTF-8 (avec ou sans BOM), séparateur point-virgule, en-tête imposé.' }),
+    },
+  },
 };
 
-/** The page's body: the form's text fields and the chosen file, as the multipart parser reads them (csv-body.ts). */
+/** The page's body: the form's text fields and the chosen file on disk, as the multipart reader leaves them (csv-body.ts). */
 export const csvFormBody = {
   content: {
     'multipart/form-data': {
       schema: z.object({
         fields: z.record(z.string(), z.string()),
-        file: z.object({ name: z.string(), text: z.string() }).nullable(),
+        file: z.custom<SpooledUpload>((v) => v instanceof SpooledUpload).nullable(),
       }),
     },
   },
