@@ -74,11 +74,20 @@ class Spool {
   }
 }
 
+/**
+ * The body's chunks, without destroying the request when reading stops early (a refusal): over
+ * HTTP that would reset the connection, and the client would never see the French answer.
+ */
+function chunksOf(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const readable = source as AsyncIterable<Buffer> & { iterator?: (options: { destroyOnReturn: boolean }) => AsyncIterable<Buffer> };
+  return typeof readable.iterator === 'function' ? readable.iterator({ destroyOnReturn: false }) : source;
+}
+
 /** A raw body (`text/csv`) to disk, refused as soon as it passes `cap` bytes. */
 export async function spoolBody(source: AsyncIterable<Buffer>, cap: number, tooLarge: () => Error): Promise<SpooledUpload> {
   const spool = await Spool.create(cap, tooLarge);
   try {
-    for await (const chunk of source) await spool.write(chunk);
+    for await (const chunk of chunksOf(source)) await spool.write(chunk);
     return await spool.finish();
   } catch (err) {
     await spool.discard();
@@ -212,7 +221,7 @@ export async function spoolForm(source: AsyncIterable<Buffer>, contentType: stri
   };
 
   try {
-    for await (const chunk of source) {
+    for await (const chunk of chunksOf(source)) {
       if (state === 'done') continue; // the epilogue is ignored
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       await drain();
