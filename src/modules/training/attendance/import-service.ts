@@ -16,7 +16,7 @@ import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { checkUnjustifiedAbsences } from '../alerts/service.js';
 import { writerOrganisation } from '../policy.js';
-import { entryProblems, monthOf, sessionKey, type AttendanceCheckContext } from '../rules.js';
+import { entryProblems, monthOf, type AttendanceCheckContext } from '../rules.js';
 import { CSV_FIELD_OF, CSV_MAX_LINES, emptyFileError, headerErrors, headerOnlyError, parseLine, splitCsvLine, tooManyLinesError, type CsvError, type CsvRow } from './csv-rules.js';
 import { textSource, type CsvSource } from './csv-upload.js';
 import { importTargets, lockTrainings, upsertAttendance, type AttendanceWrite } from './repository.js';
@@ -24,8 +24,8 @@ import { CSV_REFUSED, checkContextOf, refusal, toWrite } from './service.js';
 
 /** Refused lines listed in an answer; the detail gives the total beyond. */
 export const CSV_ERRORS_SHOWN = 1_000;
-/** Accepted lines stored per round of INSERTs (upsertAttendance splits them into statements). */
-const INSERT_BATCH = 2_000;
+/** Accepted lines per multi-row INSERT: 9 parameters a row, well under PostgreSQL's 65 535. */
+const INSERT_BATCH = 1_000;
 
 /** Refused lines in the order found (each pass finds them in line order), the first few kept. */
 class Refusals {
@@ -108,10 +108,18 @@ async function checkAndStore(trx: Transaction<DB>, source: CsvSource, byPair: Ma
   // Pass 1's refusals (`earlier`) stop the storing from the start; this pass still lists its own.
   const blocked = () => earlier + refusals.total > 0;
   const stored: Stored = { count: 0, months: new Map() };
-  const seen = new Map<string, number>();
+  const seen = new Map<string, Map<number, number>>();
   let batch: AttendanceWrite[] = [];
+  // One INSERT in flight while the next batch is read and checked (the connection takes one at a time).
+  let inFlight: Promise<void> | null = null;
   const flush = async () => {
-    if (!blocked() && batch.length) await upsertAttendance(trx, batch, by, at);
+    if (inFlight) await inFlight;
+    inFlight = null;
+    if (!blocked() && batch.length) {
+      const sent = upsertAttendance(trx, batch, by, at, INSERT_BATCH);
+      sent.catch(() => undefined); // awaited at the next flush; no unhandled rejection meanwhile
+      inFlight = sent;
+    }
     batch = [];
   };
   let line = 0;
@@ -127,10 +135,13 @@ async function checkAndStore(trx: Transaction<DB>, source: CsvSource, byPair: Ma
     }
     const match = matches.find((m) => row.entry.date >= m.training.start_date && row.entry.date <= m.training.end_date) ?? matches[0]!;
     const found = entryProblems(row.entry, match.check);
-    const key = `${match.training.id}|${sessionKey(row.entry.date, row.entry.period)}`;
-    const first = seen.get(key);
+    // Numbers, not strings, as keys: 100 000 of them stay a few megabytes.
+    const ofTraining = seen.get(match.training.id) ?? new Map<number, number>();
+    seen.set(match.training.id, ofTraining);
+    const key = (Date.parse(row.entry.date) / 86_400_000) * 2 + (row.entry.period === 'pm' ? 1 : 0);
+    const first = ofTraining.get(key);
     if (first !== undefined) found.push({ field: 'date', code: 'duplicate', message: `Date : cette demi-journée figure déjà à la ligne ${first}.` });
-    else seen.set(key, line);
+    else ofTraining.set(key, line);
     for (const p of found) {
       const field = CSV_FIELD_OF[p.field];
       refusals.add({ line, field, message: `${field} : ${p.message.replace(/^[^:]+ : /, '')}` }, p.code);
@@ -144,6 +155,7 @@ async function checkAndStore(trx: Transaction<DB>, source: CsvSource, byPair: Ma
     if (batch.length >= INSERT_BATCH) await flush();
   }
   await flush();
+  if (inFlight) await inFlight;
   return stored;
 }
 

@@ -23,9 +23,9 @@ export interface AttendanceWrite {
 }
 
 /** Inserts or replaces half-days, many rows per statement (a 10 000-line import stays quick). */
-export async function upsertAttendance(trx: Transaction<DB>, writes: AttendanceWrite[], by: string, at: Date) {
-  for (let i = 0; i < writes.length; i += INSERT_CHUNK) {
-    const values: Array<Insertable<DB['attendance']>> = writes.slice(i, i + INSERT_CHUNK).map((w) => ({
+export async function upsertAttendance(trx: Transaction<DB>, writes: AttendanceWrite[], by: string, at: Date, chunk = INSERT_CHUNK) {
+  for (let i = 0; i < writes.length; i += chunk) {
+    const values: Array<Insertable<DB['attendance']>> = writes.slice(i, i + chunk).map((w) => ({
       training_id: w.trainingId,
       date: w.date,
       period: w.period,
