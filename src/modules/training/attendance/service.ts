@@ -12,11 +12,11 @@ import { byActor, recordAudit } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { checkUnjustifiedAbsences } from '../alerts/service.js';
-import { writerOrganisation } from '../policy.js';
+import { scopeOf, writerOrganisation } from '../policy.js';
 import { candidateIdentifier, lockOwnTraining, lockedMonthsOf, sessionsOf } from '../repository.js';
-import { attendanceOf, correctionsOf, upsertAttendance, type AttendanceWrite } from './repository.js';
+import { findTrainingMonth, upsertAttendance, type AttendanceWrite } from './repository.js';
 import { computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceCheckContext, type AttendanceEntry, type EntryProblem, type HalfDaySession } from '../rules.js';
-import { auditCandidateViews, loadTraining } from '../service.js';
+import { auditCandidateViews } from '../service.js';
 import { TRAINING_NOT_FOUND } from '../schemas.js';
 import { correctionView, figuresView, periodOf, recordView } from '../views.js';
 
@@ -26,21 +26,17 @@ export const CSV_REFUSED = 'Le fichier n’a pas été importé : corrigez les l
 export const activeSessions = (sessions: HalfDaySession[], closedOn: string | null) => (closedOn ? sessions.filter((s) => s.date <= closedOn) : sessions);
 
 export async function getAttendance(ctx: AppContext, actor: Actor, id: string, month: string, meta: RequestMeta) {
-  const row = await loadTraining(ctx, actor, id);
+  // The training and its month in one statement; nothing is answered before the view is counted and audited.
+  const found = await findTrainingMonth(ctx.db, scopeOf(actor), id, month, monthBounds(month));
+  if (!found) throw problems.notFound(TRAINING_NOT_FOUND);
+  const { training: row, sessions, records, locked, corrections } = found;
   await auditCandidateViews(ctx, actor, meta, [row], 'attendance');
-  const range = monthBounds(month);
-  const [sessions, records, locked, corrections] = await Promise.all([
-    sessionsOf(ctx.db, id, range),
-    attendanceOf(ctx.db, id, range),
-    lockedMonthsOf(ctx.db, id),
-    correctionsOf(ctx.db, id, range),
-  ]);
   const active = activeSessions(sessions, periodOf(row).closedOn);
   const byKey = new Map(records.map((r) => [sessionKey(r.date, r.period), r]));
   return {
     trainingId: id,
     month,
-    locked: locked.has(month),
+    locked,
     halfDays: active.map((s) => {
       const r = byKey.get(sessionKey(s.date, s.period));
       return { date: s.date, period: s.period, from: s.from, to: s.to, minutes: s.minutes, attendance: r ? recordView(r) : null };
