@@ -111,7 +111,7 @@ async function checkAndStore(trx: Transaction<DB>, source: CsvSource, byPair: Ma
   const seen = new Map<string, Map<number, number>>();
   let batch: AttendanceWrite[] = [];
   // One INSERT in flight while the next batch is read and checked (the connection takes one at a time).
-  let inFlight: Promise<void> | null = null;
+  let inFlight = null as Promise<void> | null; // typed wide: set inside flush(), read after it
   const flush = async () => {
     if (inFlight) await inFlight;
     inFlight = null;
