@@ -4,6 +4,7 @@
  * temporary directory), capped in size, then read back line by line as many times as the import
  * needs. Whoever receives a `SpooledUpload` removes it, whatever happens.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,19 +20,33 @@ export const notUtf8 = () =>
   new HttpProblem(422, TITLES[422], 'Le fichier n’est pas encodé en UTF-8 : enregistrez-le au format « CSV UTF-8 » puis importez-le de nouveau.', [{ field: 'fichier', message: 'Fichier : encodage UTF-8 attendu (avec ou sans BOM).' }]);
 export const malformedForm = () => new HttpProblem(400, TITLES[400], 'Le formulaire envoyé est mal formé. Rechargez la page puis réessayez.');
 
-/** An upload on disk. `remove()` may be called any number of times. */
+/**
+ * An upload on disk. `remove()` may be called any number of times. Its only visible properties
+ * are its size and its SHA-256, so that what fingerprints a request body (idempotency keys)
+ * sees the file's content, never its temporary path.
+ */
 export class SpooledUpload {
-  private removed = false;
+  #removed = false;
+  readonly #file: string;
+  readonly #dir: string;
   constructor(
-    readonly file: string,
+    file: string,
     readonly bytes: number,
-    private readonly dir: string,
-  ) {}
+    readonly sha256: string,
+    dir: string,
+  ) {
+    this.#file = file;
+    this.#dir = dir;
+  }
+
+  get file(): string {
+    return this.#file;
+  }
 
   async remove(): Promise<void> {
-    if (this.removed) return;
-    this.removed = true;
-    await rm(this.dir, { recursive: true, force: true });
+    if (this.#removed) return;
+    this.#removed = true;
+    await rm(this.#dir, { recursive: true, force: true });
   }
 }
 
@@ -45,6 +60,7 @@ class Spool {
     private readonly tooLarge: () => Error,
   ) {}
   bytes = 0;
+  private readonly hash = createHash('sha256');
 
   static async create(cap: number, tooLarge: () => Error): Promise<Spool> {
     const dir = await mkdtemp(path.join(tmpdir(), UPLOAD_PREFIX));
@@ -60,12 +76,13 @@ class Spool {
   async write(chunk: Buffer): Promise<void> {
     this.bytes += chunk.length;
     if (this.bytes > this.cap) throw this.tooLarge();
+    this.hash.update(chunk);
     if (chunk.length) await this.handle.write(chunk);
   }
 
   async finish(): Promise<SpooledUpload> {
     await this.handle.close();
-    return new SpooledUpload(this.file, this.bytes, this.dir);
+    return new SpooledUpload(this.file, this.bytes, this.hash.digest('hex'), this.dir);
   }
 
   async discard(): Promise<void> {
