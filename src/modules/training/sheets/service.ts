@@ -103,25 +103,40 @@ export async function openSheet(ctx: AppContext, actor: Actor, input: { session:
   return readableSheet(ctx, actor, id, meta);
 }
 
+type Db = AppContext['db'];
+
+/** The sheet and the candidate's training a scanned token leads to, or the refusal naming why. */
+async function signableSheet(ctx: AppContext, db: Db, actor: Actor, token: string, forUpdate: boolean) {
+  if (actor.kind !== 'candidate') throw problems.forbidden();
+  const checked = checkSheetToken(mac(ctx), token, ctx.clock.now());
+  const invalid = (message: string) => problems.invalid([{ field: 'token', message }]);
+  if (!checked.ok) {
+    throw invalid(checked.reason === 'expired' ? 'Ce code a expiré (il change toutes les 30 secondes) : scannez de nouveau le code affiché par votre formateur.' : 'Ce code n’est pas valide : scannez le code affiché par votre formateur.');
+  }
+  const sheet = await repo.findSheet(db, checked.sheetId, null, forUpdate);
+  if (!sheet) throw invalid('Ce code n’est pas valide : scannez le code affiché par votre formateur.');
+  if (sheet.status !== 'open') throw invalid('La feuille d’émargement est close : votre formateur ne reçoit plus de signature pour cette demi-journée.');
+  const trainee = await repo.traineeOfSheet(db, sheet, actor.accountId);
+  if (!trainee) throw invalid('Vous n’êtes pas inscrit à cette session de formation ce jour-là : vérifiez que vous avez scanné le code de votre groupe.');
+  if (trainee.withdrawal_date && trainee.withdrawal_date <= sheet.date) {
+    throw invalid('Votre abandon de cette formation a été déclaré : vous ne pouvez plus émarger. Contactez l’organisme en cas d’erreur.');
+  }
+  return { sheet, trainee, step: checked.step };
+}
+
+/** What the trainee is about to sign (the signing page shows it first), or the refusal. */
+export async function signingPreview(ctx: AppContext, actor: Actor, token: string) {
+  const { sheet, trainee } = await signableSheet(ctx, ctx.db, actor, token, false);
+  return { title: trainee.title, organisation: sheet.organisation_name, date: sheet.date, period: sheet.period, startsAt: sheet.starts_at, endsAt: sheet.ends_at };
+}
+
 /** The trainee's signature from a scanned token. */
 export async function signSheet(ctx: AppContext, actor: Actor, input: { token: string; signature?: SignatureInput }, meta: RequestMeta) {
-  if (actor.kind !== 'candidate') throw problems.forbidden();
   const now = ctx.clock.now();
-  const checked = checkSheetToken(mac(ctx), input.token, now);
-  if (!checked.ok) {
-    throw problems.invalid([{ field: 'token', message: checked.reason === 'expired' ? 'Ce code a expiré (il change toutes les 30 secondes) : scannez de nouveau le code affiché par votre formateur.' : 'Ce code n’est pas valide : scannez le code affiché par votre formateur.' }]);
-  }
   const signature: SignatureInput = input.signature ?? { kind: 'confirmed' };
   return ctx.db.transaction().execute(async (trx) => {
-    const sheet = await repo.findSheet(trx, checked.sheetId, null, true);
-    if (!sheet) throw problems.invalid([{ field: 'token', message: 'Ce code n’est pas valide : scannez le code affiché par votre formateur.' }]);
-    if (sheet.status !== 'open') throw problems.invalid([{ field: 'token', message: 'La feuille d’émargement est close : votre formateur ne reçoit plus de signature pour cette demi-journée.' }]);
-    const trainee = await repo.traineeOfSheet(trx, sheet, actor.accountId);
-    if (!trainee) throw problems.invalid([{ field: 'token', message: 'Vous n’êtes pas inscrit à cette session de formation ce jour-là : vérifiez que vous avez scanné le code de votre groupe.' }]);
-    if (trainee.withdrawal_date && trainee.withdrawal_date <= sheet.date) {
-      throw problems.invalid([{ field: 'token', message: 'Votre abandon de cette formation a été déclaré : vous ne pouvez plus émarger. Contactez l’organisme en cas d’erreur.' }]);
-    }
-    const stored = await repo.insertSignature(trx, { sheetId: sheet.id, trainingId: trainee.training_id, candidateId: trainee.candidate_id, at: now, step: checked.step, ip: meta.ip, userAgent: meta.userAgent, signature });
+    const { sheet, trainee, step } = await signableSheet(ctx, trx, actor, input.token, true);
+    const stored = await repo.insertSignature(trx, { sheetId: sheet.id, trainingId: trainee.training_id, candidateId: trainee.candidate_id, at: now, step, ip: meta.ip, userAgent: meta.userAgent, signature });
     if (!stored) throw problems.conflict('Vous avez déjà signé cette feuille d’émargement.');
     await recordAudit(trx, {
       at: now,
@@ -129,7 +144,7 @@ export async function signSheet(ctx: AppContext, actor: Actor, input: { token: s
       organisationId: sheet.organisation_id,
       action: 'attendance_sheet.signed',
       target: { type: 'attendance_sheet', id: sheet.id },
-      details: { training: trainee.training_id, step: checked.step, kind: signature.kind },
+      details: { training: trainee.training_id, step, kind: signature.kind },
     });
     return { sheetId: sheet.id, trainingId: trainee.training_id, title: trainee.title, date: sheet.date, period: sheet.period, signedAt: now.toISOString() };
   });
