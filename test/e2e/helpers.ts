@@ -64,6 +64,8 @@ export interface WithBrowserOptions {
   closeSessionsAfterEach?: boolean;
   /** Serve on http://localhost:<port> (the public URL too) rather than 127.0.0.1: passkeys need a domain. */
   localhost?: boolean;
+  /** More settings of the live server, e.g. `{ SEED_DEMO_WORLD: 'true' }` for the whole demo world. */
+  env?: Record<string, string>;
 }
 
 export interface BrowserFixture {
@@ -98,7 +100,7 @@ export function withBrowser(options: WithBrowserOptions = {}): BrowserFixture {
 
   before(async () => {
     if (options.attachmentsDir) dir = await mkdtemp(path.join(tmpdir(), 'kairos-e2e-attachments-'));
-    server = await startLiveServer(dir ? { ATTACHMENTS_DIR: dir } : {}, options.localhost);
+    server = await startLiveServer({ ...options.env, ...(dir ? { ATTACHMENTS_DIR: dir } : {}) }, options.localhost);
     browser = await launchBrowser();
   });
   if (options.closeSessionsAfterEach) afterEach(closeSessions);
