@@ -3,7 +3,7 @@
  * queries only. Reading the account's habilitations crosses into habilitations' table on
  * purpose, as resolving a session does (docs/decisions/0027-identity-sub-domains.md).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -120,11 +120,6 @@ export async function habilitationsInForce(db: Db, accountId: string): Promise<A
     .execute();
 }
 
-export async function graceStartedAt(db: Db, accountId: string): Promise<Date | null> {
-  const row = await db.selectFrom('account').select('passkey_grace_started_at').where('id', '=', accountId).executeTakeFirst();
-  return row?.passkey_grace_started_at ?? null;
-}
-
 /** Starts the account's grace period once; false when it had started already (another sign-in did). */
 export async function startGrace(db: Db, accountId: string, now: Date): Promise<boolean> {
   const r = await db
@@ -136,6 +131,15 @@ export async function startGrace(db: Db, accountId: string, now: Date): Promise<
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Whether the account has a passkey, as a boolean subquery for the session lookup. */
-export const hasPasskeySql = (accountIdColumn: string) =>
-  sql<boolean>`exists (select 1 from passkey where passkey.account_id = ${sql.ref(accountIdColumn)})`;
+/** Whether the account has a passkey and when its grace period started: one round trip, at each request of a holder of a required role. */
+export async function passkeyStanding(db: Db, accountId: string): Promise<{ hasPasskey: boolean; graceStartedAt: Date | null }> {
+  const row = await db
+    .selectFrom('account')
+    .select((eb) => [
+      'passkey_grace_started_at as graceStartedAt',
+      eb.exists(eb.selectFrom('passkey').select('passkey.id').whereRef('passkey.account_id', '=', 'account.id')).as('hasPasskey'),
+    ])
+    .where('account.id', '=', accountId)
+    .executeTakeFirst();
+  return { hasPasskey: !!row?.hasPasskey, graceStartedAt: row?.graceStartedAt ?? null };
+}

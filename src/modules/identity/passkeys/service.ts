@@ -17,11 +17,11 @@ import {
   countPasskeys,
   deleteOwnPasskey,
   findByCredentialId,
-  graceStartedAt,
   habilitationsInForce,
   insertPasskey,
   listPasskeys,
   markReauthenticated,
+  passkeyStanding,
   putChallenge,
   recordUse,
   sessionAuthTimes,
@@ -164,8 +164,8 @@ export async function checkPasskeyAssertion(ctx: AppContext, flowToken: string |
 export async function obligationOf(ctx: AppContext, actor: Actor, hasPasskey?: boolean): Promise<PasskeyObligation> {
   const { requiredRoles, graceDays } = ctx.config.passkeys;
   if (actor.apiToken || !holdsRequiredRole(actor.habilitations, requiredRoles)) return { state: 'none' };
-  const has = hasPasskey ?? (await countPasskeys(ctx.db, actor.accountId)) > 0;
-  return passkeyObligation({ holdsRequiredRole: true, hasPasskey: has, graceStartedAt: await graceStartedAt(ctx.db, actor.accountId), graceDays, now: ctx.clock.now() });
+  const standing = await passkeyStanding(ctx.db, actor.accountId);
+  return passkeyObligation({ holdsRequiredRole: true, hasPasskey: hasPasskey ?? standing.hasPasskey, graceStartedAt: standing.graceStartedAt, graceDays, now: ctx.clock.now() });
 }
 
 /**
