@@ -82,6 +82,7 @@ export const FIXTURES = {
   webhookDeliveryA: ['rgc.demo'], // a failed delivery of webhookA
   apiTokenA: ['rgc.demo', 'admin.agence'], // an API token of A (reader)
   passkeyA: ['candidat.demo'], // a passkey of candidat.demo (each account reaches its own only)
+  sheetA: ORG_A, // an open attendance sheet of trainingA's session
 } satisfies Record<string, readonly ActorName[] | null>;
 export type FixtureKey = keyof typeof FIXTURES;
 
@@ -123,6 +124,7 @@ const ID_PREFIXES: Array<[string, FixtureKey]> = [
   ['/api/v1/api-tokens/', 'apiTokenA'],
   ['/gid/api/', 'apiTokenA'],
   ['/admin/jetons-api/', 'apiTokenA'],
+  ['/api/v1/attendance-sheets/', 'sheetA'],
   ['/api/v1/trainings/', 'trainingA'],
   ['/api/v1/me/trainings/', 'trainingA'],
   ['/kairos/formations/', 'trainingA'],
@@ -392,6 +394,11 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/v1/trainings/:id/report': {},
   'GET /api/v1/training-alerts': {},
   'POST /api/v1/attendance-imports': {},
+  'POST /api/v1/attendance-sheets': {},
+  'GET /api/v1/attendance-sheets': {},
+  'GET /api/v1/attendance-sheets/:id': {},
+  'POST /api/v1/attendance-sheets/:id/close': {},
+  'POST /api/v1/me/attendance-signatures': {},
   'GET /api/v1/me/trainings': {},
   'GET /api/v1/me/trainings/:id': {},
   'GET /api/v1/me/trainings/:id/attendance': { query: 'month={month}' },
