@@ -18,7 +18,8 @@ import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { type AuditWorld, NEW_PASSWORD, quoteForm, screenshot } from '../helpers/audit-world.js';
 import { apiCall } from '../helpers/fixtures.js';
 import { membershipRequest } from '../helpers/onboarding.js';
-import { demoOtp } from '../helpers/session.js';
+import { SoftwareAuthenticator } from '../helpers/passkey-authenticator.js';
+import { demoOtp, signInAs, type SignedIn } from '../helpers/session.js';
 
 export interface Performed {
   res: LightMyRequestResponse;
@@ -35,6 +36,19 @@ const OPENING_SHEET =
 
 const PENDING_SECRET =
   'stores a pending TOTP secret, replaced by the next attempt and without effect until confirmed; the confirmation, which makes it the account’s factor, is audited (second_factor.enrolled)';
+
+const CHALLENGE =
+  'stores a WebAuthn challenge, single use and without effect until a passkey answers it within 5 minutes; what that answer does (enrolment, sign-in) is audited';
+
+/** A session of devis.demo2 just signed in (adding or removing a passkey needs a recent sign-in), and its passkey. */
+async function freshPasskey(w: AuditWorld): Promise<{ session: SignedIn; authenticator: SoftwareAuthenticator; id: string }> {
+  const session = await signInAs(w.rt.app, w.rt.clock, 'devis.demo2');
+  const authenticator = new SoftwareAuthenticator(w.rt.ctx.config.passkeys.origin, w.rt.ctx.config.passkeys.rpId);
+  const options = (await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys/options')).json() as { challenge: string; user: { id: string } };
+  const created = await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys', { name: `Clé ${w.next()}`, response: authenticator.register(options) });
+  return { session, authenticator, id: idOf(created)! };
+}
+const passkey = (id: string) => ({ type: 'passkey', id });
 
 const idOf = (res: LightMyRequestResponse): string | undefined => {
   try {
@@ -140,6 +154,55 @@ export const OPERATIONS: Record<string, Operation> = {
     run: (w) => passwordChange(w, (currentPassword, newPassword) => w.form('candidat.demo2', '/compte/mot-de-passe', { currentPassword, newPassword })),
   },
   'POST /api/v1/me/second-factor': { exempt: PENDING_SECRET },
+  'POST /api/v1/me/passkeys/options': { exempt: CHALLENGE },
+  'POST /api/v1/session/passkey/options': { exempt: CHALLENGE },
+  'POST /api/v1/me/passkeys': {
+    audit: ['passkey.enrolled'],
+    async run(w) {
+      const session = await signInAs(w.rt.app, w.rt.clock, 'devis.demo2');
+      const options = (await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys/options')).json() as { challenge: string; user: { id: string } };
+      const authenticator = new SoftwareAuthenticator(w.rt.ctx.config.passkeys.origin, w.rt.ctx.config.passkeys.rpId);
+      const res = await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys', { name: 'Clé du journal', response: authenticator.register(options) });
+      return { res, actor: 'devis.demo2', target: passkey(idOf(res)!) };
+    },
+  },
+  'DELETE /api/v1/me/passkeys/:id': {
+    audit: ['passkey.removed'],
+    async run(w) {
+      const { session, id } = await freshPasskey(w);
+      return { res: await apiCall(w.rt.app, session, 'DELETE', `/api/v1/me/passkeys/${id}`), actor: 'devis.demo2', target: passkey(id) };
+    },
+  },
+  'POST /compte/cles-d-acces/:id/suppression': {
+    audit: ['passkey.removed'],
+    async run(w) {
+      const { session, id } = await freshPasskey(w);
+      return { res: await w.form(session, `/compte/cles-d-acces/${id}/suppression`), actor: 'devis.demo2', target: passkey(id) };
+    },
+  },
+  'POST /api/v1/session/passkey': {
+    audit: ['sign_in.succeeded'],
+    async run(w) {
+      const { authenticator } = await freshPasskey(w);
+      const options = await w.rt.app.inject({ method: 'POST', url: '/api/v1/session/passkey/options' });
+      const flow = options.cookies.find((c) => c.name.endsWith('kairos_passkey_flow'))!;
+      const res = await w.rt.app.inject({
+        method: 'POST',
+        url: '/api/v1/session/passkey',
+        headers: { cookie: `${flow.name}=${flow.value}` },
+        payload: { response: authenticator.assert(options.json() as { challenge: string }) },
+      });
+      return { res, actor: 'devis.demo2' };
+    },
+  },
+  'POST /compte/confirmation-identite': {
+    audit: ['reauthentication.succeeded'],
+    async run(w) {
+      w.rt.clock.advance(30_000);
+      const res = await w.form('support.demo', '/compte/confirmation-identite', { password: DEMO_PASSWORD, otp: demoOtp(w.rt.clock), suite: '/compte/cles-d-acces' });
+      return { res, actor: 'support.demo' };
+    },
+  },
   'POST /compte/double-authentification': { exempt: PENDING_SECRET },
   'POST /api/v1/me/second-factor/confirm': {
     audit: ['second_factor.enrolled'],
@@ -1061,6 +1124,8 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /kairos': OWN,
   'GET /assistance': OWN,
   'GET /compte/mot-de-passe': OWN,
+  'GET /compte/cles-d-acces': OWN,
+  'GET /api/v1/me/passkeys': OWN,
   'GET /compte/double-authentification': OWN,
   'GET /compte/incidents': OWN,
   'GET /api/v1/support-requests': OWN,

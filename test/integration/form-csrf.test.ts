@@ -37,6 +37,8 @@ const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => 
 
 /** The fixture a `:id` stands for, by the longest matching path prefix. */
 const ID_PREFIXES: Array<[string, string]> = [
+  ['/api/v1/me/passkeys/', 'passkey'],
+  ['/compte/cles-d-acces/', 'passkey'],
   ['/api/v1/organisations/:orgId/webhooks/', 'webhook'],
   ['/gid/api/webhooks/', 'webhook'],
   ['/api/v1/support-requests/', 'supportRequest'],
@@ -192,6 +194,7 @@ for (const engine of ENGINES) {
       ).id;
       fx.webhook = await id(apiCall(rt.app, rgc, 'POST', `/api/v1/organisations/${fx.organisation}/webhooks`, { url: 'http://127.0.0.1:9/csrf', events: ['quote.status_changed'] }));
       fx.webhookDelivery = (await rt.ctx.db.insertInto('webhook_delivery').values({ endpoint_id: fx.webhook, event_id: crypto.randomUUID(), event_type: 'quote.status_changed', body: '{}', status: 'failed', created_at: rt.clock.now() }).returning('id').executeTakeFirstOrThrow()).id;
+      fx.passkey = (await rt.ctx.db.insertInto('passkey').values({ account_id: await accountIdByLogin(rt, 'devis.demo'), credential_id: 'cle-du-controle-csrf', public_key: 'pQECAyYgASFYIA', counter: 0, transports: '[]', name: 'Clé du contrôle CSRF', created_at: rt.clock.now(), last_used_at: null }).returning('id').executeTakeFirstOrThrow()).id;
       body = bodies(fx, today);
     });
     after(async () => {
@@ -333,7 +336,14 @@ for (const engine of ENGINES) {
       // Decision 0004: they accept calls without a token, but only as application/json, which an
       // HTML form cannot send; what a form can send (urlencoded, multipart, text/plain) is a 415.
       const routes = changing().filter((r) => isApi(r) && r.access.kind === 'public');
-      assert.deepEqual(routes.map(routeKey).sort(), ['POST /api/v1/activation', 'POST /api/v1/activation/confirm', 'POST /api/v1/membership-requests', 'POST /api/v1/session']);
+      assert.deepEqual(routes.map(routeKey).sort(), [
+        'POST /api/v1/activation',
+        'POST /api/v1/activation/confirm',
+        'POST /api/v1/membership-requests',
+        'POST /api/v1/session',
+        'POST /api/v1/session/passkey',
+        'POST /api/v1/session/passkey/options',
+      ]);
       const failures: string[] = [];
       for (const r of routes) {
         const fields = (body[routeKey(r)] ?? {}) as Record<string, string>;
