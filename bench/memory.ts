@@ -9,6 +9,7 @@
 // route and connection count; BENCH_NODE_FLAGS="--max-semi-space-size=…" adds node flags to the
 // real server (to compare settings); BENCH_ENGINES=pglite,postgres keeps some engines.
 // Goal: real server RSS < 250 MB idle and under 100 connections. Last line: one JSON object.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,7 +65,7 @@ const READS = ['/api/v1/me', '/api/v1/quotes'];
 for (const engine of engines) {
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
-    const env: Record<string, string> = { NODE_ENV: 'production', SEED_DEMO: 'true', BULK_ACCESS_THRESHOLD_PER_HOUR: '100000' };
+    const env: Record<string, string> = { NODE_ENV: 'production', APP_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'true', BULK_ACCESS_THRESHOLD_PER_HOUR: '100000' };
     let bare: Started;
     let bareTargets: string[];
     if (engine === 'pglite') {

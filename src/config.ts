@@ -49,6 +49,7 @@ const envSchema = z.object({
   ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(1024).default(16),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
@@ -122,6 +123,8 @@ export interface Config {
   training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
   /** Embedded: each commit waits for its WAL to reach the disk (survives a power cut, not only kill -9). */
   pgliteFsync: boolean;
+  /** Embedded: PGlite's shared_buffers in MB (its WebAssembly heap never shrinks: kept small, see decision 0040). */
+  pgliteSharedBuffersMb: number;
   /** PostgreSQL: the server cancels a statement running longer than this (the request gets a 503). */
   statementTimeoutMs: number;
   /** Bearer token that opens /metrics to other hosts than loopback (none: loopback only). */
@@ -200,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, finishedJobDays: e.FINISHED_JOB_RETENTION_DAYS, dossierYears: e.DOSSIER_RETENTION_YEARS },
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
     pgliteFsync: e.PGLITE_FSYNC,
+    pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, allowLocalHttp: !production },

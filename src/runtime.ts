@@ -71,6 +71,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     loadDataDir: options.loadDataDir,
     statementTimeoutMs: config.statementTimeoutMs,
     fsync: config.pgliteFsync,
+    sharedBuffersMb: config.pgliteSharedBuffersMb,
     lock: options.dataFolderLock,
   });
   try {
