@@ -49,7 +49,7 @@ const envSchema = z.object({
   ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
-  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(1024).default(16),
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number({ error: 'un nombre entier de Mo, de 1 à 1024' }).int().min(1).max(1024).default(16),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
