@@ -34,7 +34,7 @@ export async function attendanceGrid(ctx: AppContext, actor: Actor, session: str
   // Every trainee with their month in one statement, whatever their number.
   const trainings = await gridTrainings(ctx.db, scope.organisationId, session, month, range, GRID_LIMIT);
   await auditCandidateViews(ctx, actor, meta, trainings.map(({ training: t }) => ({ candidate_id: t.candidate_id, identifier: t.identifier })), 'attendance-grid');
-  const rows = trainings.map(({ training: t, sessions, records, locked }) => {
+  const rows = trainings.map(({ training: t, sessions, records, locked, proposals }) => {
     const active = activeSessions(sessions, periodOf(t).closedOn);
     return {
       trainingId: t.id,
@@ -42,6 +42,8 @@ export async function attendanceGrid(ctx: AppContext, actor: Actor, session: str
       locked,
       halfDays: new Map(active.map((s) => [sessionKey(s.date, s.period), s])),
       records: new Map(records.map((r) => [sessionKey(r.date, r.period), r])),
+      /** What a closed attendance sheet proposes where nothing is declared yet, for the officer to confirm. */
+      proposals: new Map(proposals.map((p) => [sessionKey(p.date, p.period as Period), p])),
       figures: figuresView(computeStatement(active, records)),
     };
   });

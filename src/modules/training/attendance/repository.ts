@@ -187,6 +187,16 @@ export async function gridTrainings(db: Db, organisationId: string, session: str
     .selectAll('training')
     .select(['candidate.identifier', 'candidate.first_name', 'candidate.last_name'])
     .select((eb) => monthOfTraining(eb, month, range))
+    // What closed attendance sheets propose for the month, in the same statement.
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('attendance_proposal')
+          .select(['attendance_proposal.date', 'attendance_proposal.period', 'attendance_proposal.status', 'attendance_proposal.late_minutes'])
+          .whereRef('attendance_proposal.training_id', '=', 'training.id')
+          .where(sql<boolean>`attendance_proposal.date between ${range.first}::date and ${range.last}::date`),
+      ).as('proposals'),
+    )
     .where('training.organisation_id', '=', organisationId)
     .where('training.carif_oref_session', '=', session)
     .where('training.entry_date', 'is not', null)
@@ -197,7 +207,11 @@ export async function gridTrainings(db: Db, organisationId: string, session: str
     .orderBy('training.id')
     .limit(limit)
     .execute();
-  return rows.map(({ month_sessions, month_records, month_locked, ...training }) => ({ training, ...monthParts({ month_sessions, month_records, month_locked } as MonthJson) }));
+  return rows.map(({ month_sessions, month_records, month_locked, proposals, ...training }) => ({
+    training,
+    ...monthParts({ month_sessions, month_records, month_locked } as MonthJson),
+    proposals: proposals.map((p) => ({ date: String(p.date).slice(0, 10), period: p.period, status: p.status, lateMinutes: p.late_minutes })),
+  }));
 }
 
 /** The grid's trainings among `ids` (the organisation's, in that session), locked in id order. */
