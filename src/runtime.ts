@@ -72,6 +72,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     statementTimeoutMs: config.statementTimeoutMs,
     preparedStatements: config.preparedStatements,
     fsync: config.pgliteFsync,
+    sharedBuffersMb: config.pgliteSharedBuffersMb,
     lock: options.dataFolderLock,
   });
   try {

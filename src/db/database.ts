@@ -49,6 +49,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite on disk: fsync the WAL at each commit (default), or trust the kernel's cache (faster). */
   fsync?: boolean;
+  /** PGlite: shared_buffers in MB (default 16; PGlite's own is 128, and its WebAssembly heap only grows). */
+  sharedBuffersMb?: number;
   /** PostgreSQL: longest a statement may run before the server cancels it (SQLSTATE 57014). */
   statementTimeoutMs?: number;
   /** PostgreSQL: name parameterised statements so each connection plans them once (default true). */
@@ -70,14 +72,29 @@ export interface PoolStats {
 /** How long a request waits for a PostgreSQL connection before it is told the database is away. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 
+/** PGlite 0.5.16's own start parameters (its `defaultStartParams`, not exported by the package). */
+const PGLITE_START_PARAMS = ['--single', '-F', ...DURABLE_START_PARAMS.slice(1, -2)];
+
+/**
+ * PGlite's memory settings: the WebAssembly heap grows to what PostgreSQL touches and never gives
+ * it back, so its buffers are kept small (decision 0040; PGlite's defaults are PostgreSQL's:
+ * shared_buffers 128 MB, temp_buffers 8 MB). work_mem stays at 4 MB: sorts of a list page fit.
+ */
+export function pgliteMemoryParams(sharedBuffersMb: number): string[] {
+  return ['-c', `shared_buffers=${sharedBuffersMb}MB`, '-c', 'temp_buffers=2MB', '-c', 'wal_buffers=1MB', '-c', 'maintenance_work_mem=16MB'];
+}
+
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   const lock = options.dataDir ? (options.lock ?? acquireDataFolderLock(options.dataDir)) : null;
   try {
     // After the lock, before PGlite touches the folder: a new folder starts from the template.
     if (options.dataDir && !options.loadDataDir) seedFromTemplate(options.dataDir);
+    const memory = pgliteMemoryParams(options.sharedBuffersMb ?? 16);
+    const durable = options.dataDir && options.fsync !== false;
     const pglite = new PGlite({
-      ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
+      ...(options.dataDir ? (durable ? { fs: new DurableNodeFS(options.dataDir) } : { dataDir: options.dataDir }) : {}),
+      startParams: [...(durable ? DURABLE_START_PARAMS : PGLITE_START_PARAMS), ...memory],
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: pgliteParsers,
     });
