@@ -1,11 +1,10 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { acquireDataFolderLock, type DataFolderLock } from './data-folder-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable-fs.js';
+import { DURABLE_START_PARAMS, durableNodeFS } from './pglite-durable-fs.js';
 import { seedFromTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
+import type { Config } from '../config.js';
 
 export type Engine = 'pglite' | 'postgres';
 export type Database = Kysely<DB>;
@@ -30,9 +29,6 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 // `date` columns stay 'yyyy-mm-dd' strings: a calendar day has no time zone to shift it.
 const DATE_OID = 1082;
-pg.types.setTypeParser(INT8_OID, (v) => Number(v));
-pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
-pg.types.setTypeParser(DATE_OID, (v) => v);
 const pgliteParsers = {
   [INT8_OID]: (v: string) => Number(v),
   [NUMERIC_OID]: (v: string) => Number(v),
@@ -57,6 +53,21 @@ export interface OpenOptions {
   lock?: DataFolderLock;
 }
 
+/** The database the settings name: PostgreSQL with DATABASE_URL, otherwise PGlite in DATA_DIR. */
+export function openConfiguredDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'statementTimeoutMs' | 'pgliteFsync'>,
+  options: Pick<OpenOptions, 'loadDataDir' | 'lock'> & { inMemory?: boolean } = {},
+): Promise<DatabaseHandle> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemory ? null : config.dataDir,
+    loadDataDir: options.loadDataDir,
+    statementTimeoutMs: config.statementTimeoutMs,
+    fsync: config.pgliteFsync,
+    lock: options.lock,
+  });
+}
+
 /** Connection pool figures for /metrics (PGlite: one connection, busy or not). */
 export interface PoolStats {
   total: number;
@@ -67,14 +78,19 @@ export interface PoolStats {
 /** How long a request waits for a PostgreSQL connection before it is told the database is away. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 
+/**
+ * Only the engine in use is loaded (docs/decisions/0039): PGlite's module on PostgreSQL, or
+ * `pg` on PGlite, would add tens of milliseconds to every start for nothing.
+ */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   const lock = options.dataDir ? (options.lock ?? acquireDataFolderLock(options.dataDir)) : null;
   try {
     // After the lock, before PGlite touches the folder: a new folder starts from the template.
     if (options.dataDir && !options.loadDataDir) seedFromTemplate(options.dataDir);
+    const { PGlite } = await import('@electric-sql/pglite');
     const pglite = new PGlite({
-      ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
+      ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: await durableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: pgliteParsers,
     });
@@ -102,7 +118,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   }
 }
 
-function openPostgres(databaseUrl: string, options: OpenOptions): DatabaseHandle {
+async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<DatabaseHandle> {
+  const { default: pg } = await import('pg');
+  pg.types.setTypeParser(INT8_OID, (v) => Number(v));
+  pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
+  pg.types.setTypeParser(DATE_OID, (v) => v);
   const statementTimeout = options.statementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
