@@ -1,4 +1,4 @@
-import type { Transporter } from 'nodemailer';
+import type { createTransport, Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
@@ -27,7 +27,7 @@ export const MAIL_JOB = 'mail.send';
 export function createMailer(options: { smtpUrl?: string; from: string; db: Database; clock: Clock }): Mailer {
   // nodemailer is loaded when the first mail leaves (the job worker), not at start (docs/decisions/0039).
   let transporter: Promise<Transporter> | undefined;
-  const transport = (settings: Parameters<typeof import('nodemailer').createTransport>[0]) =>
+  const transport = (settings: Parameters<typeof createTransport>[0]) =>
     (transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(settings)));
   if (options.smtpUrl) {
     const smtpUrl = options.smtpUrl;
