@@ -50,6 +50,7 @@ const envSchema = z.object({
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DB_PREPARED_STATEMENTS: bool.default(true),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
   WORKERS: z.coerce
@@ -124,6 +125,8 @@ export interface Config {
   pgliteFsync: boolean;
   /** PostgreSQL: the server cancels a statement running longer than this (the request gets a 503). */
   statementTimeoutMs: number;
+  /** PostgreSQL: named prepared statements (turn off behind a pooler in transaction mode). */
+  preparedStatements: boolean;
   /** Bearer token that opens /metrics to other hosts than loopback (none: loopback only). */
   metricsToken: string | undefined;
   /**
@@ -201,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
     pgliteFsync: e.PGLITE_FSYNC,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    preparedStatements: e.DB_PREPARED_STATEMENTS,
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, allowLocalHttp: !production },
     workers: e.WORKERS,

@@ -3,6 +3,7 @@ import { acquireDataFolderLock, type DataFolderLock } from './data-folder-lock.j
 import { PGliteDialect } from './pglite-dialect.js';
 import { DURABLE_START_PARAMS, durableNodeFS } from './pglite-durable-fs.js';
 import { seedFromTemplate } from './pglite-template.js';
+import { nameStatementsOf, statementNamer } from './prepared-statements.js';
 import type { DB } from './schema.js';
 import type { Config } from '../config.js';
 
@@ -46,6 +47,8 @@ export interface OpenOptions {
   fsync?: boolean;
   /** PostgreSQL: longest a statement may run before the server cancels it (SQLSTATE 57014). */
   statementTimeoutMs?: number;
+  /** PostgreSQL: name parameterised statements so each connection plans them once (default true). */
+  preparedStatements?: boolean;
   /**
    * The data folder's lock when the caller took it already (main.ts takes it before loading the
    * application, to refuse within a second); otherwise it is taken here. Released on close.
@@ -55,7 +58,7 @@ export interface OpenOptions {
 
 /** The database the settings name: PostgreSQL with DATABASE_URL, otherwise PGlite in DATA_DIR. */
 export function openConfiguredDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'statementTimeoutMs' | 'pgliteFsync'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'statementTimeoutMs' | 'preparedStatements' | 'pgliteFsync'>,
   options: Pick<OpenOptions, 'loadDataDir' | 'lock'> & { inMemory?: boolean } = {},
 ): Promise<DatabaseHandle> {
   return openDatabase({
@@ -63,6 +66,7 @@ export function openConfiguredDatabase(
     dataDir: options.inMemory ? null : config.dataDir,
     loadDataDir: options.loadDataDir,
     statementTimeoutMs: config.statementTimeoutMs,
+    preparedStatements: config.preparedStatements,
     fsync: config.pgliteFsync,
     lock: options.lock,
   });
@@ -142,7 +146,11 @@ async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<
   // A checked-out client whose connection breaks emits 'error' too (the pool listens only while
   // it is idle): the running query already fails with it, so this listener only keeps the
   // event from crashing the process. The pool then discards the client on release.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const nameOf = options.preparedStatements === false ? undefined : statementNamer();
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (nameOf) nameStatementsOf(client, nameOf);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -251,6 +251,9 @@ export interface DB {
   attendance: D.AttendanceTable;
   monthly_statement: D.MonthlyStatementTable;
   attendance_correction: D.AttendanceCorrectionTable;
+  attendance_sheet: D.AttendanceSheetTable;
+  attendance_signature: D.AttendanceSignatureTable;
+  attendance_proposal: D.AttendanceProposalTable;
   training_report: D.TrainingReportTable;
   training_alert: D.TrainingAlertTable;
   membership_request: MembershipRequestTable;

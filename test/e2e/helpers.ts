@@ -56,6 +56,8 @@ export interface WithBrowserOptions {
   attachmentsDir?: boolean;
   /** Close the pages a test opened once it ends, so that every test starts signed out. */
   closeSessionsAfterEach?: boolean;
+  /** More settings of the live server, e.g. `{ SEED_DEMO_WORLD: 'true' }` for the whole demo world. */
+  env?: Record<string, string>;
 }
 
 export interface BrowserFixture {
@@ -90,7 +92,7 @@ export function withBrowser(options: WithBrowserOptions = {}): BrowserFixture {
 
   before(async () => {
     if (options.attachmentsDir) dir = await mkdtemp(path.join(tmpdir(), 'kairos-e2e-attachments-'));
-    server = await startLiveServer(dir ? { ATTACHMENTS_DIR: dir } : {});
+    server = await startLiveServer({ ...options.env, ...(dir ? { ATTACHMENTS_DIR: dir } : {}) });
     browser = await launchBrowser();
   });
   if (options.closeSessionsAfterEach) afterEach(closeSessions);

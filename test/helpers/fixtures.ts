@@ -205,7 +205,8 @@ const DAY = 86_400_000;
  * session of candidat.demo); alertA (a bulk-access alert on userA); managerChangeA (pending);
  * membershipRequest (pending); letter (the identifier letter of a newly approved organisation);
  * errorReferenceA (an error devis.demo met); apiTokenA (a reader token of A); A's security policy and open access review;
- * webhookA (of A, to a closed local port) and webhookDeliveryA (a failed delivery of it); and the
+ * webhookA (of A, to a closed local port) and webhookDeliveryA (a failed delivery of it); sheetA (an open
+ * attendance sheet of trainingA's session); and the
  * values candidateA (1234567A), helpArticle and organisationA. Needs WORLD_ENV and ATTACHMENTS_DIR.
  * `logins` must include devis.demo, candidat.demo, conseiller.demo, assiduite.demo, rgc.demo and admin.agence.
  */
@@ -286,7 +287,28 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
     'security policy',
   );
   await world.fresh('webhookA');
+  fx.sheetA = await attendanceSheet(rt, organisationA, fx.trainingA);
   return world;
+}
+
+/** An open attendance sheet of A for trainingA's session, today (written directly: opening one depends on the hour). */
+async function attendanceSheet(rt: TestRuntime, organisationId: string, trainingId: string): Promise<string> {
+  const training = await rt.ctx.db.selectFrom('training').select('carif_oref_session').where('id', '=', trainingId).executeTakeFirstOrThrow();
+  const sheet = await rt.ctx.db
+    .insertInto('attendance_sheet')
+    .values({
+      organisation_id: organisationId,
+      carif_oref_session: training.carif_oref_session,
+      date: parisDay(rt.clock.now()),
+      period: 'am',
+      starts_at: '09:00',
+      ends_at: '12:30',
+      opened_by: await accountIdByLogin(rt, 'assiduite.demo'),
+      opened_at: rt.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return sheet.id;
 }
 
 /** A webhook of the organisation (to a closed local port: nothing listens) and a failed delivery of it, as the job would leave it. */

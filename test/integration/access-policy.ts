@@ -81,6 +81,7 @@ export const FIXTURES = {
   webhookA: ['rgc.demo'], // a webhook of A (its account manager only)
   webhookDeliveryA: ['rgc.demo'], // a failed delivery of webhookA
   apiTokenA: ['rgc.demo', 'admin.agence'], // an API token of A (reader)
+  sheetA: ORG_A, // an open attendance sheet of trainingA's session
 } satisfies Record<string, readonly ActorName[] | null>;
 export type FixtureKey = keyof typeof FIXTURES;
 
@@ -120,6 +121,8 @@ const ID_PREFIXES: Array<[string, FixtureKey]> = [
   ['/api/v1/api-tokens/', 'apiTokenA'],
   ['/gid/api/', 'apiTokenA'],
   ['/admin/jetons-api/', 'apiTokenA'],
+  ['/api/v1/attendance-sheets/', 'sheetA'],
+  ['/kairos/emargement/', 'sheetA'],
   ['/api/v1/trainings/', 'trainingA'],
   ['/api/v1/me/trainings/', 'trainingA'],
   ['/kairos/formations/', 'trainingA'],
@@ -379,6 +382,17 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/v1/trainings/:id/report': {},
   'GET /api/v1/training-alerts': {},
   'POST /api/v1/attendance-imports': {},
+  'POST /api/v1/attendance-sheets': {},
+  'GET /api/v1/attendance-sheets': {},
+  'GET /api/v1/attendance-sheets/:id': {},
+  'POST /api/v1/attendance-sheets/:id/close': {},
+  'POST /api/v1/me/attendance-signatures': {},
+  'GET /kairos/emargement': {},
+  'POST /kairos/emargement': {},
+  'GET /kairos/emargement/:id': {},
+  'POST /kairos/emargement/:id/cloture': {},
+  'GET /emarger': { cells: { 'candidat.demo': 422, 'candidat.demo2': 422 }, why: 'without a scanned code the signing page shows why it cannot sign (422)' },
+  'POST /emarger': {},
   'GET /api/v1/me/trainings': {},
   'GET /api/v1/me/trainings/:id': {},
   'GET /api/v1/me/trainings/:id/attendance': { query: 'month={month}' },
