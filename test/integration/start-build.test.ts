@@ -1,7 +1,8 @@
 // `npm start` runs the server's bundle (scripts/start.mjs, scripts/build.mjs; decision 0039):
 // in a copy of the project, a real process builds it and serves /healthz, a change of a source
 // file is rebuilt at the next start (the new code answers), and a bundle that cannot be built
-// falls back to the TypeScript sources through tsx, saying why.
+// falls back to the TypeScript sources through tsx, saying why. And the packages only some
+// requests need are loaded by those requests, not by every start.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { freePort, root, startServer, stopServer, type Kairos } from '../helpers/processes.js';
 
 const TIMEOUT = 300_000;
+/** Packages that cost tens to hundreds of milliseconds to load and serve only some requests (or one engine). */
+const AT_FIRST_USE = ['pdfkit', 'qrcode', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-fr', 'nodemailer', 'tar-stream', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/nodefs', 'ioredis', '@simplewebauthn/server'];
 const work = mkdtempSync(path.join(tmpdir(), 'kairos-start-build-'));
 const project = path.join(work, 'project');
 const dataDir = path.join(work, 'data');
@@ -85,5 +88,21 @@ describe('npm start from the bundle', () => {
     assert.match(k.stderr(), /Démarrage depuis les sources TypeScript \(tsx\)/);
     assert.deepEqual(await health(k), { status: 'ok', edition: 'modifiée', location: true, database: 'pglite' });
     assert.equal(await stopServer(k), 0);
+  });
+});
+
+describe('the bundle of this project', () => {
+  it('imports the packages only some requests need where they are used, never at start', { timeout: TIMEOUT }, async () => {
+    const { ensureServerBuild } = (await import(path.join(root, 'scripts', 'build.mjs'))) as { ensureServerBuild(): Promise<{ entry: string }> };
+    const { entry } = await ensureServerBuild();
+    const meta = JSON.parse(readFileSync(path.join(path.dirname(entry), 'meta.json'), 'utf8')) as {
+      inputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }> }>;
+    };
+    const eager = Object.entries(meta.inputs).flatMap(([file, input]) =>
+      input.imports.filter((i) => i.external && i.kind === 'import-statement' && AT_FIRST_USE.includes(i.path)).map((i) => `${file} → ${i.path}`),
+    );
+    assert.deepEqual(eager, [], 'use `await import(…)` where the package is needed (docs/decisions/0039)');
+    const lazy = new Set(Object.values(meta.inputs).flatMap((input) => input.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)));
+    for (const name of ['pdfkit', 'qrcode', 'nodemailer', '@zxcvbn-ts/core', 'pg', '@electric-sql/pglite']) assert.ok(lazy.has(name), `${name} is imported where it is used`);
   });
 });
