@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { ManualClock } from '../../src/clock.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
+import { pdfText } from '../helpers/pdf.js';
 import { createCandidate, createTraining, grantKairosRole } from '../helpers/trainings.js';
 
 type Method = 'GET' | 'POST';
@@ -175,6 +176,16 @@ for (const engine of ENGINES) {
       assert.equal((audit.details as { contentHash: string }).contentHash, sheet.contentHash);
     });
 
+    it('the attendance grid shows the proposal in the undeclared cell, marked, and leaves the declared one alone', async () => {
+      const grid = await call('assiduite.demo', 'GET', `/kairos/assiduite?session=SE_EMARG&mois=2026-03`);
+      assert.equal(grid.statusCode, 200);
+      const signerCell = new RegExp(`id="[^"]*${trainings.signer}[^"]*"[^>]*aria-describedby="[^"]*-proposition"`);
+      assert.match(grid.body, signerCell);
+      assert.match(grid.body, /<option value="late:13" selected[^>]*>Retard 13 min<\/option>/);
+      assert.match(grid.body, /proposé par la feuille d’émargement/);
+      assert.equal((grid.body.match(/-proposition"/g) ?? []).length, 2, 'one badge (its id and the reference to it), on the signer’s cell only');
+    });
+
     it('a closed sheet takes no more signatures; the list filters by session and month', async () => {
       const list = await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?session=SE_EMARG&month=2026-03');
       assert.equal(list.statusCode, 200);
@@ -182,6 +193,32 @@ for (const engine of ENGINES) {
       assert.deepEqual((await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?month=2026-04')).json().sheets, []);
       assert.equal((await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?month=mars')).statusCode, 422);
       assert.equal((await call('devis.demo', 'GET', '/api/v1/attendance-sheets')).statusCode, 403);
+    });
+
+    it('the sheet as a PDF: every line for the organisation, their own lines for an advisor or a trainee, 404 for anyone else', async () => {
+      const pdf = async (who: string) => {
+        const res = await call(who, 'GET', `/api/v1/attendance-sheets/${sheetId}.pdf`);
+        assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+        assert.equal(res.headers['content-type'], 'application/pdf');
+        return pdfText(res.rawPayload);
+      };
+      const hash = (await call('assiduite.demo', 'GET', `/api/v1/attendance-sheets/${sheetId}`)).json().contentHash as string;
+      const full = await pdf('assiduite.demo');
+      assert.match(full, /Feuille d’émargement — SE_EMARG, 02\/03\/2026 \(matin\)/);
+      assert.match(full, /Martin Camille/);
+      assert.match(full, /Sansportable Alex/);
+      assert.match(full, /signé à 09:13/);
+      assert.match(full, /non signé/);
+      assert.ok(full.replace(/\s/g, '').includes(hash), 'the content hash is printed');
+      assert.match(full, /Référence du journal d’audit \(clôture\) : \d+/);
+      const own = await pdf('candidat.demo');
+      assert.match(own, /Martin Camille/);
+      assert.doesNotMatch(own, /Sansportable/);
+      assert.match(await pdf('conseiller.demo'), /Martin Camille/);
+      for (const outsider of ['devis.demo2', 'candidat.demo2']) assert.equal((await call(outsider, 'GET', `/api/v1/attendance-sheets/${sheetId}.pdf`)).statusCode, 404, outsider);
+      assert.equal((await call('devis.demo', 'GET', `/api/v1/attendance-sheets/${sheetId}.pdf`)).statusCode, 403);
+      assert.equal((await call(null, 'GET', `/api/v1/attendance-sheets/${sheetId}.pdf`)).statusCode, 401);
+      assert.ok((await audits('attendance_sheet.downloaded')) >= 3);
     });
   });
 }

@@ -73,21 +73,24 @@ export async function findSheet(db: Db, id: string, organisationId: string | nul
 }
 export type SheetRow = NonNullable<Awaited<ReturnType<typeof findSheet>>>;
 
+/** Whose lines a reader outside the organisation sees: an advisor their candidates', a trainee their own. */
+export type TraineeFilter = { kind: 'all' } | { kind: 'advisor'; accountId: string } | { kind: 'candidate'; accountId: string };
+
 /** The trainees planned on the sheet's half-day who had not withdrawn by then, with their signature. */
-export async function sheetTrainees(db: Db, sheet: Pick<SheetRow, 'id' | 'organisation_id' | 'carif_oref_session' | 'date' | 'period'>) {
-  return db
+export async function sheetTrainees(db: Db, sheet: Pick<SheetRow, 'id' | 'organisation_id' | 'carif_oref_session' | 'date' | 'period'>, only: TraineeFilter = { kind: 'all' }) {
+  let q = db
     .selectFrom('training as t')
+    .innerJoin('quote as q', 'q.id', 't.quote_id')
     .innerJoin('training_session as ts', (j) => j.onRef('ts.training_id', '=', 't.id').on('ts.date', '=', sheet.date).on('ts.period', '=', sheet.period))
     .innerJoin('candidate as c', 'c.id', 't.candidate_id')
     .leftJoin('attendance_signature as sig', (j) => j.onRef('sig.training_id', '=', 't.id').on('sig.sheet_id', '=', sheet.id))
-    .select(['t.id as training_id', 'c.id as candidate_id', 'c.first_name', 'c.last_name', 'sig.signed_at', 'sig.signature'])
+    .select(['t.id as training_id', 'c.id as candidate_id', 'c.identifier', 'c.first_name', 'c.last_name', 'sig.signed_at', 'sig.signature'])
     .where('t.organisation_id', '=', sheet.organisation_id)
     .where('t.carif_oref_session', '=', sheet.carif_oref_session)
-    .where((eb) => eb.or([eb('t.withdrawal_date', 'is', null), eb('t.withdrawal_date', '>', sheet.date)]))
-    .orderBy('c.last_name')
-    .orderBy('c.first_name')
-    .orderBy('t.id')
-    .execute();
+    .where((eb) => eb.or([eb('t.withdrawal_date', 'is', null), eb('t.withdrawal_date', '>', sheet.date)]));
+  if (only.kind === 'advisor') q = q.where((eb) => eb.or([eb('c.created_by', '=', only.accountId), eb('q.decided_by', '=', only.accountId)]));
+  if (only.kind === 'candidate') q = q.where('c.account_id', '=', only.accountId);
+  return q.orderBy('c.last_name').orderBy('c.first_name').orderBy('t.id').execute();
 }
 
 /** The candidate's training on the sheet's session and half-day, withdrawn or not, if any. */
@@ -152,4 +155,16 @@ export async function listSheets(db: Db, organisationId: string, f: { session?: 
   if (f.session) q = q.where('carif_oref_session', '=', f.session);
   if (f.month) q = q.where(sql<string>`to_char(date, 'YYYY-MM')`, '=', f.month);
   return q.orderBy('date', 'desc').orderBy('period', 'desc').limit(500).execute();
+}
+
+/** The audit row of the sheet's closing: its id is the reference the PDF prints. */
+export async function closingAuditId(db: Db, sheetId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('target_type', '=', 'attendance_sheet')
+    .where('target_id', '=', sheetId)
+    .where('action', '=', 'attendance_sheet.closed')
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
 }

@@ -1,11 +1,16 @@
 /** JSON API of the digital attendance sheets: open, read, close, list; the trainee's signature. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { noQuery, problemResponses } from '../../../http/schemas.js';
-import { candidateOnly, requireHabilitation } from '../../habilitations/policy.js';
+import { anyOf, candidateOnly, requireHabilitation } from '../../habilitations/policy.js';
+import { pdfResponse } from '../statements/schemas.js';
 import { closeSheetBody, listQuery, openSheetBody, sheetListSchema, sheetParams, sheetSchema, SHEET_TAGS, signatureReceiptSchema, signBody } from './schemas.js';
-import { closeSheetBy, getSheet, listSheetsOf, openSheet, signSheet } from './service.js';
+import { closeSheetBy, getSheet, listSheetsOf, openSheet, sheetPdf, signSheet } from './service.js';
+
+function sendSheetPdf(reply: FastifyReply, pdf: Buffer, id: string) {
+  return reply.type('application/pdf').header('content-disposition', `attachment; filename="feuille-emargement-${id}.pdf"`).header('cache-control', 'no-store').send(pdf);
+}
 
 const sheetRunners = requireHabilitation('kairos', ['trainer', 'attendance_officer']);
 const sheetReaders = requireHabilitation('kairos', ['trainer', 'attendance_officer', 'reader']);
@@ -40,6 +45,23 @@ export async function attendanceSheetRoutes(fastify: FastifyInstance): Promise<v
       schema: { summary: 'Une feuille d’émargement : stagiaires, signatures et code du moment', tags: SHEET_TAGS, params: sheetParams, querystring: noQuery, response: { 200: sheetSchema, ...problemResponses(401, 403, 404) } },
     },
     async (request) => getSheet(app.ctx, actorOf(request), request.params.id, requestMeta(request)),
+  );
+  app.get(
+    '/api/v1/attendance-sheets/:id.pdf',
+    {
+      config: { access: anyOf(sheetReaders, requireHabilitation('kairos', ['advisor']), candidateOnly) },
+      schema: {
+        summary: 'La feuille d’émargement en PDF (signatures, empreinte SHA-256, référence d’audit) ; un conseiller ou un stagiaire n’y voit que ses lignes',
+        tags: SHEET_TAGS,
+        params: sheetParams,
+        querystring: noQuery,
+        response: { 200: pdfResponse, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const pdf = await sheetPdf(app.ctx, actorOf(request), request.params.id, requestMeta(request));
+      return sendSheetPdf(reply, pdf, request.params.id);
+    },
   );
   app.post(
     '/api/v1/attendance-sheets/:id/close',

@@ -7,9 +7,11 @@
 import { createHash } from 'node:crypto';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import { problems } from '../../../http/problem.js';
-import { byActor, recordAudit } from '../../audit/service.js';
+import { byActor, recordAudit, recordAuditAlone } from '../../audit/service.js';
+import { formatDateTime } from '../../../http/format.js';
+import { renderSheetPdf } from './pdf.js';
 import { hasHabilitation, type Actor } from '../../habilitations/policy.js';
-import { guardCandidateAccess } from '../../security/bulk-access.js';
+import { auditCandidateViews } from '../service.js';
 import * as repo from './repository.js';
 import {
   checkSheetToken,
@@ -64,7 +66,7 @@ async function viewOf(ctx: AppContext, sheet: repo.SheetRow) {
     // The code the trainer's screen shows now; it changes every 30 seconds.
     token: sheet.status === 'open' ? sheetToken(mac(ctx), sheet.id, step) : null,
     tokenRenewsAt: sheet.status === 'open' ? new Date((step + 1) * TOKEN_STEP_SECONDS * 1000).toISOString() : null,
-    candidateIds: trainees.map((t) => t.candidate_id),
+    viewed: trainees.map((t) => ({ candidate_id: t.candidate_id, identifier: t.identifier })),
   };
 }
 
@@ -72,8 +74,8 @@ async function readableSheet(ctx: AppContext, actor: Actor, id: string, meta: Re
   const organisationId = organisationOf(actor, [...SHEET_ROLES, 'reader']);
   const sheet = await repo.findSheet(ctx.db, id, organisationId);
   if (!sheet) throw problems.notFound(SHEET_NOT_FOUND);
-  const { candidateIds, ...view } = await viewOf(ctx, sheet);
-  await guardCandidateAccess(ctx, actor, candidateIds, meta);
+  const { viewed, ...view } = await viewOf(ctx, sheet);
+  await auditCandidateViews(ctx, actor, meta, viewed, 'feuille d’émargement');
   return view;
 }
 
@@ -206,4 +208,39 @@ export async function listSheetsOf(ctx: AppContext, actor: Actor, filters: { ses
       contentHash: s.content_hash,
     })),
   };
+}
+
+/**
+ * The sheet as a PDF: the organisation's readers get every line; an advisor the lines of their
+ * candidates, a trainee their own line (the others' names and signatures are not theirs to see);
+ * anyone with no line on the sheet gets the 404 of an unknown sheet. Audited.
+ */
+export async function sheetPdf(ctx: AppContext, actor: Actor, id: string, meta: RequestMeta): Promise<Buffer> {
+  const sheet = await repo.findSheet(ctx.db, id, null);
+  if (!sheet) throw problems.notFound(SHEET_NOT_FOUND);
+  let only: repo.TraineeFilter;
+  if (actor.kind === 'candidate') only = { kind: 'candidate', accountId: actor.accountId };
+  else if (actor.organisation?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['advisor'])) only = { kind: 'advisor', accountId: actor.accountId };
+  else if (actor.organisation?.id === sheet.organisation_id && hasHabilitation(actor, 'kairos', [...SHEET_ROLES, 'reader'])) only = { kind: 'all' };
+  else throw problems.notFound(SHEET_NOT_FOUND);
+  const trainees = await repo.sheetTrainees(ctx.db, sheet, only);
+  if (only.kind !== 'all' && trainees.length === 0) throw problems.notFound(SHEET_NOT_FOUND);
+  await auditCandidateViews(ctx, actor, meta, trainees, 'feuille d’émargement (PDF)');
+  const time = (d: Date | null) => (d ? formatDateTime(d).split(' à ')[1]! : null);
+  const pdf = await renderSheetPdf({
+    operatorName: ctx.config.operatorName,
+    organisationName: sheet.organisation_name,
+    session: sheet.carif_oref_session,
+    date: sheet.date,
+    period: sheet.period,
+    hours: `${sheet.starts_at}–${sheet.ends_at}`,
+    status: sheet.status,
+    trainer: { name: sheet.closed_by_name ?? null, signature: (sheet.trainer_signature as SignatureInput | null) ?? null, closedAt: sheet.closed_at ? formatDateTime(sheet.closed_at) : null },
+    lines: trainees.map((t) => ({ name: `${t.last_name} ${t.first_name}`, identifier: t.identifier, signedAt: time(t.signed_at), signature: (t.signature as SignatureInput | null) ?? null })),
+    contentHash: sheet.content_hash,
+    auditReference: sheet.status === 'closed' ? String(await repo.closingAuditId(ctx.db, sheet.id) ?? '') || null : null,
+    partial: only.kind !== 'all',
+  });
+  await recordAuditAlone(ctx.db, { at: ctx.clock.now(), ...byActor(actor, meta), organisationId: sheet.organisation_id, action: 'attendance_sheet.downloaded', target: { type: 'attendance_sheet', id: sheet.id }, details: { lines: trainees.length } });
+  return pdf;
 }
