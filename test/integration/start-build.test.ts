@@ -12,7 +12,7 @@ import { freePort, root, startServer, stopServer, type Kairos } from '../helpers
 
 const TIMEOUT = 300_000;
 /** Packages that cost tens to hundreds of milliseconds to load and serve only some requests (or one engine). */
-const AT_FIRST_USE = ['pdfkit', 'qrcode', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-fr', 'nodemailer', 'tar-stream', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/nodefs', 'ioredis', '@simplewebauthn/server'];
+const AT_FIRST_USE = ['pdfkit', 'qrcode', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-fr', 'nodemailer', 'tar-stream', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/nodefs', 'ioredis', '@simplewebauthn/server', '@simplewebauthn/server/helpers'];
 const work = mkdtempSync(path.join(tmpdir(), 'kairos-start-build-'));
 const project = path.join(work, 'project');
 const dataDir = path.join(work, 'data');
