@@ -186,6 +186,13 @@ for (const engine of ENGINES) {
       assert.equal((grid.body.match(/-proposition"/g) ?? []).length, 2, 'one badge (its id and the reference to it), on the signer’s cell only');
     });
 
+    it('the trainee sees their signature in their calendar, with the sheet’s PDF', async () => {
+      const page = await call('candidat.demo', 'GET', `/mon-espace/formations/${trainings.signer}?mois=2026-03`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /émargé à 09:13/);
+      assert.ok(page.body.includes(`/api/v1/attendance-sheets/${sheetId}.pdf`));
+    });
+
     it('a closed sheet takes no more signatures; the list filters by session and month', async () => {
       const list = await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?session=SE_EMARG&month=2026-03');
       assert.equal(list.statusCode, 200);

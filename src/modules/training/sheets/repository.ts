@@ -168,3 +168,18 @@ export async function closingAuditId(db: Db, sheetId: string): Promise<number | 
     .executeTakeFirst();
   return row ? Number(row.id) : undefined;
 }
+
+/** The candidate's own signatures on one training's sheets in a month ('yyyy-mm'). */
+export async function signaturesOf(db: Db, accountId: string, trainingId: string, month: string) {
+  return db
+    .selectFrom('attendance_signature as sig')
+    .innerJoin('attendance_sheet as sh', 'sh.id', 'sig.sheet_id')
+    .innerJoin('candidate as c', 'c.id', 'sig.candidate_id')
+    .select(['sh.id as sheet_id', 'sh.date', 'sh.period', 'sig.signed_at', 'sig.signature'])
+    .where('sig.training_id', '=', trainingId)
+    .where('c.account_id', '=', accountId)
+    .where(sql<string>`to_char(sh.date, 'YYYY-MM')`, '=', month)
+    .orderBy('sh.date')
+    .orderBy('sh.period')
+    .execute();
+}

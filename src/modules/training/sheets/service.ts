@@ -244,3 +244,10 @@ export async function sheetPdf(ctx: AppContext, actor: Actor, id: string, meta: 
   await recordAuditAlone(ctx.db, { at: ctx.clock.now(), ...byActor(actor, meta), organisationId: sheet.organisation_id, action: 'attendance_sheet.downloaded', target: { type: 'attendance_sheet', id: sheet.id }, details: { lines: trainees.length } });
   return pdf;
 }
+
+/** The trainee's own signatures of a month, for their calendar (never anyone else's). */
+export async function mySignatures(ctx: AppContext, actor: Actor, trainingId: string, month: string) {
+  if (actor.kind !== 'candidate') return [];
+  const rows = await repo.signaturesOf(ctx.db, actor.accountId, trainingId, month);
+  return rows.map((r) => ({ sheetId: r.sheet_id, date: String(r.date).slice(0, 10), period: r.period, signedAt: r.signed_at, kind: (r.signature as SignatureInput).kind }));
+}
