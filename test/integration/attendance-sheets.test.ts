@@ -200,6 +200,13 @@ for (const engine of ENGINES) {
       assert.deepEqual((await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?month=2026-04')).json().sheets, []);
       assert.equal((await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?month=mars')).statusCode, 422);
       assert.equal((await call('devis.demo', 'GET', '/api/v1/attendance-sheets')).statusCode, 403);
+      // The advisor who approved the trainees' quotes sees the sheet; another advisor would not.
+      assert.deepEqual((await call('conseiller.demo', 'GET', '/api/v1/attendance-sheets?month=2026-03')).json().sheets.map((x: { id: string }) => x.id), [sheetId]);
+      const quotes = rt.ctx.db.selectFrom('training').select('quote_id').where('carif_oref_session', '=', 'SE_EMARG');
+      const advisor = await rt.ctx.db.selectFrom('account').select('id').where('login', '=', 'conseiller.demo').executeTakeFirstOrThrow();
+      await rt.ctx.db.updateTable('quote').set({ decided_by: null }).where('id', 'in', quotes).execute();
+      assert.deepEqual((await call('conseiller.demo', 'GET', '/api/v1/attendance-sheets?month=2026-03')).json().sheets, []);
+      await rt.ctx.db.updateTable('quote').set({ decided_by: advisor.id }).where('id', 'in', quotes).execute();
     });
 
     it('the sheet as a PDF: every line for the organisation, their own lines for an advisor or a trainee, 404 for anyone else', async () => {

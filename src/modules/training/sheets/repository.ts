@@ -149,12 +149,30 @@ export async function insertProposals(trx: Db, sheet: Pick<SheetRow, 'id' | 'dat
   return result.rows.length;
 }
 
-/** The organisation's sheets of a session and month, newest first. */
-export async function listSheets(db: Db, organisationId: string, f: { session?: string; month?: string }) {
-  let q = db.selectFrom('attendance_sheet').select([...SHEET_COLUMNS]).where('organisation_id', '=', organisationId);
-  if (f.session) q = q.where('carif_oref_session', '=', f.session);
-  if (f.month) q = q.where(sql<string>`to_char(date, 'YYYY-MM')`, '=', f.month);
-  return q.orderBy('date', 'desc').orderBy('period', 'desc').limit(500).execute();
+/** The organisation's sheets of a session and month, newest first; for an advisor, the sheets where one of their candidates is planned. */
+export async function listSheets(db: Db, reader: { organisationId: string } | { advisorId: string }, f: { session?: string; month?: string }) {
+  let q = db.selectFrom('attendance_sheet').select([...SHEET_COLUMNS]);
+  if ('organisationId' in reader) q = q.where('organisation_id', '=', reader.organisationId);
+  else {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('training as t')
+          .innerJoin('training_session as ts', 'ts.training_id', 't.id')
+          .innerJoin('candidate as c', 'c.id', 't.candidate_id')
+          .innerJoin('quote as qt', 'qt.id', 't.quote_id')
+          .select(sql`1`.as('one'))
+          .whereRef('t.organisation_id', '=', 'attendance_sheet.organisation_id')
+          .whereRef('t.carif_oref_session', '=', 'attendance_sheet.carif_oref_session')
+          .whereRef('ts.date', '=', 'attendance_sheet.date')
+          .whereRef('ts.period', '=', 'attendance_sheet.period')
+          .where((w) => w.or([w('c.created_by', '=', reader.advisorId), w('qt.decided_by', '=', reader.advisorId)])),
+      ),
+    );
+  }
+  if (f.session) q = q.where('attendance_sheet.carif_oref_session', '=', f.session);
+  if (f.month) q = q.where(sql<string>`to_char(attendance_sheet.date, 'YYYY-MM')`, '=', f.month);
+  return q.orderBy('attendance_sheet.date', 'desc').orderBy('attendance_sheet.period', 'desc').limit(500).execute();
 }
 
 /** The audit row of the sheet's closing: its id is the reference the PDF prints. */

@@ -33,8 +33,8 @@ export async function attendanceSheetRoutes(fastify: FastifyInstance): Promise<v
   app.get(
     '/api/v1/attendance-sheets',
     {
-      config: { access: sheetReaders },
-      schema: { summary: 'Les feuilles d’émargement de l’organisme, par session et par mois', tags: SHEET_TAGS, querystring: listQuery, response: { 200: sheetListSchema, ...problemResponses(401, 403, 422) } },
+      config: { access: anyOf(sheetReaders, requireHabilitation('kairos', ['advisor'])) },
+      schema: { summary: 'Les feuilles d’émargement de l’organisme (pour un conseiller : celles où figure l’un de ses candidats), par session et par mois', tags: SHEET_TAGS, querystring: listQuery, response: { 200: sheetListSchema, ...problemResponses(401, 403, 422) } },
     },
     async (request) => listSheetsOf(app.ctx, actorOf(request), request.query),
   );

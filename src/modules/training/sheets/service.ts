@@ -191,9 +191,11 @@ export async function closeSheetBy(ctx: AppContext, actor: Actor, id: string, si
   return readableSheet(ctx, actor, id, meta);
 }
 
+/** The organisation's sheets, or for an advisor those where one of their candidates is planned. */
 export async function listSheetsOf(ctx: AppContext, actor: Actor, filters: { session?: string; month?: string }) {
-  const organisationId = organisationOf(actor, [...SHEET_ROLES, 'reader']);
-  const rows = await repo.listSheets(ctx.db, organisationId, filters);
+  const advisor = actor.organisation?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['advisor']);
+  const reader = advisor ? { advisorId: actor.accountId } : { organisationId: organisationOf(actor, [...SHEET_ROLES, 'reader']) };
+  const rows = await repo.listSheets(ctx.db, reader, filters);
   return {
     sheets: rows.map((s) => ({
       id: s.id,
