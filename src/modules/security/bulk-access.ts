@@ -48,7 +48,7 @@ async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { ki
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     // Only the request that suspends raises the alert: concurrent ones find the account already suspended.
-    if (!(await suspendAccount(trx, actor.accountId, 'Accès en masse à des dossiers de candidats (détection automatique)', now))) return;
+    if (!(await suspendAccount(trx, actor.accountId, 'Accès en masse à des dossiers de candidats (détection automatique)', now, 'bulk_access'))) return;
     const organisationId = actor.organisation?.id ?? null;
     const alertId = await repo.insertBulkAccessAlert(trx, { at: now, accountId: actor.accountId, organisationId, details: { ...what, windowMinutes: WINDOW_MS / 60_000, login: actor.login } });
     await recordAudit(trx, {
