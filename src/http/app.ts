@@ -70,7 +70,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   // Shared by every instance through Redis when REDIS_URL is set; each process's memory otherwise.
   const shared = ctx.config.redis ? sharedRateLimits(ctx.config.redis.url, ctx.config.redis.keyPrefix, app.log) : null;
-  if (shared) app.addHook('onClose', async () => shared.close());
+  if (shared) {
+    // The first requests are counted in Redis already, unless it does not answer in time: the
+    // product starts without it.
+    app.addHook('onReady', async () => shared.connected(2_000));
+    app.addHook('onClose', async () => shared.close());
+  }
   await app.register(rateLimit, {
     ...(shared ? { store: shared.store } : {}),
     max: ctx.config.rateLimitPerMinute,

@@ -50,6 +50,8 @@ class MemoryWindows {
 export interface SharedRateLimits {
   store: FastifyRateLimitStoreCtor;
   close(): void;
+  /** Resolves once Redis answers, or after `timeoutMs` (then requests are counted in memory until it does). */
+  connected(timeoutMs: number): Promise<void>;
 }
 
 /** Where the URL points, without what may be secret in it (user, password). */
@@ -86,7 +88,7 @@ export function sharedRateLimits(url: string, keyPrefix: string, log: FastifyBas
 
   class Store implements FastifyRateLimitStore {
     private readonly memory = new MemoryWindows();
-    constructor(private readonly prefix: string = `${keyPrefix}rate-limit:`) {}
+    private prefix = `${keyPrefix}rate-limit:`;
 
     incr(key: string, callback: Callback, timeWindow: number): void {
       redis.kairosRateLimit(this.prefix + key, timeWindow).then(
@@ -102,7 +104,9 @@ export function sharedRateLimits(url: string, keyPrefix: string, log: FastifyBas
     child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
       // The plugin hands the route's merged limits, the route itself under `routeInfo`.
       const route = (routeOptions as unknown as { routeInfo?: { method?: string; url?: string } }).routeInfo ?? {};
-      return new Store(`${this.prefix}${route.method ?? ''}${route.url ?? ''}:`);
+      const child = new Store();
+      child.prefix = `${this.prefix}${route.method ?? ''}${route.url ?? ''}:`;
+      return child;
     }
   }
 
@@ -110,5 +114,16 @@ export function sharedRateLimits(url: string, keyPrefix: string, log: FastifyBas
     // The plugin builds the store with its options, which this one does not need.
     store: Store as unknown as FastifyRateLimitStoreCtor,
     close: () => redis.disconnect(),
+    connected: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        if (redis.status === 'ready') return resolve();
+        const timer = setTimeout(done, timeoutMs);
+        function done() {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        }
+        redis.once('ready', done);
+      }),
   };
 }
