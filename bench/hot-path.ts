@@ -36,6 +36,8 @@ try {
       SEED_DEMO: 'true',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      // DB_PREPARED_STATEMENTS=false compares with unnamed statements (decision 0045).
+      DB_PREPARED_STATEMENTS: process.env.DB_PREPARED_STATEMENTS ?? 'true',
       // Limits meant for people, not for a load generator on one address: kept on, never reached.
       RATE_LIMIT_PER_MINUTE: '100000000',
       BULK_ACCESS_THRESHOLD_PER_HOUR: '100000',

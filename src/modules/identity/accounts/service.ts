@@ -9,6 +9,7 @@ import type { DB, SuspensionOrigin } from '../../../db/schema.js';
 import { endAllSessions } from '../sessions/service.js';
 import {
   findAccountByLogin,
+  findAccountById,
   findActivationState,
   insertAccountIfLoginFree,
   markDeleted,
@@ -17,8 +18,8 @@ import {
 } from './repository.js';
 import { proposeLogin } from './rules.js';
 
-/** Activation (onboarding) and sign-in look an account up by its login. */
-export { findAccountByLogin };
+/** Activation (onboarding) and sign-in look an account up by its login; a passkey names the account by id. */
+export { findAccountByLogin, findAccountById };
 
 /**
  * Suspensions set by a security detector (bulk access, account-creation guard): only the agency

@@ -34,16 +34,16 @@ type Mine = Awaited<ReturnType<typeof myTraining>>;
 function TrainingsTable({ trainings }: { trainings: Mine[] }) {
   if (trainings.length === 0) return <p>Vous n’avez pas encore de formation financée. Elle apparaîtra ici quand votre conseiller aura accordé le financement.</p>;
   return (
-    <table class="table align-middle">
+    <table class="table align-middle table-cards">
       <caption class="visually-hidden">Mes formations</caption>
       <thead><tr><th scope="col">Formation</th><th scope="col">Organisme</th><th scope="col">Dates</th><th scope="col">Situation</th></tr></thead>
       <tbody>
         {trainings.map((t) => (
           <tr data-training={t.id}>
             <th scope="row"><a href={`/mon-espace/formations/${t.id}`}>{t.title}</a></th>
-            <td>{t.organisation.name}</td>
-            <td>du {frDate(t.startDate)} au {frDate(t.endDate)}</td>
-            <td>{statusLabel(t.status)}</td>
+            <td data-label="Organisme">{t.organisation.name}</td>
+            <td data-label="Dates">du {frDate(t.startDate)} au {frDate(t.endDate)}</td>
+            <td data-label="Situation">{statusLabel(t.status)}</td>
           </tr>
         ))}
       </tbody>
