@@ -26,9 +26,30 @@ describe('settings for faults, backups and monitoring', () => {
       ['PGLITE_SHARED_BUFFERS_MB', '0'],
       ['PGLITE_SHARED_BUFFERS_MB', 'beaucoup'],
       ['METRICS_TOKEN', 'court'],
+      ['REDIS_URL', 'http://127.0.0.1:6379'],
+      ['REDIS_URL', 'redis://'],
+      ['REDIS_KEY_PREFIX', 'avec espace'],
     ]) {
       assert.throws(() => loadConfig({ [name!]: value }), (err: unknown) => err instanceof ConfigError && err.message.includes(name!), `${name}=${value}`);
     }
+  });
+});
+
+describe('shared rate limits (REDIS_URL)', () => {
+  it('are off without REDIS_URL: each process counts in memory', () => {
+    assert.equal(loadConfig({}).redis, null);
+  });
+
+  it('read the address and the key prefix', () => {
+    assert.deepEqual(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'kairos:' });
+    assert.deepEqual(loadConfig({ REDIS_URL: 'rediss://u:p@cache.example:6380/2', REDIS_KEY_PREFIX: 'prod:' }).redis, { url: 'rediss://u:p@cache.example:6380/2', keyPrefix: 'prod:' });
+  });
+
+  it('never repeat the address in the error: it may hold a password', () => {
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'http://u:secret-pass@cache.example' }),
+      (err: unknown) => err instanceof ConfigError && /REDIS_URL: une adresse redis:\/\/hôte:port/.test(err.message) && !err.message.includes('secret-pass'),
+    );
   });
 });
 

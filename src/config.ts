@@ -33,6 +33,15 @@ const envSchema = z.object({
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   IP_LOCKOUT_THRESHOLD: z.coerce.number().int().min(10).max(10000).default(100),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(10).default(300),
+  // Never echoed back in an error: it may hold a password.
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'une adresse redis://hôte:port ou rediss://hôte:port attendue (exemple : redis://127.0.0.1:6379) ; retirez la variable pour des limites en mémoire')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'de 1 à 64 lettres, chiffres ou « : _ . - » (exemple : kairos:)')
+    .default('kairos:'),
   PUBLIC_FORM_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
   JOB_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
   ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
@@ -102,6 +111,11 @@ export interface Config {
   session: { idleMinutes: number; absoluteHours: number };
   throttle: { lockoutThreshold: number; lockoutMinutes: number; ipLockoutThreshold: number };
   rateLimitPerMinute: number;
+  /**
+   * Where request rate limits are counted: Redis shared by every instance when REDIS_URL is set,
+   * else each process's memory (docs/decisions/0042-shared-rate-limits-and-security-suspensions.md).
+   */
+  redis: { url: string; keyPrefix: string } | null;
   /** Submissions per hour and IP address of the public forms (adhesion request). */
   publicFormRateLimitPerHour: number;
   jobPollMs: number;
@@ -208,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ipLockoutThreshold: e.IP_LOCKOUT_THRESHOLD,
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : null,
     publicFormRateLimitPerHour: e.PUBLIC_FORM_RATE_LIMIT_PER_HOUR,
     jobPollMs: e.JOB_POLL_MS,
     accessReview: {

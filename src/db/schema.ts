@@ -25,6 +25,7 @@ export interface OrganisationTable {
 }
 
 export type AccountStatus = 'pending' | 'active' | 'suspended' | 'deleted';
+export type SuspensionOrigin = 'account_manager' | 'agency' | 'inactivity' | 'bulk_access' | 'creation_guard';
 
 export interface AccountTable {
   id: Generated<string>;
@@ -45,6 +46,8 @@ export interface AccountTable {
   last_name: Generated<string | null>;
   phone: Generated<string | null>;
   suspended_reason: Generated<string | null>;
+  /** Who suspended the account: a detector's suspension is lifted by the agency only, through its alert. */
+  suspension_origin: Generated<SuspensionOrigin | null>;
   /** When a passkey became due for this account (a required role, none enrolled): its grace period starts. */
   passkey_grace_started_at: Generated<Date | null>;
 }
@@ -257,6 +260,7 @@ export interface AccountManagerChangeTable {
 
 export interface DB {
   candidate_access: S.CandidateAccessTable;
+  register_lookup: S.RegisterLookupTable;
   security_alert: S.SecurityAlertTable;
   webhook_endpoint: S.WebhookEndpointTable;
   webhook_delivery: S.WebhookDeliveryTable;

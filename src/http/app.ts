@@ -19,6 +19,7 @@ import { registerRequestTiming } from './metrics-route.js';
 import { registerRoutes } from './routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { responseSerializer } from './serializer.js';
+import { sharedRateLimits } from './shared-rate-limit.js';
 import './types.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
@@ -67,7 +68,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     // them unless the route chose otherwise. Pages set it when rendered; static files keep theirs.
     if (!reply.hasHeader('cache-control') && !request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
   });
+  // Shared by every instance through Redis when REDIS_URL is set; each process's memory otherwise.
+  const shared = ctx.config.redis ? sharedRateLimits(ctx.config.redis.url, ctx.config.redis.keyPrefix, app.log) : null;
+  if (shared) {
+    // The first requests are counted in Redis already, unless it does not answer in time: the
+    // product starts without it.
+    app.addHook('onReady', async () => shared.connected(2_000));
+    app.addHook('onClose', async () => shared.close());
+  }
   await app.register(rateLimit, {
+    ...(shared ? { store: shared.store } : {}),
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, context) =>

@@ -14,7 +14,15 @@
  */
 export { identityPages, identityRoutes } from './routes.js';
 
-export { createPendingStaffAccount, findAccountByLogin, markAccountDeleted, reinstateAccount, suspendAccount, type NewStaffAccount } from './accounts/service.js';
+export {
+  createPendingStaffAccount,
+  findAccountByLogin,
+  isSecuritySuspension,
+  markAccountDeleted,
+  reinstateAccount,
+  suspendAccount,
+  type NewStaffAccount,
+} from './accounts/service.js';
 export { endOwnSession, mySessions, resolveSession, type ResolvedSession } from './sessions/service.js';
 export { randomToken, sessionIdFromToken } from './sessions/session-rules.js';
 export { SESSION_NOT_FOUND, sessionIdParams } from './sessions/schemas.js';

@@ -25,6 +25,21 @@ export function grantability(application: string, role: string): Grantability {
   return GRANTABLE_BY_ACCOUNT_MANAGER.some((g) => g.application === application && g.role === role) ? 'allowed' : 'forbidden';
 }
 
+/**
+ * Why a detector's suspension is refused to the account manager (and where it is lifted): only
+ * the agency reinstates such an account, through the alert, after checking it was not hijacked.
+ */
+export function securitySuspensionRefusal(origin: 'bulk_access' | 'creation_guard'): string {
+  const why =
+    origin === 'bulk_access'
+      ? 'il a consulté ou recherché un nombre inhabituel de dossiers de candidats en peu de temps'
+      : 'il a été créé ou habilité au-delà du volume habituel de la journée et attend la confirmation de l’agence';
+  return (
+    `Ce compte a été suspendu par un dispositif de sécurité (${why}). ` +
+    'Seule l’administration de l’agence peut le rétablir, depuis l’alerte de sécurité correspondante (menu Sécurité, Alertes), après avoir vérifié qu’il n’a pas été détourné.'
+  );
+}
+
 export type GidAction = 'list' | 'view' | 'create' | 'suspend' | 'reactivate' | 'delete' | 'grant' | 'revoke';
 
 /** Incident response: the agency may look at any organisation's users and (un)suspend them. */
