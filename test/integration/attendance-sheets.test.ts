@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { ManualClock } from '../../src/clock.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
+import { MAC_PURPOSE, sheetToken, stepAt } from '../../src/modules/training/sheets/rules.js';
 import { pdfText } from '../helpers/pdf.js';
 import { createCandidate, createTraining, grantKairosRole } from '../helpers/trainings.js';
 
@@ -194,6 +195,11 @@ for (const engine of ENGINES) {
     });
 
     it('a closed sheet takes no more signatures; the list filters by session and month', async () => {
+      // A code of the current step, as the trainer's screen would have shown it before the closing.
+      const code = sheetToken((data) => rt.ctx.secretBox.mac(MAC_PURPOSE, data), sheetId, stepAt(rt.clock.now()));
+      const late = await call('candidat.demo', 'POST', '/api/v1/me/attendance-signatures', { token: code });
+      assert.equal(late.statusCode, 422);
+      assert.match(late.json().errors[0].message, /close/);
       const list = await call('assiduite.demo', 'GET', '/api/v1/attendance-sheets?session=SE_EMARG&month=2026-03');
       assert.equal(list.statusCode, 200);
       assert.deepEqual(list.json().sheets.map((s: { id: string }) => s.id), [sheetId]);
