@@ -398,6 +398,8 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/v1/attendance-sheets': {},
   'GET /api/v1/attendance-sheets': { why: 'advisors too: the sheets where one of their candidates is planned (attendance-sheets.test.ts)' },
   'GET /api/v1/attendance-sheets/:id': {},
+  'GET /api/v1/trainings/:id/signatures/:month.pdf': {},
+  'GET /api/v1/me/trainings/:id/signatures/:month.pdf': {},
   'GET /api/v1/attendance-sheets/:id.pdf': { reach: [...ORG_A, 'conseiller.demo', 'candidat.demo'], why: 'the PDF is also for the advisor of a trainee on the sheet and for the trainee, each seeing only their lines' },
   'POST /api/v1/attendance-sheets/:id/close': {},
   'POST /api/v1/me/attendance-signatures': {},

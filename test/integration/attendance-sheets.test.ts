@@ -239,6 +239,20 @@ for (const engine of ENGINES) {
       assert.equal((await call('devis.demo', 'GET', `/api/v1/attendance-sheets/${sheetId}.pdf`)).statusCode, 403);
       assert.equal((await call(null, 'GET', `/api/v1/attendance-sheets/${sheetId}.pdf`)).statusCode, 401);
       assert.ok((await audits('attendance_sheet.downloaded')) >= 3);
+
+      // The trainee's month: every planned half-day of March, the signed one with its time.
+      const month = await call('assiduite.demo', 'GET', `/api/v1/trainings/${trainings.signer}/signatures/2026-03.pdf`);
+      assert.equal(month.statusCode, 200);
+      const monthText = await pdfText(month.rawPayload);
+      assert.match(monthText, /Feuille d’émargement mensuelle — mars 2026/);
+      assert.match(monthText, /02\/03\/2026 matin \(09:00–12:30\)/);
+      assert.match(monthText, /signé à 09:13/);
+      assert.match(monthText, /pas de feuille numérique/);
+      const mine = await call('candidat.demo', 'GET', `/api/v1/me/trainings/${trainings.signer}/signatures/2026-03.pdf`);
+      assert.equal(mine.statusCode, 200);
+      assert.equal((await call('candidat.demo', 'GET', `/api/v1/me/trainings/${trainings.silent}/signatures/2026-03.pdf`)).statusCode, 404);
+      assert.equal((await call('assiduite.demo', 'GET', `/api/v1/trainings/${trainings.signer}/signatures/mars.pdf`)).statusCode, 422);
+      assert.equal((await call('candidat.demo2', 'GET', `/api/v1/me/trainings/${trainings.signer}/signatures/2026-03.pdf`)).statusCode, 404);
     });
   });
 }

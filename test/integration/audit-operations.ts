@@ -1041,6 +1041,7 @@ export const VIEWS: Record<string, View[]> = {
   'GET /kairos/formations/:id': [trainingRead('conseiller.demo', async (w) => `/kairos/formations/${(await w.plannedTraining()).id}`)],
   'GET /api/v1/attendance-sheets/:id': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}`)],
   'GET /api/v1/attendance-sheets/:id.pdf': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}.pdf`)],
+  'GET /api/v1/trainings/:id/signatures/:month.pdf': [trainingRead('conseiller.demo', async (w) => `/api/v1/trainings/${(await w.enteredTraining()).id}/signatures/${w.pastPeriod().firstMonth}.pdf`)],
   'GET /kairos/emargement/:id': [trainingRead('assiduite.demo', async (w) => `/kairos/emargement/${(await w.openSheet()).id}`)],
   'GET /kairos/assiduite': [
     trainingRead('assiduite.demo', async (w) => {
@@ -1118,6 +1119,7 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /api/v1/attendance-sheets': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
   'GET /kairos/emargement': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
   'GET /emarger': OWN,
+  'GET /api/v1/me/trainings/:id/signatures/:month.pdf': OWN,
   'GET /mon-espace/formations': OWN,
   'GET /mon-espace/formations/:id': OWN,
   'GET /portail': OWN,

@@ -88,3 +88,53 @@ export async function renderSheetPdf(c: SheetPdfContent): Promise<Buffer> {
     doc.end();
   });
 }
+
+export interface MonthlySheetPdfContent {
+  operatorName: string;
+  organisationName: string;
+  month: string;
+  monthLabel: string;
+  trainee: { name: string; identifier: string };
+  title: string;
+  session: string;
+  rows: Array<{ date: string; period: 'am' | 'pm'; hours: string; signedAt: string | null; signature: SignatureInput | null; sheet: 'none' | 'open' | 'closed'; contentHash: string | null }>;
+}
+
+/** A trainee's month: each planned half-day, with the signature of its sheet when there is one. */
+export async function renderMonthlySheetPdf(c: MonthlySheetPdfContent): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
+  return new Promise((resolve, reject) => {
+    const title = `Feuille d’émargement mensuelle — ${c.monthLabel}`;
+    const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Author: c.operatorName } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(12).text(c.operatorName);
+    doc.moveDown();
+    doc.fontSize(15).text(title);
+    doc.font('Helvetica').fontSize(10).moveDown(0.5);
+    doc.text(`Stagiaire : ${c.trainee.name} (identifiant ${c.trainee.identifier})`);
+    doc.text(`Formation : ${c.title} — session Carif-Oref ${c.session}`);
+    doc.text(`Organisme de formation : ${c.organisationName}`);
+    doc.moveDown();
+    if (c.rows.length === 0) doc.text('Aucune demi-journée prévue ce mois-ci.');
+    const left = doc.page.margins.left;
+    const rowHeight = 44;
+    let y = doc.y;
+    for (const r of c.rows) {
+      if (y + rowHeight > doc.page.height - doc.page.margins.bottom) {
+        doc.addPage();
+        y = doc.page.margins.top;
+      }
+      doc.fillColor('#000000').fontSize(10).text(`${formatFrenchDate(r.date)} ${PERIOD_LABELS[r.period]} (${r.hours})`, left, y + 6, { width: 190 });
+      const status = r.sheet === 'none' ? 'pas de feuille numérique' : r.signedAt ? `signé à ${r.signedAt}` : r.sheet === 'open' ? 'feuille ouverte, non signée' : 'non signé';
+      doc.text(status, left + 200, y + 6, { width: 120 });
+      drawSignature(doc, r.signature, left + 330, y + 2, 100);
+      if (r.contentHash) doc.fontSize(6).text(`SHA-256 ${r.contentHash}`, left, y + 24, { width: 320 });
+      doc.moveTo(left, y + rowHeight - 2).lineTo(doc.page.width - doc.page.margins.right, y + rowHeight - 2).lineWidth(0.5).strokeColor('#999999').stroke();
+      y += rowHeight;
+    }
+    doc.end();
+  });
+}

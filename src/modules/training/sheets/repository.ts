@@ -201,3 +201,20 @@ export async function signaturesOf(db: Db, accountId: string, trainingId: string
     .orderBy('sh.period')
     .execute();
 }
+
+/** Each planned half-day of a training's month ('yyyy-mm'), with its sheet and the trainee's signature when there are. */
+export async function monthSheet(db: Db, trainingId: string, month: string) {
+  return db
+    .selectFrom('training_session as ts')
+    .innerJoin('training as t', 't.id', 'ts.training_id')
+    .leftJoin('attendance_sheet as sh', (j) =>
+      j.onRef('sh.organisation_id', '=', 't.organisation_id').onRef('sh.carif_oref_session', '=', 't.carif_oref_session').onRef('sh.date', '=', 'ts.date').onRef('sh.period', '=', 'ts.period'),
+    )
+    .leftJoin('attendance_signature as sig', (j) => j.onRef('sig.sheet_id', '=', 'sh.id').onRef('sig.training_id', '=', 't.id'))
+    .select(['ts.date', 'ts.period', 'ts.starts_at', 'ts.ends_at', 'sh.id as sheet_id', 'sh.content_hash', 'sig.signed_at', 'sig.signature'])
+    .where('ts.training_id', '=', trainingId)
+    .where(sql<string>`to_char(ts.date, 'YYYY-MM')`, '=', month)
+    .orderBy('ts.date')
+    .orderBy('ts.period')
+    .execute();
+}

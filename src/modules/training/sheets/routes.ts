@@ -6,7 +6,9 @@ import { noQuery, problemResponses } from '../../../http/schemas.js';
 import { anyOf, candidateOnly, requireHabilitation } from '../../habilitations/policy.js';
 import { pdfResponse } from '../statements/schemas.js';
 import { closeSheetBody, listQuery, openSheetBody, sheetListSchema, sheetParams, sheetSchema, SHEET_TAGS, signatureReceiptSchema, signBody } from './schemas.js';
-import { closeSheetBy, getSheet, listSheetsOf, openSheet, sheetPdf, signSheet } from './service.js';
+import { closeSheetBy, getSheet, listSheetsOf, monthlySheetPdf, openSheet, sheetPdf, signSheet } from './service.js';
+import { trainingReaders } from '../policy.js';
+import { trainingMonthParams } from '../schemas.js';
 
 function sendSheetPdf(reply: FastifyReply, pdf: Buffer, id: string) {
   return reply.type('application/pdf').header('content-disposition', `attachment; filename="feuille-emargement-${id}.pdf"`).header('cache-control', 'no-store').send(pdf);
@@ -63,6 +65,19 @@ export async function attendanceSheetRoutes(fastify: FastifyInstance): Promise<v
       return sendSheetPdf(reply, pdf, request.params.id);
     },
   );
+  for (const [url, access, summary] of [
+    ['/api/v1/trainings/:id/signatures/:month.pdf', trainingReaders, 'La feuille d’émargement mensuelle d’un stagiaire (PDF) : chaque demi-journée prévue du mois et sa signature'],
+    ['/api/v1/me/trainings/:id/signatures/:month.pdf', candidateOnly, 'Ma feuille d’émargement du mois (PDF)'],
+  ] as const) {
+    app.get(
+      url,
+      { config: { access }, schema: { summary, tags: SHEET_TAGS, params: trainingMonthParams, querystring: noQuery, response: { 200: pdfResponse, ...problemResponses(401, 403, 404, 422) } } },
+      async (request, reply) => {
+        const { id, month } = request.params;
+        return sendSheetPdf(reply, await monthlySheetPdf(app.ctx, actorOf(request), id, month, requestMeta(request)), `${id}-${month}`);
+      },
+    );
+  }
   app.post(
     '/api/v1/attendance-sheets/:id/close',
     {

@@ -9,9 +9,10 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import { problems } from '../../../http/problem.js';
 import { byActor, recordAudit, recordAuditAlone } from '../../audit/service.js';
 import { formatDateTime } from '../../../http/format.js';
-import { renderSheetPdf } from './pdf.js';
+import { renderMonthlySheetPdf, renderSheetPdf } from './pdf.js';
 import { hasHabilitation, type Actor } from '../../habilitations/policy.js';
-import { auditCandidateViews } from '../service.js';
+import { auditCandidateViews, loadTraining } from '../service.js';
+import { monthLabel } from '../rules.js';
 import * as repo from './repository.js';
 import {
   checkSheetToken,
@@ -252,4 +253,35 @@ export async function mySignatures(ctx: AppContext, actor: Actor, trainingId: st
   if (actor.kind !== 'candidate') return [];
   const rows = await repo.signaturesOf(ctx.db, actor.accountId, trainingId, month);
   return rows.map((r) => ({ sheetId: r.sheet_id, date: String(r.date).slice(0, 10), period: r.period, signedAt: r.signed_at, kind: (r.signature as SignatureInput).kind }));
+}
+
+/**
+ * A trainee's monthly sheet as a PDF: every planned half-day of the month with its signature.
+ * For the organisation's readers, the advisor of the trainee and the trainee: the training's own
+ * scope decides, and an unknown or foreign training is the same 404. Audited.
+ */
+export async function monthlySheetPdf(ctx: AppContext, actor: Actor, trainingId: string, month: string, meta: RequestMeta): Promise<Buffer> {
+  const t = await loadTraining(ctx, actor, trainingId);
+  await auditCandidateViews(ctx, actor, meta, [t], 'feuille d’émargement mensuelle (PDF)');
+  const rows = await repo.monthSheet(ctx.db, trainingId, month);
+  const pdf = await renderMonthlySheetPdf({
+    operatorName: ctx.config.operatorName,
+    organisationName: t.organisation_name,
+    month,
+    monthLabel: monthLabel(month),
+    trainee: { name: `${t.last_name} ${t.first_name}`, identifier: t.identifier },
+    title: t.title,
+    session: t.carif_oref_session,
+    rows: rows.map((r) => ({
+      date: String(r.date).slice(0, 10),
+      period: r.period,
+      hours: `${r.starts_at}–${r.ends_at}`,
+      signedAt: r.signed_at ? formatDateTime(r.signed_at).split(' à ')[1]! : null,
+      signature: (r.signature as SignatureInput | null) ?? null,
+      sheet: r.sheet_id ? (r.content_hash ? 'closed' : 'open') : 'none',
+      contentHash: r.content_hash,
+    })),
+  });
+  await recordAuditAlone(ctx.db, { at: ctx.clock.now(), ...byActor(actor, meta), organisationId: t.organisation_id, action: 'attendance_sheet.monthly_downloaded', target: { type: 'training', id: trainingId }, details: { month } });
+  return pdf;
 }
