@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011_audit_append.js';
 import * as m0012 from './migrations/0012_api_tokens.js';
 import * as m0013 from './migrations/0013_webhooks.js';
 import * as m0014 from './migrations/0014_hot_query_indexes.js';
+import * as m0017 from './migrations/0017_audit_checkpoints.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0012_api_tokens': m0012,
   '0013_webhooks': m0013,
   '0014_hot_query_indexes': m0014,
+  '0017_audit_checkpoints': m0017,
 };
 
 class StaticProvider implements MigrationProvider {
