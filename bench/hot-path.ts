@@ -32,10 +32,14 @@ try {
     {
       NODE_ENV: 'production',
       APP_SECRET: secret.value,
+      // Production requires it; any valid key will do for a benchmark.
+      AUDIT_SIGNING_KEY: Buffer.alloc(32, 1).toString('base64'),
       DATABASE_URL: url,
       SEED_DEMO: 'true',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      // DB_PREPARED_STATEMENTS=false compares with unnamed statements (decision 0045).
+      DB_PREPARED_STATEMENTS: process.env.DB_PREPARED_STATEMENTS ?? 'true',
       // Limits meant for people, not for a load generator on one address: kept on, never reached.
       RATE_LIMIT_PER_MINUTE: '100000000',
       BULK_ACCESS_THRESHOLD_PER_HOUR: '100000',

@@ -89,3 +89,26 @@ describe('audit checkpoint signing key (AUDIT_SIGNING_KEY)', () => {
     }
   });
 });
+
+describe('passkeys (PASSKEY_REQUIRED_ROLES, PASSKEY_GRACE_DAYS, REAUTH_MINUTES)', () => {
+  it('derives the relying party from the public URL, and requires no passkey by default', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://kairos.example.fr/' });
+    assert.deepEqual(
+      { rpId: config.passkeys.rpId, origin: config.passkeys.origin, roles: config.passkeys.requiredRoles, grace: config.passkeys.graceDays, reauth: config.reauthMinutes },
+      { rpId: 'kairos.example.fr', origin: 'https://kairos.example.fr', roles: [], grace: 14, reauth: 5 },
+    );
+  });
+
+  it('reads a comma-separated list of application/role', () => {
+    const config = loadConfig({ PASSKEY_REQUIRED_ROLES: ' gid/agency_admin, gid/account_manager ,', PASSKEY_GRACE_DAYS: '30' });
+    assert.deepEqual(config.passkeys.requiredRoles, ['gid/agency_admin', 'gid/account_manager']);
+    assert.equal(config.passkeys.graceDays, 30);
+  });
+
+  it('refuses a role not written application/role, naming the variable', () => {
+    for (const value of ['agency_admin', 'gid/agency_admin;drop', 'GID/Agency']) {
+      assert.throws(() => loadConfig({ PASSKEY_REQUIRED_ROLES: value }), (err: unknown) => err instanceof ConfigError && err.message.includes('PASSKEY_REQUIRED_ROLES'), value);
+    }
+    assert.throws(() => loadConfig({ PASSKEY_GRACE_DAYS: '-1' }), (err: unknown) => err instanceof ConfigError && err.message.includes('PASSKEY_GRACE_DAYS'));
+  });
+});

@@ -55,8 +55,16 @@ const envSchema = z.object({
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DB_PREPARED_STATEMENTS: bool.default(true),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
+  PASSKEY_REQUIRED_ROLES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z_]+\/[a-z_]+$/, 'une liste de rôles « application/rôle » séparés par des virgules, ex. gid/agency_admin,gid/account_manager'))),
+  PASSKEY_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  REAUTH_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   WORKERS: z.coerce
     .number({ error: 'un nombre entier de 1 à 64 (processus serveur)' })
     .int('un nombre entier de 1 à 64 (processus serveur)')
@@ -134,6 +142,8 @@ export interface Config {
   pgliteFsync: boolean;
   /** PostgreSQL: the server cancels a statement running longer than this (the request gets a 503). */
   statementTimeoutMs: number;
+  /** PostgreSQL: named prepared statements (turn off behind a pooler in transaction mode). */
+  preparedStatements: boolean;
   /** Bearer token that opens /metrics to other hosts than loopback (none: loopback only). */
   metricsToken: string | undefined;
   /**
@@ -142,6 +152,14 @@ export interface Config {
    * are allowed for local development and tests.
    */
   webhooks: { allowPrivate: boolean; allowLocalHttp: boolean };
+  /**
+   * Passkeys (WebAuthn, docs/decisions/0044-passkeys.md): the relying party is the public URL's
+   * host and its origin the only one accepted. Holders of `requiredRoles` (`application/role`)
+   * must enrol one within `graceDays` of their first sign-in under the rule.
+   */
+  passkeys: { rpId: string; origin: string; rpName: string; requiredRoles: string[]; graceDays: number };
+  /** Adding or removing a passkey needs a sign-in or re-authentication this recent. */
+  reauthMinutes: number;
   /**
    * Server processes sharing the port (node:cluster, docs/decisions/0033-memory-and-workers.md).
    * PostgreSQL only: an embedded data folder is opened by one process.
@@ -218,8 +236,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
     pgliteFsync: e.PGLITE_FSYNC,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    preparedStatements: e.DB_PREPARED_STATEMENTS,
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, allowLocalHttp: !production },
     workers: e.WORKERS,
+    passkeys: {
+      rpId: new URL(publicUrl).hostname,
+      origin: new URL(publicUrl).origin,
+      rpName: `Kairos ${e.OPERATOR_NAME}`,
+      requiredRoles: e.PASSKEY_REQUIRED_ROLES,
+      graceDays: e.PASSKEY_GRACE_DAYS,
+    },
+    reauthMinutes: e.REAUTH_MINUTES,
   };
 }

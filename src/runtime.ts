@@ -71,6 +71,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     dataDir: options.inMemory ? null : config.dataDir,
     loadDataDir: options.loadDataDir,
     statementTimeoutMs: config.statementTimeoutMs,
+    preparedStatements: config.preparedStatements,
     fsync: config.pgliteFsync,
     lock: options.dataFolderLock,
   });

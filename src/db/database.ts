@@ -5,6 +5,7 @@ import { acquireDataFolderLock, type DataFolderLock } from './data-folder-lock.j
 import { PGliteDialect } from './pglite-dialect.js';
 import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable-fs.js';
 import { seedFromTemplate } from './pglite-template.js';
+import { nameStatementsOf, statementNamer } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -50,6 +51,8 @@ export interface OpenOptions {
   fsync?: boolean;
   /** PostgreSQL: longest a statement may run before the server cancels it (SQLSTATE 57014). */
   statementTimeoutMs?: number;
+  /** PostgreSQL: name parameterised statements so each connection plans them once (default true). */
+  preparedStatements?: boolean;
   /**
    * The data folder's lock when the caller took it already (main.ts takes it before loading the
    * application, to refuse within a second); otherwise it is taken here. Released on close.
@@ -122,7 +125,11 @@ function openPostgres(databaseUrl: string, options: OpenOptions): DatabaseHandle
   // A checked-out client whose connection breaks emits 'error' too (the pool listens only while
   // it is idle): the running query already fails with it, so this listener only keeps the
   // event from crashing the process. The pool then discards the client on release.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const nameOf = options.preparedStatements === false ? undefined : statementNamer();
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (nameOf) nameStatementsOf(client, nameOf);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -45,6 +45,30 @@ export interface AccountTable {
   last_name: Generated<string | null>;
   phone: Generated<string | null>;
   suspended_reason: Generated<string | null>;
+  /** When a passkey became due for this account (a required role, none enrolled): its grace period starts. */
+  passkey_grace_started_at: Generated<Date | null>;
+}
+
+export interface PasskeyTable {
+  id: Generated<string>;
+  account_id: string;
+  /** base64url, as WebAuthn hands it over. */
+  credential_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  counter: number;
+  transports: Json<string[]>;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export interface WebauthnChallengeTable {
+  id: string;
+  challenge: string;
+  account_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface RecoveryCodeTable {
@@ -92,6 +116,8 @@ export interface SessionTable {
   end_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** The last re-authentication inside the session (password and code, or passkey). */
+  reauthenticated_at: Generated<Date | null>;
 }
 
 export interface SignInThrottleTable {
@@ -261,6 +287,9 @@ export interface DB {
   attendance: D.AttendanceTable;
   monthly_statement: D.MonthlyStatementTable;
   attendance_correction: D.AttendanceCorrectionTable;
+  attendance_sheet: D.AttendanceSheetTable;
+  attendance_signature: D.AttendanceSignatureTable;
+  attendance_proposal: D.AttendanceProposalTable;
   training_report: D.TrainingReportTable;
   training_alert: D.TrainingAlertTable;
   membership_request: MembershipRequestTable;
@@ -278,6 +307,8 @@ export interface DB {
   role: RoleTable;
   habilitation: HabilitationTable;
   session: SessionTable;
+  passkey: PasskeyTable;
+  webauthn_challenge: WebauthnChallengeTable;
   sign_in_throttle: SignInThrottleTable;
   audit_log: AuditLogTable;
   audit_checkpoint: AuditCheckpointTable;

@@ -94,6 +94,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     decorateReply: false,
     allowedPath: (p) => p === '/htmx.min.js',
   });
+  // The WebAuthn browser module as published (ES modules importing each other): no build step, no CDN.
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/@simplewebauthn/browser/esm'),
+    prefix: '/assets/simplewebauthn/',
+    decorateReply: false,
+    allowedPath: (p) => /^\/[\w/]+\.js$/.test(p) && !p.includes('..'),
+    maxAge: 3_600_000,
+  });
   await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/assets/', decorateReply: false });
 
   await registerOpenApi(app); // before the routes: it collects them as they register

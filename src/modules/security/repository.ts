@@ -92,6 +92,16 @@ export async function insertBulkAccessAlert(trx: Db, a: { at: Date; accountId: s
  * in one statement. The count cannot see the CTE's own writes (one snapshot for the statement),
  * so it adds the candidates just written to the others still in the window.
  */
+/**
+ * A candidate read again within this delay keeps the time of the earlier read. Rewriting the
+ * row on every read made one row per (account, candidate) the hottest in the database: each
+ * update leaves a dead version behind and holds the row's lock until its commit is flushed, so
+ * an account reading one dossier repeatedly queued on itself and bloated the table (163,000
+ * dead versions of 44 rows after a few minutes of load). The window therefore ends up to this
+ * much earlier for a candidate read repeatedly — negligible against an hour.
+ */
+export const ACCESS_REFRESH_SECONDS = 60;
+
 export async function recordAccessAndCount(
   db: Db,
   a: { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date },
@@ -102,6 +112,9 @@ export async function recordAccessAndCount(
       select ${a.accountId}::uuid, c.value::uuid, k.value, ${a.at}::timestamptz
         from jsonb_array_elements_text(${JSON.stringify(a.candidateIds)}::jsonb) c,
              jsonb_array_elements_text(${JSON.stringify(a.kinds)}::jsonb) k
+       where not exists (select 1 from candidate_access fresh
+                          where fresh.account_id = ${a.accountId}::uuid and fresh.kind = k.value and fresh.candidate_id = c.value::uuid
+                            and fresh.at > ${a.at}::timestamptz - ${`${ACCESS_REFRESH_SECONDS} seconds`}::interval)
       on conflict (account_id, kind, candidate_id) do update set at = excluded.at
       returning kind, candidate_id
     ),

@@ -13,6 +13,7 @@ export const GRANTABLE_BY_ACCOUNT_MANAGER: ReadonlyArray<{ application: string; 
   { application: 'kairos', role: 'quote_editor' },
   { application: 'kairos', role: 'attendance_officer' },
   { application: 'kairos', role: 'reader' },
+  { application: 'kairos', role: 'trainer' },
   { application: 'support', role: 'user' },
 ];
 

@@ -9,6 +9,7 @@ import type { DB } from '../../../db/schema.js';
 import { endAllSessions } from '../sessions/service.js';
 import {
   findAccountByLogin,
+  findAccountById,
   findActivationState,
   insertAccountIfLoginFree,
   markDeleted,
@@ -17,8 +18,8 @@ import {
 } from './repository.js';
 import { proposeLogin } from './rules.js';
 
-/** Activation (onboarding) and sign-in look an account up by its login. */
-export { findAccountByLogin };
+/** Activation (onboarding) and sign-in look an account up by its login; a passkey names the account by id. */
+export { findAccountByLogin, findAccountById };
 
 /**
  * Suspends an account and ends its sessions at once. Returns false when the account was not
