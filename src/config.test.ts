@@ -7,6 +7,7 @@ describe('settings for faults, backups and monitoring', () => {
     const config = loadConfig({});
     assert.equal(config.statementTimeoutMs, 15_000);
     assert.equal(config.pgliteFsync, true);
+    assert.equal(config.pgliteSharedBuffersMb, 16);
     assert.equal(config.metricsToken, undefined);
   });
 
@@ -22,6 +23,8 @@ describe('settings for faults, backups and monitoring', () => {
       ['DB_STATEMENT_TIMEOUT_MS', 'quinze'],
       ['DB_STATEMENT_TIMEOUT_MS', '10'],
       ['PGLITE_FSYNC', 'peut-être'],
+      ['PGLITE_SHARED_BUFFERS_MB', '0'],
+      ['PGLITE_SHARED_BUFFERS_MB', 'beaucoup'],
       ['METRICS_TOKEN', 'court'],
     ]) {
       assert.throws(() => loadConfig({ [name!]: value }), (err: unknown) => err instanceof ConfigError && err.message.includes(name!), `${name}=${value}`);

@@ -54,6 +54,7 @@ const envSchema = z.object({
   ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number({ error: 'un nombre entier de Mo, de 1 à 1024' }).int().min(1).max(1024).default(16),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   DB_PREPARED_STATEMENTS: bool.default(true),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
@@ -140,6 +141,8 @@ export interface Config {
   training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
   /** Embedded: each commit waits for its WAL to reach the disk (survives a power cut, not only kill -9). */
   pgliteFsync: boolean;
+  /** Embedded: PGlite's shared_buffers in MB (its WebAssembly heap never shrinks: kept small, see decision 0040). */
+  pgliteSharedBuffersMb: number;
   /** PostgreSQL: the server cancels a statement running longer than this (the request gets a 503). */
   statementTimeoutMs: number;
   /** PostgreSQL: named prepared statements (turn off behind a pooler in transaction mode). */
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, finishedJobDays: e.FINISHED_JOB_RETENTION_DAYS, dossierYears: e.DOSSIER_RETENTION_YEARS },
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
     pgliteFsync: e.PGLITE_FSYNC,
+    pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     preparedStatements: e.DB_PREPARED_STATEMENTS,
     metricsToken: e.METRICS_TOKEN,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -21,11 +20,12 @@ import { registerRoutes } from './routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { responseSerializer } from './serializer.js';
 import './types.js';
+import { PROJECT_ROOT } from '../project-root.js';
 
 // Validation messages in French for every schema (field errors are shown to users as they are).
 z.config(z.locales.fr());
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = PROJECT_ROOT;
 
 export interface BuildAppOptions {
   /** Where logs go (tests capture them to check nothing sensitive leaks). */

@@ -4,28 +4,28 @@
  * (the passkey stands for both factors), discoverable credentials (sign-in without a login), no
  * attestation asked (we trust the ceremony, not a make of authenticator).
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Config } from '../../../config.js';
 import { CEREMONY_TIMEOUT_MS } from './rules.js';
 
 type RelyingParty = Config['passkeys'];
+
+// @simplewebauthn/server and its crypto dependencies load at the first passkey ceremony, not at
+// every start of the server (docs/decisions/0039).
+const webauthn = () => Promise.all([import('@simplewebauthn/server'), import('@simplewebauthn/server/helpers')]).then(([server, helpers]) => ({ ...server, ...helpers }));
 
 export async function creationOptions(
   rp: RelyingParty,
   account: { id: string; login: string; displayName: string },
   exclude: ReadonlyArray<{ credentialId: string; transports: string[] }>,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await webauthn();
   return generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpId,
@@ -44,6 +44,7 @@ export type VerifiedRegistration = { credentialId: string; publicKey: string; co
 
 /** The new credential, or null when the response does not verify (any reason: it is all one to the user). */
 export async function verifyRegistration(rp: RelyingParty, response: RegistrationResponseJSON, expectedChallenge: string): Promise<VerifiedRegistration | null> {
+  const { verifyRegistrationResponse, isoBase64URL } = await webauthn();
   try {
     const result = await verifyRegistrationResponse({
       response,
@@ -67,6 +68,7 @@ export async function verifyRegistration(rp: RelyingParty, response: Registratio
 
 /** Sign-in: no list of credentials (discoverable), so nothing tells which accounts exist. */
 export async function requestOptions(rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await webauthn();
   return generateAuthenticationOptions({ rpID: rp.rpId, userVerification: 'required', timeout: CEREMONY_TIMEOUT_MS });
 }
 
@@ -77,6 +79,7 @@ export async function verifyAssertion(
   expectedChallenge: string,
   stored: { credentialId: string; publicKey: string; counter: number; transports: string[] },
 ): Promise<{ newCounter: number } | null> {
+  const { verifyAuthenticationResponse, isoBase64URL } = await webauthn();
   try {
     const result = await verifyAuthenticationResponse({
       response,

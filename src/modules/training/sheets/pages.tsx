@@ -7,7 +7,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { formField } from '../../../http/forms.js';
 import { HttpProblem, problems, type FieldError } from '../../../http/problem.js';
@@ -106,7 +105,8 @@ async function showSheet(app: FastifyInstance, request: FastifyRequest, reply: F
   const sheet = await getSheet(app.ctx, actor, id, requestMeta(request));
   const runner = hasHabilitation(actor, 'kairos', ['trainer', 'attendance_officer']);
   const link = sheet.token ? `${app.ctx.config.publicUrl}/emarger?jeton=${encodeURIComponent(sheet.token)}` : null;
-  const qr = link ? await QRCode.toDataURL(link, { margin: 1, width: 320 }) : null;
+  // Loaded at the first sheet shown rather than at start (docs/decisions/0039).
+  const qr = link ? await (await import('qrcode')).default.toDataURL(link, { margin: 1, width: 320 }) : null;
   const signed = sheet.trainees.filter((t) => t.signedAt).length;
   const notice = (request.query as { fait?: string }).fait === 'cloture' ? 'La feuille est close : les présences proposées attendent votre confirmation dans la grille d’assiduité.' : null;
   return sendPage(request, reply, `Émargement ${sheet.session}`, (csrf) => (

@@ -4,7 +4,6 @@
  * « présence confirmée »), the SHA-256 of the sheet's content and the audit reference of its
  * closing. A reader outside the organisation gets only the lines they may see.
  */
-import PDFDocument from 'pdfkit';
 import { formatFrenchDate } from '../../quotes/rules/holidays.js';
 import { PERIOD_LABELS } from '../rules.js';
 import type { SignatureInput } from './rules.js';
@@ -39,7 +38,9 @@ function drawSignature(doc: PDFKit.PDFDocument, signature: SignatureInput | null
   doc.restore();
 }
 
-export function renderSheetPdf(c: SheetPdfContent): Promise<Buffer> {
+export async function renderSheetPdf(c: SheetPdfContent): Promise<Buffer> {
+  // pdfkit and its fonts take a few hundred milliseconds to load: at the first PDF, not at every start.
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const title = `Feuille d’émargement — ${c.session}, ${formatFrenchDate(c.date)} (${PERIOD_LABELS[c.period]})`;
     const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Author: c.operatorName } });
