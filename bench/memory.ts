@@ -65,7 +65,7 @@ const READS = ['/api/v1/me', '/api/v1/quotes'];
 for (const engine of engines) {
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
-    const env: Record<string, string> = { NODE_ENV: 'production', APP_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'true', BULK_ACCESS_THRESHOLD_PER_HOUR: '100000' };
+    const env: Record<string, string> = { NODE_ENV: 'production', APP_SECRET: randomBytes(32).toString('hex'), AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'), SEED_DEMO: 'true', BULK_ACCESS_THRESHOLD_PER_HOUR: '100000' };
     let bare: Started;
     let bareTargets: string[];
     if (engine === 'pglite') {

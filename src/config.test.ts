@@ -65,7 +65,7 @@ describe('the demo world setting (SEED_DEMO_WORLD)', () => {
   it('needs demo mode: no world without the demo accounts', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://x@localhost/k' }).demoWorld, false);
     assert.equal(loadConfig({ SEED_DEMO: 'false', SEED_DEMO_WORLD: 'true' }).demoWorld, false);
-    assert.equal(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'k'.repeat(32) }).demoWorld, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'k'.repeat(32), AUDIT_SIGNING_KEY: 'a'.repeat(43) + '=' }).demoWorld, false);
   });
 
   it('refuses a value that is not a boolean, naming the variable', () => {
@@ -93,6 +93,24 @@ describe('server processes (WORKERS)', () => {
       () => loadConfig({ WORKERS: '2' }),
       (err: unknown) => err instanceof ConfigError && /WORKERS=2/.test(err.message) && /PostgreSQL \(DATABASE_URL\)/.test(err.message) && /WORKERS=1/.test(err.message),
     );
+  });
+});
+
+describe('audit checkpoint signing key (AUDIT_SIGNING_KEY)', () => {
+  const production = { NODE_ENV: 'production', APP_SECRET: 'k'.repeat(32) };
+  it('is required in production, with a French message saying how to make one', () => {
+    assert.throws(
+      () => loadConfig(production),
+      (err: unknown) => err instanceof ConfigError && /AUDIT_SIGNING_KEY : obligatoire en production/.test(err.message) && /openssl rand -base64 32/.test(err.message),
+    );
+    assert.equal(loadConfig({ ...production, AUDIT_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64') }).auditSigningKey, Buffer.alloc(32, 7).toString('base64'));
+  });
+
+  it('is optional elsewhere (generated and kept in the database), and refused when it is not an Ed25519 key', () => {
+    assert.equal(loadConfig({}).auditSigningKey, undefined);
+    for (const bad of ['court', Buffer.alloc(31).toString('base64'), '-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----']) {
+      assert.throws(() => loadConfig({ AUDIT_SIGNING_KEY: bad }), (err: unknown) => err instanceof ConfigError && err.message.includes('AUDIT_SIGNING_KEY'), bad);
+    }
   });
 });
 

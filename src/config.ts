@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSigningKey } from './modules/audit/signing.js';
 
 /**
  * Every setting comes from the environment, parsed once at start. A bad value stops the
@@ -21,6 +22,10 @@ const envSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('Kairos <ne-pas-repondre@kairos.example>'),
   APP_SECRET: z.string().min(32).optional(),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .refine((v) => parseSigningKey(v) !== null, 'clé Ed25519 attendue : 32 octets en base64 (openssl rand -base64 32) ou une clé PEM PKCS#8')
+    .optional(),
   PUBLIC_URL: z.string().url().optional(),
   OPERATOR_NAME: z.string().min(1).default('France Travail'),
   OPERATOR_ADDRESS: z.string().min(1).default('1 avenue du Docteur Gley, 75020 Paris'),
@@ -100,6 +105,11 @@ export interface Config {
   mailFrom: string;
   /** Key for secrets at rest (TOTP seeds). Derived from the data folder when not set in embedded mode. */
   appSecret: string | undefined;
+  /**
+   * Ed25519 key signing the audit checkpoints (src/modules/audit/signing.ts). Generated and kept in
+   * the database when not set, outside production only.
+   */
+  auditSigningKey: string | undefined;
   publicUrl: string;
   operatorName: string;
   operatorAddress: string;
@@ -188,6 +198,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.APP_SECRET) {
     throw new ConfigError('Invalid configuration:\n  APP_SECRET: required in production (32 characters or more)');
   }
+  if (production && !e.AUDIT_SIGNING_KEY) {
+    throw new ConfigError(
+      'Configuration refusée :\n  AUDIT_SIGNING_KEY : obligatoire en production, elle signe les points de contrôle du journal d’audit. ' +
+        'Créez-la avec « openssl rand -base64 32 » et gardez-la hors de la base de données.',
+    );
+  }
   if (embedded && e.WORKERS > 1) {
     throw new ConfigError(
       `Configuration refusée :\n  WORKERS=${e.WORKERS} : plusieurs processus serveur demandent PostgreSQL (DATABASE_URL). ` +
@@ -208,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     appSecret: e.APP_SECRET,
+    auditSigningKey: e.AUDIT_SIGNING_KEY,
     publicUrl,
     operatorName: e.OPERATOR_NAME,
     operatorAddress: e.OPERATOR_ADDRESS,

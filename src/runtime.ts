@@ -18,6 +18,7 @@ import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
 import { registerApiTokenJobs } from './modules/api-tokens/index.js';
 import { registerIdempotencyJobs } from './modules/idempotency/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
+import { registerAuditCheckpoint } from './modules/audit/checkpoint.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
 import { buildApp } from './http/app.js';
 import { SchedulingWorker } from './jobs/recurring.js';
@@ -103,6 +104,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
     registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
     registerAuditRetention(worker, ctx);
+    registerAuditCheckpoint(worker, ctx); // daily signed head of the chain, mailed to the agency administrators
     registerDossierAnonymisation(worker, ctx);
     let closing: Promise<void> | null = null;
     let control: ControlServer | null = null;

@@ -26,3 +26,17 @@ export async function instanceSecret(db: Database, configured: string | undefine
     .execute();
   return (await getSetting(db, 'app_secret'))!;
 }
+
+/**
+ * The audit checkpoints' signing key: AUDIT_SIGNING_KEY, or (outside production, where it is
+ * required) a seed generated once and kept beside the app secret.
+ */
+export async function instanceAuditSigningKey(db: Database, configured: string | undefined, generate: () => string): Promise<string> {
+  if (configured) return configured;
+  await db
+    .insertInto('instance_setting')
+    .values({ key: 'audit_signing_key', value: generate() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  return (await getSetting(db, 'audit_signing_key'))!;
+}

@@ -146,6 +146,16 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface AuditCheckpointTable {
+  id: Generated<number>;
+  row_id: number;
+  row_hash: string;
+  row_at: Timestamp;
+  created_at: Timestamp;
+  signature: string;
+  key_fingerprint: string;
+}
+
 export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
 
 export interface JobTable {
@@ -305,6 +315,7 @@ export interface DB {
   webauthn_challenge: WebauthnChallengeTable;
   sign_in_throttle: SignInThrottleTable;
   audit_log: AuditLogTable;
+  audit_checkpoint: AuditCheckpointTable;
   job: JobTable;
   mail_outbox: MailOutboxTable;
 }

@@ -3,7 +3,7 @@ import { outboxPages } from '../mail/pages.js';
 import { apiTokenPages, apiTokenRoutes } from '../modules/api-tokens/index.js';
 import { auditPages } from '../modules/audit/pages.js';
 import { auditRoutes } from '../modules/audit/routes.js';
-import { candidateRoutes } from '../modules/candidates/routes.js';
+import { candidateRoutes, dataExportRoutes } from '../modules/candidates/index.js';
 import { gidGovernance, gidPages, gidRoutes } from '../modules/habilitations/index.js';
 import { identityPages, identityRoutes } from '../modules/identity/index.js';
 import { onboardingPages } from '../modules/onboarding/pages.js';
@@ -48,6 +48,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(onboardingPages);
   // Funding quotes: candidates, then quotes (drafts, submission, decisions) and their templates.
   await app.register(candidateRoutes);
+  await app.register(dataExportRoutes); // the candidate's right of access: /api/v1/me/data-export(.pdf)
   await app.register(quoteRoutes);
   await app.register(quoteTemplateRoutes);
   await app.register(quotePages); // Quote editor pages: /devis.

@@ -47,12 +47,13 @@ describe('one owner per data folder (real processes, PGlite)', () => {
     assert.equal(health.status, 200, 'the owner still serves');
   });
 
-  it('refuses the commands that open the folder (audit:verify, restore) the same way', { timeout: 180_000 }, async () => {
+  it('refuses the commands that open the folder (audit:verify, audit:checkpoint, restore) the same way', { timeout: 180_000 }, async () => {
     const archive = path.join(dataDir, '..', `${path.basename(dataDir)}-any.tar.gz`);
     writeFileSync(archive, 'pas une archive');
     try {
       for (const [script, args] of [
         [COMMANDS.auditVerify, []],
+        [COMMANDS.auditCheckpoint, []],
         [COMMANDS.restore, [archive]],
       ] as const) {
         const filesBefore = listing(dataDir);

@@ -146,6 +146,7 @@ export function runCommand(script: string, args: string[], env: Record<string, s
 
 export const COMMANDS = {
   auditVerify: 'src/modules/audit/verify-cli.ts',
+  auditCheckpoint: 'src/modules/audit/checkpoint-cli.ts',
   backup: 'src/backup/backup-cli.ts',
   restore: 'src/backup/restore-cli.ts',
   seedScale: 'bench/scale/cli.ts',

@@ -186,6 +186,7 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/docs': {},
   'GET /metrics': { why: 'the matrix calls from loopback, where Prometheus scrapes: every actor alike; other peers get 404 (metrics.test.ts)' },
   'GET /aide': {},
+  'GET /confidentialite': {},
   'GET /aide/recherche': { query: 'q=devis' },
   'GET /aide/:slug': {},
   'GET /api/v1/help/articles': {},
@@ -342,6 +343,9 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /api/v1/candidates': { query: 'q=Martin' },
   'GET /api/v1/candidates/:identifier': {},
   'GET /api/v1/me/profile': {},
+  // The candidate's right of access: their own data only, whoever asks (staff: 403).
+  'GET /api/v1/me/data-export': {},
+  'GET /api/v1/me/data-export.pdf': {},
   'POST /api/v1/quotes': {},
   // Searches for quote A's title (queries echo in forms, so never a marker itself): organisation B's lists must come back without A's quote.
   'GET /api/v1/quotes': { query: 'q=Matrice' },

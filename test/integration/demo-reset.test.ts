@@ -50,7 +50,7 @@ describe('demo:reset', () => {
   it('refuses with DATABASE_URL, outside demo mode, without a terminal, and on an unknown argument', { timeout: 120_000 }, async () => {
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
       [['--yes'], { DATA_DIR: dataDir, DATABASE_URL: 'postgres://kairos@127.0.0.1:1/kairos' }, /qu’à la base embarquée \(DATA_DIR\).*DATABASE_URL/],
-      [['--yes'], { DATA_DIR: dataDir, NODE_ENV: 'production', APP_SECRET: 'x'.repeat(40) }, /qu’en mode démonstration/],
+      [['--yes'], { DATA_DIR: dataDir, NODE_ENV: 'production', APP_SECRET: 'x'.repeat(40), AUDIT_SIGNING_KEY: 'a'.repeat(43) + '=' }, /qu’en mode démonstration/],
       [[], { DATA_DIR: dataDir }, /Aucun terminal pour confirmer la suppression : relancez avec --yes/],
       [['--force'], { DATA_DIR: dataDir }, /Argument inconnu : --force/],
     ];

@@ -193,7 +193,7 @@ for (const engine of ENGINES) {
     it('refuses bad arguments before opening the database, and outside demo mode: nothing written', { timeout: 120_000 }, async () => {
       const t = await target(engine);
       // Production without SEED_DEMO (embedded), or PostgreSQL without SEED_DEMO: no demo mode.
-      const notDemo: Record<string, string> = engine === 'pglite' ? { NODE_ENV: 'production', APP_SECRET: 'x'.repeat(40) } : { SEED_DEMO: 'false' };
+      const notDemo: Record<string, string> = engine === 'pglite' ? { NODE_ENV: 'production', APP_SECRET: 'x'.repeat(40), AUDIT_SIGNING_KEY: 'a'.repeat(43) + '=' } : { SEED_DEMO: 'false' };
       // Every bad argument is checked in process above; real processes for a few, on each engine.
       await refusesAll([BAD_ARGUMENTS[0]!, BAD_ARGUMENTS[2]!, BAD_ARGUMENTS.at(-1)!, [SMALL, /qu’en mode démonstration/, notDemo]], t);
     });

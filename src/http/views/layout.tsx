@@ -89,6 +89,9 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
               d'adresse avant de saisir vos identifiants ; {frame.operatorName} ne vous demandera jamais vos codes par
               courriel ou par téléphone.
             </p>
+            <p class="mb-1">
+              <a href="/confidentialite">Confidentialité et données personnelles</a>
+            </p>
             {frame.demoMode ? <p class="mb-0">Mode démonstration : les données sont fictives.</p> : null}
           </div>
         </footer>

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { incidentPages } from './error-references/pages.js';
 import { referenceRoutes } from './error-references/routes.js';
 import { helpRoutes } from './help/routes.js';
+import { privacyPages } from './privacy/pages.js';
 import { supportRequestPages } from './requests/pages.js';
 import { supportRequestRoutes } from './requests/routes.js';
 
@@ -18,6 +19,7 @@ export async function supportRoutes(app: FastifyInstance): Promise<void> {
   await app.register(referenceRoutes);
   await app.register(incidentPages);
   await app.register(helpRoutes); // public: reachable by someone who cannot sign in
+  await app.register(privacyPages); // public: the privacy notice, /confidentialite, linked from every footer
   await app.register(supportRequestRoutes);
   await app.register(supportRequestPages);
 }

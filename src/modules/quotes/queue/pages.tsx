@@ -14,6 +14,7 @@ import { sendPage } from '../../../http/render.js';
 import { ErrorSummary } from '../../../http/views/layout.js';
 import { candidateOnly, type Actor } from '../../habilitations/policy.js';
 import { trainingSpaceSection } from '../../training/index.js';
+import { dataExportSpaceSection } from '../../candidates/index.js';
 import { formatFrenchDate } from '../rules/holidays.js';
 import { advisorOnly } from '../record/access.js';
 import { candidateStatusLabel } from '../decision/party-views.js';
@@ -101,6 +102,7 @@ async function myQuotesSection(app: FastifyInstance, actor: Actor): Promise<Comp
 export const CANDIDATE_SPACE_SECTIONS: CandidateSpaceSection[] = [
   { id: 'mes-devis', title: 'Mes devis', content: myQuotesSection },
   { id: 'mes-formations', title: 'Mes formations', content: trainingSpaceSection },
+  { id: 'mes-donnees', title: 'Mes données personnelles', content: dataExportSpaceSection },
 ];
 
 export async function advisorQueuePages(fastify: FastifyInstance): Promise<void> {
