@@ -192,6 +192,11 @@ for (const engine of ENGINES) {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /émargé à 09:13/);
       assert.ok(page.body.includes(`/api/v1/attendance-sheets/${sheetId}.pdf`));
+      // And among everything held about them.
+      const exported = await call('candidat.demo', 'GET', '/api/v1/me/data-export');
+      assert.equal(exported.statusCode, 200, exported.body.slice(0, 300));
+      const signatures = exported.json().signatures as Array<{ sheetId: string; signature: { kind: string } }>;
+      assert.deepEqual(signatures.map((x) => [x.sheetId, x.signature.kind]), [[sheetId, 'drawn']]);
     });
 
     it('a closed sheet takes no more signatures; the list filters by session and month', async () => {

@@ -27,11 +27,12 @@ export async function candidateDataExport(ctx: AppContext, actor: Actor, meta: R
       repo.supportRequestsOf(trx, actor.accountId),
     ]);
     const trainingIds = trainings.map((t) => t.id);
-    const [attendance, statements, reports, messages] = await Promise.all([
+    const [attendance, statements, reports, messages, signatures] = await Promise.all([
       repo.attendanceOf(trx, trainingIds),
       repo.statementsOf(trx, trainingIds),
       repo.reportsOf(trx, trainingIds),
       repo.supportMessagesOf(trx, support.map((s) => s.id)),
+      candidate ? repo.attendanceSignaturesOf(trx, candidate.id) : Promise.resolve([]),
     ]);
     const audit = await repo.auditEventsAbout(
       trx,
@@ -81,8 +82,11 @@ export async function candidateDataExport(ctx: AppContext, actor: Actor, meta: R
         createdAt: iso(s.created_at)!, updatedAt: iso(s.updated_at)!,
         messages: messages.filter((m) => m.request_id === s.id).map((m) => ({ from: m.author_role, body: m.body, at: iso(m.at)! })),
       })),
-      // Kairos keeps no electronic signature of its own: acceptances and decisions are in each quote's history.
-      signatures: [] as Array<Record<string, unknown>>,
+      // Signatures of attendance sheets, with what each one recorded; quote acceptances and decisions are in each quote's history.
+      signatures: signatures.map((g) => ({
+        sheetId: g.sheet_id, trainingId: g.training_id, session: g.carif_oref_session, date: String(g.date).slice(0, 10), period: g.period,
+        signedAt: iso(g.signed_at)!, ip: g.ip, userAgent: g.user_agent, codeStep: Number(g.token_step), signature: g.signature as Record<string, unknown>,
+      })) as Array<Record<string, unknown>>,
       // Staff are named by their role only: their identity is their own personal data.
       auditEvents: audit.map((e) => ({
         at: iso(e.at)!, action: e.action, byYou: e.actor_id === actor.accountId, targetType: e.target_type, targetId: e.target_id,

@@ -114,3 +114,15 @@ export async function auditEventsAbout(db: Db, accountId: string, targets: Array
     .limit(limit)
     .execute();
 }
+
+/** The candidate's signatures on attendance sheets: time, address, device, code step and what was drawn. */
+export async function attendanceSignaturesOf(db: Db, candidateId: string) {
+  return db
+    .selectFrom('attendance_signature as sig')
+    .innerJoin('attendance_sheet as sh', 'sh.id', 'sig.sheet_id')
+    .select(['sh.id as sheet_id', 'sh.carif_oref_session', 'sh.date', 'sh.period', 'sig.training_id', 'sig.signed_at', 'sig.ip', 'sig.user_agent', 'sig.token_step', 'sig.signature'])
+    .where('sig.candidate_id', '=', candidateId)
+    .orderBy('sh.date')
+    .orderBy('sh.period')
+    .execute();
+}

@@ -35,7 +35,7 @@ export const dataExportSchema = z.object({
     status: z.string(), createdAt: when, updatedAt: when,
     messages: z.array(z.object({ from: z.enum(['requester', 'agent']), body: z.string(), at: when })),
   })),
-  signatures: z.array(anyObject).meta({ description: 'Kairos ne conserve pas de signature électronique : acceptations et décisions figurent dans l’historique des devis.' }),
+  signatures: z.array(anyObject).meta({ description: 'Les signatures des feuilles d’émargement (heure, adresse IP, navigateur, tracé) ; acceptations et décisions figurent dans l’historique des devis.' }),
   auditEvents: z.array(z.object({
     at: when, action: z.string(), byYou: z.boolean(), targetType: z.string().nullable(), targetId: z.string().nullable(), ip: z.string().nullable(),
   })),
