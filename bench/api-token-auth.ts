@@ -3,6 +3,7 @@
 // use noted at most once a minute), a replayed POST (Idempotency-Key), and a bare Fastify route
 // running one primary-key query on the same database in the same run.
 // Run: npx tsx bench/api-token-auth.ts [postgres://…] — PGlite in memory without a URL.
+// Last line: one JSON object (bench/run.ts).
 import { loadavg } from 'node:os';
 import autocannon, { type Options } from 'autocannon';
 import Fastify from 'fastify';
@@ -45,10 +46,21 @@ try {
   console.log(`engine: ${rt.ctx.engine}; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('| route | requests/s | p50 ms | p99 ms | non-2xx | load avg (1 min) |');
   console.log('|---|---|---|---|---|---|');
+  const figures: Array<{ route: string; rps: number; p50: number; p99: number; non2xx: number }> = [];
   for (const [name, options] of routes) {
     const result = await autocannon({ connections: 10, duration: SECONDS, ...options });
     console.log(`| ${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${loadavg()[0]!.toFixed(2)} |`);
+    figures.push({ route: name, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx });
   }
+  const [bare, ...real] = figures;
+  console.log(
+    JSON.stringify({
+      bench: 'api-token-auth',
+      load: loadavg()[0],
+      summary: `${rt.ctx.engine}: ${real.map((f) => `${f.route.split(':')[0]} ${(f.rps / Math.max(bare!.rps, 1)).toFixed(2)}×`).join(', ')} of bare ${bare!.rps} req/s`,
+      figures,
+    }),
+  );
 } finally {
   await baseline.close();
   await rt.stop();

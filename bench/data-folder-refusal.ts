@@ -30,10 +30,14 @@ function series(name: string, args: string[], expectedCode: number) {
   return { name, median: ms[Math.floor(ms.length / 2)]!, max: ms.at(-1)! };
 }
 
+// The bundle is built before anything is timed: a start finds it current.
+spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 try {
   const results = [
     series('baseline: node + tsx, empty script', ['--import', 'tsx', '-e', 'process.exit(1)'], 1),
-    series('second npm start (refused)', ['--import', 'tsx', 'src/main.ts'], 1),
+    // What `npm start` runs: the bundle (built beforehand, below), whose first file refuses
+    // before the application's chunks load.
+    series('second npm start (refused)', ['scripts/start.mjs'], 1),
     series('npm run audit:verify (refused)', ['--import', 'tsx', 'src/modules/audit/verify-cli.ts'], 1),
   ];
   console.log(`${RUNS} runs each, on a folder held by a live process (load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`);

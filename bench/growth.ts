@@ -156,6 +156,7 @@ try {
   }
   console.log(`| route | p50 ${SCALES[0]!.name} | p95 ${SCALES[0]!.name} | p50 ${SCALES[1]!.name} | p95 ${SCALES[1]!.name} | p95 ratio | ≤ 1.5× |`);
   console.log('|---|---|---|---|---|---|---|');
+  const ratios: Array<{ route: string; p95Small: number; p95Large: number; ratio: number }> = [];
   for (const [r, [name, smallUrl, smallHeaders]] of small.routes.entries()) {
     const [, largeUrl, largeHeaders] = large.routes[r]!;
     const times: [number[], number[]] = [[], []];
@@ -167,8 +168,19 @@ try {
     const [s95, l95] = [percentile(times[0], 0.95), percentile(times[1], 0.95)];
     const ratio = l95 / s95;
     console.log(`| ${name} | ${percentile(times[0], 0.5).toFixed(1)} | ${s95.toFixed(1)} | ${percentile(times[1], 0.5).toFixed(1)} | ${l95.toFixed(1)} | ${ratio.toFixed(2)} | ${ratio <= 1.5 ? 'yes' : 'NO'} |`);
+    ratios.push({ route: name, p95Small: s95, p95Large: l95, ratio: Number(ratio.toFixed(2)) });
   }
   console.log(`load average after: ${load()}`);
+  const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  console.log(
+    JSON.stringify({
+      bench: 'growth',
+      load: os.loadavg()[0],
+      summary: `worst p95 ${SCALES[1]!.name} / ${SCALES[0]!.name}: ${worst.route} ${worst.ratio}×`,
+      goalMet: ratios.every((r) => r.ratio <= 1.5),
+      ratios,
+    }),
+  );
 } finally {
   await small.close();
   await large.close();

@@ -9,15 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { DURABLE_START_PARAMS, DurableNodeFS } from '../src/db/pglite-durable-fs.js';
+import { DURABLE_START_PARAMS, durableNodeFS } from '../src/db/pglite-durable-fs.js';
 
 const COMMITS = Number(process.argv[2] ?? 500);
 const BATCH = 10_000;
 
-async function measure(name: string, open: (dir: string) => PGlite) {
+async function measure(name: string, open: (dir: string) => PGlite | Promise<PGlite>) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kairos-bench-durability-'));
   try {
-    const db = open(path.join(dir, 'data'));
+    const db = await open(path.join(dir, 'data'));
     await db.waitReady;
     await db.exec('create table t (id serial primary key, training uuid, day date, status text, recorded_at timestamptz default now())');
     let started = performance.now();
@@ -41,7 +41,7 @@ await measure('warm-up', () => new PGlite()); // JIT and WebAssembly compilation
 const results = [
   await measure('memory', () => new PGlite()),
   await measure('no-sync', (dir) => new PGlite({ dataDir: dir })),
-  await measure('durable', (dir) => new PGlite({ fs: new DurableNodeFS(dir), startParams: DURABLE_START_PARAMS })),
+  await measure('durable', async (dir) => new PGlite({ fs: await durableNodeFS(dir), startParams: DURABLE_START_PARAMS })),
 ];
 const base = results[0]!;
 console.log(`${COMMITS} single-row commits, then one ${BATCH}-row transaction (same run, same machine)`);

@@ -39,6 +39,10 @@ if (!browser) {
 console.log(`Engines: PGlite${process.env.TEST_DATABASE_URL ? ' + PostgreSQL (TEST_DATABASE_URL)' : ' (set TEST_DATABASE_URL to add PostgreSQL)'}`);
 const template = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-test-template.ts'], { cwd: root, stdio: 'inherit' });
 if (template.status !== 0) process.exit(template.status ?? 1);
+// The server's bundle, once, before test files that start real servers (scripts/start.mjs) run
+// two at a time: each would otherwise find it stale and build it too. A failure is not fatal
+// here: those starts fall back to the sources, and test/integration/start-build.test.ts fails.
+spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 
 const result = spawnSync(
   process.execPath,

@@ -7,6 +7,7 @@ describe('settings for faults, backups and monitoring', () => {
     const config = loadConfig({});
     assert.equal(config.statementTimeoutMs, 15_000);
     assert.equal(config.pgliteFsync, true);
+    assert.equal(config.pgliteSharedBuffersMb, 16);
     assert.equal(config.metricsToken, undefined);
   });
 
@@ -22,10 +23,33 @@ describe('settings for faults, backups and monitoring', () => {
       ['DB_STATEMENT_TIMEOUT_MS', 'quinze'],
       ['DB_STATEMENT_TIMEOUT_MS', '10'],
       ['PGLITE_FSYNC', 'peut-être'],
+      ['PGLITE_SHARED_BUFFERS_MB', '0'],
+      ['PGLITE_SHARED_BUFFERS_MB', 'beaucoup'],
       ['METRICS_TOKEN', 'court'],
+      ['REDIS_URL', 'http://127.0.0.1:6379'],
+      ['REDIS_URL', 'redis://'],
+      ['REDIS_KEY_PREFIX', 'avec espace'],
     ]) {
       assert.throws(() => loadConfig({ [name!]: value }), (err: unknown) => err instanceof ConfigError && err.message.includes(name!), `${name}=${value}`);
     }
+  });
+});
+
+describe('shared rate limits (REDIS_URL)', () => {
+  it('are off without REDIS_URL: each process counts in memory', () => {
+    assert.equal(loadConfig({}).redis, null);
+  });
+
+  it('read the address and the key prefix', () => {
+    assert.deepEqual(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'kairos:' });
+    assert.deepEqual(loadConfig({ REDIS_URL: 'rediss://u:p@cache.example:6380/2', REDIS_KEY_PREFIX: 'prod:' }).redis, { url: 'rediss://u:p@cache.example:6380/2', keyPrefix: 'prod:' });
+  });
+
+  it('never repeat the address in the error: it may hold a password', () => {
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'http://u:secret-pass@cache.example' }),
+      (err: unknown) => err instanceof ConfigError && /REDIS_URL: une adresse redis:\/\/hôte:port/.test(err.message) && !err.message.includes('secret-pass'),
+    );
   });
 });
 
@@ -69,5 +93,28 @@ describe('server processes (WORKERS)', () => {
       () => loadConfig({ WORKERS: '2' }),
       (err: unknown) => err instanceof ConfigError && /WORKERS=2/.test(err.message) && /PostgreSQL \(DATABASE_URL\)/.test(err.message) && /WORKERS=1/.test(err.message),
     );
+  });
+});
+
+describe('passkeys (PASSKEY_REQUIRED_ROLES, PASSKEY_GRACE_DAYS, REAUTH_MINUTES)', () => {
+  it('derives the relying party from the public URL, and requires no passkey by default', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://kairos.example.fr/' });
+    assert.deepEqual(
+      { rpId: config.passkeys.rpId, origin: config.passkeys.origin, roles: config.passkeys.requiredRoles, grace: config.passkeys.graceDays, reauth: config.reauthMinutes },
+      { rpId: 'kairos.example.fr', origin: 'https://kairos.example.fr', roles: [], grace: 14, reauth: 5 },
+    );
+  });
+
+  it('reads a comma-separated list of application/role', () => {
+    const config = loadConfig({ PASSKEY_REQUIRED_ROLES: ' gid/agency_admin, gid/account_manager ,', PASSKEY_GRACE_DAYS: '30' });
+    assert.deepEqual(config.passkeys.requiredRoles, ['gid/agency_admin', 'gid/account_manager']);
+    assert.equal(config.passkeys.graceDays, 30);
+  });
+
+  it('refuses a role not written application/role, naming the variable', () => {
+    for (const value of ['agency_admin', 'gid/agency_admin;drop', 'GID/Agency']) {
+      assert.throws(() => loadConfig({ PASSKEY_REQUIRED_ROLES: value }), (err: unknown) => err instanceof ConfigError && err.message.includes('PASSKEY_REQUIRED_ROLES'), value);
+    }
+    assert.throws(() => loadConfig({ PASSKEY_GRACE_DAYS: '-1' }), (err: unknown) => err instanceof ConfigError && err.message.includes('PASSKEY_GRACE_DAYS'));
   });
 });

@@ -33,6 +33,15 @@ const envSchema = z.object({
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   IP_LOCKOUT_THRESHOLD: z.coerce.number().int().min(10).max(10000).default(100),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(10).default(300),
+  // Never echoed back in an error: it may hold a password.
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'une adresse redis://hôte:port ou rediss://hôte:port attendue (exemple : redis://127.0.0.1:6379) ; retirez la variable pour des limites en mémoire')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'de 1 à 64 lettres, chiffres ou « : _ . - » (exemple : kairos:)')
+    .default('kairos:'),
   PUBLIC_FORM_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
   JOB_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
   ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
@@ -49,10 +58,18 @@ const envSchema = z.object({
   ATTENDANCE_ALERT_THRESHOLD: z.coerce.number().int().min(0).max(60).default(2),
   REPORT_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PGLITE_FSYNC: bool.default(true),
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number({ error: 'un nombre entier de Mo, de 1 à 1024' }).int().min(1).max(1024).default(16),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   DB_PREPARED_STATEMENTS: bool.default(true),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   METRICS_TOKEN: z.string().min(24, 'au moins 24 caractères (un secret aléatoire)').optional(),
+  PASSKEY_REQUIRED_ROLES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z_]+\/[a-z_]+$/, 'une liste de rôles « application/rôle » séparés par des virgules, ex. gid/agency_admin,gid/account_manager'))),
+  PASSKEY_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  REAUTH_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   WORKERS: z.coerce
     .number({ error: 'un nombre entier de 1 à 64 (processus serveur)' })
     .int('un nombre entier de 1 à 64 (processus serveur)')
@@ -94,6 +111,11 @@ export interface Config {
   session: { idleMinutes: number; absoluteHours: number };
   throttle: { lockoutThreshold: number; lockoutMinutes: number; ipLockoutThreshold: number };
   rateLimitPerMinute: number;
+  /**
+   * Where request rate limits are counted: Redis shared by every instance when REDIS_URL is set,
+   * else each process's memory (docs/decisions/0042-shared-rate-limits-and-security-suspensions.md).
+   */
+  redis: { url: string; keyPrefix: string } | null;
   /** Submissions per hour and IP address of the public forms (adhesion request). */
   publicFormRateLimitPerHour: number;
   jobPollMs: number;
@@ -123,6 +145,8 @@ export interface Config {
   training: { unjustifiedAbsenceThreshold: number; reportReminderDays: number };
   /** Embedded: each commit waits for its WAL to reach the disk (survives a power cut, not only kill -9). */
   pgliteFsync: boolean;
+  /** Embedded: PGlite's shared_buffers in MB (its WebAssembly heap never shrinks: kept small, see decision 0040). */
+  pgliteSharedBuffersMb: number;
   /** PostgreSQL: the server cancels a statement running longer than this (the request gets a 503). */
   statementTimeoutMs: number;
   /** PostgreSQL: named prepared statements (turn off behind a pooler in transaction mode). */
@@ -135,6 +159,14 @@ export interface Config {
    * are allowed for local development and tests.
    */
   webhooks: { allowPrivate: boolean; allowLocalHttp: boolean };
+  /**
+   * Passkeys (WebAuthn, docs/decisions/0044-passkeys.md): the relying party is the public URL's
+   * host and its origin the only one accepted. Holders of `requiredRoles` (`application/role`)
+   * must enrol one within `graceDays` of their first sign-in under the rule.
+   */
+  passkeys: { rpId: string; origin: string; rpName: string; requiredRoles: string[]; graceDays: number };
+  /** Adding or removing a passkey needs a sign-in or re-authentication this recent. */
+  reauthMinutes: number;
   /**
    * Server processes sharing the port (node:cluster, docs/decisions/0033-memory-and-workers.md).
    * PostgreSQL only: an embedded data folder is opened by one process.
@@ -190,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ipLockoutThreshold: e.IP_LOCKOUT_THRESHOLD,
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : null,
     publicFormRateLimitPerHour: e.PUBLIC_FORM_RATE_LIMIT_PER_HOUR,
     jobPollMs: e.JOB_POLL_MS,
     accessReview: {
@@ -203,10 +236,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, finishedJobDays: e.FINISHED_JOB_RETENTION_DAYS, dossierYears: e.DOSSIER_RETENTION_YEARS },
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },
     pgliteFsync: e.PGLITE_FSYNC,
+    pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     preparedStatements: e.DB_PREPARED_STATEMENTS,
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, allowLocalHttp: !production },
     workers: e.WORKERS,
+    passkeys: {
+      rpId: new URL(publicUrl).hostname,
+      origin: new URL(publicUrl).origin,
+      rpName: `Kairos ${e.OPERATOR_NAME}`,
+      requiredRoles: e.PASSKEY_REQUIRED_ROLES,
+      graceDays: e.PASSKEY_GRACE_DAYS,
+    },
+    reauthMinutes: e.REAUTH_MINUTES,
   };
 }

@@ -39,7 +39,7 @@ export function createMetrics(): Metrics {
   });
   const signInFailures = new Counter({
     name: 'kairos_sign_in_failures_total',
-    help: 'Refused sign-in attempts by reason (unknown_login, password, second_factor, status_*, throttled)',
+    help: 'Refused sign-in attempts by reason (unknown_login, password, second_factor, status_*, passkey_*, throttled)',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

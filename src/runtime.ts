@@ -6,7 +6,7 @@ import type { AppContext } from './context.js';
 import { startControlServer, type ControlServer } from './backup/control.js';
 import { writeBackup } from './backup/backup.js';
 import type { DataFolderLock } from './db/data-folder-lock.js';
-import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { openConfiguredDatabase, type DatabaseHandle } from './db/database.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { instanceSecret } from './db/instance-settings.js';
 import { migrateToLatest, serialisedStartup } from './db/migrate.js';
@@ -60,20 +60,18 @@ export interface RuntimeOptions {
   inMemory?: boolean;
   /** The data folder's lock, when the caller took it already (main.ts, to refuse fast). */
   dataFolderLock?: DataFolderLock;
+  /**
+   * The database the caller started opening with openConfiguredDatabase (main.ts, so that PGlite
+   * starts while the application loads); closed here if the runtime cannot be built.
+   */
+  database?: Promise<DatabaseHandle>;
 }
 
 /** config → database → migrations → demo data → HTTP app and job worker (not yet listening). */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
-  const handle = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: options.inMemory ? null : config.dataDir,
-    loadDataDir: options.loadDataDir,
-    statementTimeoutMs: config.statementTimeoutMs,
-    preparedStatements: config.preparedStatements,
-    fsync: config.pgliteFsync,
-    lock: options.dataFolderLock,
-  });
+  const handle = await (options.database ??
+    openConfiguredDatabase(config, { inMemory: options.inMemory, loadDataDir: options.loadDataDir, lock: options.dataFolderLock }));
   try {
     const metrics = createMetrics();
     const { ctx, seeded, worldSeeded } = await serialisedStartup(handle.db, handle.engine, async () => {

@@ -9,6 +9,8 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export interface Started {
   child: ChildProcess;
+  /** What the process printed on stdout up to the moment it was ready. */
+  output: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startProcess(script: string, env: Record<string, string>, 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    output: out,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
-import tar from 'tar-stream';
+import type { Pack } from 'tar-stream';
 
 /**
  * The backup archive: one gzipped tar holding `manifest.json` first, then `database/…` (a
@@ -25,7 +25,9 @@ export interface Manifest {
 export class ArchiveError extends Error {}
 
 /** Writes the archive to `out`; `fill` adds the entries after the manifest. */
-export async function writeArchive(out: Writable, manifest: Manifest, fill: (pack: tar.Pack) => Promise<void>): Promise<void> {
+export async function writeArchive(out: Writable, manifest: Manifest, fill: (pack: Pack) => Promise<void>): Promise<void> {
+  // Loaded by the first backup, not at every start of the server (docs/decisions/0039).
+  const { default: tar } = await import('tar-stream');
   const pack = tar.pack();
   const done = pipeline(pack, createGzip({ level: 6 }), out);
   try {
@@ -40,11 +42,11 @@ export async function writeArchive(out: Writable, manifest: Manifest, fill: (pac
   await done;
 }
 
-function addBuffer(pack: tar.Pack, name: string, content: Buffer): Promise<void> {
+function addBuffer(pack: Pack, name: string, content: Buffer): Promise<void> {
   return new Promise((resolve, reject) => pack.entry({ name, mode: 0o600 }, content, (err) => (err ? reject(err) : resolve())));
 }
 
-async function addFile(pack: tar.Pack, name: string, file: string, size: number): Promise<void> {
+async function addFile(pack: Pack, name: string, file: string, size: number): Promise<void> {
   const entry = pack.entry({ name, size, mode: 0o600 });
   await pipeline(createReadStream(file), entry);
 }
@@ -53,7 +55,7 @@ async function addFile(pack: tar.Pack, name: string, file: string, size: number)
  * Adds every regular file under `dir` as `prefix/relative/path`, skipping the relative paths
  * `skip` names (and everything below them). A missing folder adds nothing.
  */
-export async function addFolder(pack: tar.Pack, dir: string, prefix: string, skip: ReadonlySet<string> = new Set()): Promise<number> {
+export async function addFolder(pack: Pack, dir: string, prefix: string, skip: ReadonlySet<string> = new Set()): Promise<number> {
   let count = 0;
   const walk = async (relative: string): Promise<void> => {
     let entries: Dirent[];
@@ -81,7 +83,7 @@ export async function addFolder(pack: tar.Pack, dir: string, prefix: string, ski
   return count;
 }
 
-export async function addFileAs(pack: tar.Pack, name: string, file: string): Promise<void> {
+export async function addFileAs(pack: Pack, name: string, file: string): Promise<void> {
   await addFile(pack, name, file, (await lstat(file)).size);
 }
 
@@ -102,6 +104,7 @@ function safeTarget(name: string, targets: ExtractTargets): string | null {
  * each entry into its target folder. Paths leaving their folder, links and devices are refused.
  */
 export async function extractArchive(input: Readable, accept: (manifest: Manifest) => Promise<ExtractTargets>): Promise<Manifest> {
+  const { default: tar } = await import('tar-stream');
   const extract = tar.extract();
   let manifest: Manifest | null = null;
   let targets: ExtractTargets | null = null;

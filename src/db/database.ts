@@ -1,12 +1,11 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { acquireDataFolderLock, type DataFolderLock } from './data-folder-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable-fs.js';
+import { DURABLE_START_PARAMS, durableNodeFS } from './pglite-durable-fs.js';
 import { seedFromTemplate } from './pglite-template.js';
 import { nameStatementsOf, statementNamer } from './prepared-statements.js';
 import type { DB } from './schema.js';
+import type { Config } from '../config.js';
 
 export type Engine = 'pglite' | 'postgres';
 export type Database = Kysely<DB>;
@@ -31,9 +30,6 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 // `date` columns stay 'yyyy-mm-dd' strings: a calendar day has no time zone to shift it.
 const DATE_OID = 1082;
-pg.types.setTypeParser(INT8_OID, (v) => Number(v));
-pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
-pg.types.setTypeParser(DATE_OID, (v) => v);
 const pgliteParsers = {
   [INT8_OID]: (v: string) => Number(v),
   [NUMERIC_OID]: (v: string) => Number(v),
@@ -49,6 +45,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite on disk: fsync the WAL at each commit (default), or trust the kernel's cache (faster). */
   fsync?: boolean;
+  /** PGlite: shared_buffers in MB (default 16; PGlite's own is 128, and its WebAssembly heap only grows). */
+  sharedBuffersMb?: number;
   /** PostgreSQL: longest a statement may run before the server cancels it (SQLSTATE 57014). */
   statementTimeoutMs?: number;
   /** PostgreSQL: name parameterised statements so each connection plans them once (default true). */
@@ -58,6 +56,23 @@ export interface OpenOptions {
    * application, to refuse within a second); otherwise it is taken here. Released on close.
    */
   lock?: DataFolderLock;
+}
+
+/** The database the settings name: PostgreSQL with DATABASE_URL, otherwise PGlite in DATA_DIR. */
+export function openConfiguredDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'statementTimeoutMs' | 'preparedStatements' | 'pgliteFsync' | 'pgliteSharedBuffersMb'>,
+  options: Pick<OpenOptions, 'loadDataDir' | 'lock'> & { inMemory?: boolean } = {},
+): Promise<DatabaseHandle> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemory ? null : config.dataDir,
+    loadDataDir: options.loadDataDir,
+    statementTimeoutMs: config.statementTimeoutMs,
+    preparedStatements: config.preparedStatements,
+    fsync: config.pgliteFsync,
+    sharedBuffersMb: config.pgliteSharedBuffersMb,
+    lock: options.lock,
+  });
 }
 
 /** Connection pool figures for /metrics (PGlite: one connection, busy or not). */
@@ -70,14 +85,34 @@ export interface PoolStats {
 /** How long a request waits for a PostgreSQL connection before it is told the database is away. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 
+/** PGlite 0.5.16's own start parameters (its `defaultStartParams`, not exported by the package). */
+const PGLITE_START_PARAMS = ['--single', '-F', ...DURABLE_START_PARAMS.slice(1, -2)];
+
+/**
+ * PGlite's memory settings: the WebAssembly heap grows to what PostgreSQL touches and never gives
+ * it back, so its buffers are kept small (decision 0040; PGlite's defaults are PostgreSQL's:
+ * shared_buffers 128 MB, temp_buffers 8 MB). work_mem stays at 4 MB: sorts of a list page fit.
+ */
+export function pgliteMemoryParams(sharedBuffersMb: number): string[] {
+  return ['-c', `shared_buffers=${sharedBuffersMb}MB`, '-c', 'temp_buffers=2MB', '-c', 'wal_buffers=1MB', '-c', 'maintenance_work_mem=16MB'];
+}
+
+/**
+ * Only the engine in use is loaded (docs/decisions/0039): PGlite's module on PostgreSQL, or
+ * `pg` on PGlite, would add tens of milliseconds to every start for nothing.
+ */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   const lock = options.dataDir ? (options.lock ?? acquireDataFolderLock(options.dataDir)) : null;
   try {
     // After the lock, before PGlite touches the folder: a new folder starts from the template.
     if (options.dataDir && !options.loadDataDir) seedFromTemplate(options.dataDir);
+    const memory = pgliteMemoryParams(options.sharedBuffersMb ?? 16);
+    const durable = options.dataDir && options.fsync !== false;
+    const { PGlite } = await import('@electric-sql/pglite');
     const pglite = new PGlite({
-      ...(options.dataDir ? (options.fsync === false ? { dataDir: options.dataDir } : { fs: new DurableNodeFS(options.dataDir), startParams: DURABLE_START_PARAMS }) : {}),
+      ...(options.dataDir ? (durable ? { fs: await durableNodeFS(options.dataDir) } : { dataDir: options.dataDir }) : {}),
+      startParams: [...(durable ? DURABLE_START_PARAMS : PGLITE_START_PARAMS), ...memory],
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: pgliteParsers,
     });
@@ -105,7 +140,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   }
 }
 
-function openPostgres(databaseUrl: string, options: OpenOptions): DatabaseHandle {
+async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<DatabaseHandle> {
+  const { default: pg } = await import('pg');
+  pg.types.setTypeParser(INT8_OID, (v) => Number(v));
+  pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
+  pg.types.setTypeParser(DATE_OID, (v) => v);
   const statementTimeout = options.statementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: databaseUrl,

@@ -14,6 +14,9 @@ import * as m0011 from './migrations/0011_audit_append.js';
 import * as m0012 from './migrations/0012_api_tokens.js';
 import * as m0013 from './migrations/0013_webhooks.js';
 import * as m0014 from './migrations/0014_hot_query_indexes.js';
+import * as m0016 from './migrations/0016_suspension_origin_register_lookups.js';
+import * as m0018 from './migrations/0018_passkeys.js';
+import * as m0020 from './migrations/0020_attendance_sheets.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -34,6 +37,9 @@ const migrations: Record<string, Migration> = {
   '0012_api_tokens': m0012,
   '0013_webhooks': m0013,
   '0014_hot_query_indexes': m0014,
+  '0016_suspension_origin_register_lookups': m0016,
+  '0018_passkeys': m0018,
+  '0020_attendance_sheets': m0020,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,6 @@
 import { fsyncSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
-import { NodeFS } from '@electric-sql/pglite/nodefs';
+import type { NodeFS } from '@electric-sql/pglite/nodefs';
 
 /**
  * PGlite's Node filesystem writes every page and WAL record straight to the folder with
@@ -10,21 +10,26 @@ import { NodeFS } from '@electric-sql/pglite/nodefs';
  * gives NODEFS a real fsync and starts PostgreSQL with fsync on, so a commit returns only once
  * its WAL is on disk, as a server PostgreSQL does (docs/decisions/0016-pglite-durability.md).
  */
-export class DurableNodeFS extends NodeFS {
-  override async init(pg: PGlite, options: Parameters<NodeFS['init']>[1]) {
-    const result = await super.init(pg, options);
-    const preRun = result.emscriptenOpts.preRun ?? [];
-    result.emscriptenOpts.preRun = [
-      ...preRun,
-      (module: { NODEFS: { stream_ops: Record<string, unknown> } }) => {
-        module.NODEFS.stream_ops.fsync = (stream: { nfd?: number }) => {
-          if (stream.nfd !== undefined) fsyncSync(stream.nfd);
-          return 0;
-        };
-      },
-    ];
-    return result;
+export async function durableNodeFS(dataDir: string): Promise<NodeFS> {
+  // Imported here, with PGlite, so that a start on PostgreSQL never loads it (database.ts).
+  const nodefs = await import('@electric-sql/pglite/nodefs');
+  class DurableNodeFS extends nodefs.NodeFS {
+    override async init(pg: PGlite, options: Parameters<NodeFS['init']>[1]) {
+      const result = await super.init(pg, options);
+      const preRun = result.emscriptenOpts.preRun ?? [];
+      result.emscriptenOpts.preRun = [
+        ...preRun,
+        (module: { NODEFS: { stream_ops: Record<string, unknown> } }) => {
+          module.NODEFS.stream_ops.fsync = (stream: { nfd?: number }) => {
+            if (stream.nfd !== undefined) fsyncSync(stream.nfd);
+            return 0;
+          };
+        },
+      ];
+      return result;
+    }
   }
+  return new DurableNodeFS(dataDir);
 }
 
 /**

@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LOCK_FILE } from './data-folder-lock.js';
+import { PROJECT_ROOT } from '../project-root.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = PROJECT_ROOT;
 /** KAIROS_CACHE_DIR moves the cache (benchmarks and tests point it at an empty folder to start without). */
 function cacheDir(): string {
   return process.env.KAIROS_CACHE_DIR || path.join(root, 'node_modules', '.cache', 'kairos');

@@ -184,3 +184,43 @@ export interface QuoteEventTable {
   comment: string | null;
   seq: Generated<number>;
 }
+
+/** Digital attendance sheets (0020): one per planned half-day of a Carif-Oref session. */
+export interface AttendanceSheetTable {
+  id: Generated<string>;
+  organisation_id: string;
+  carif_oref_session: string;
+  date: string;
+  period: 'am' | 'pm';
+  starts_at: string;
+  ends_at: string;
+  status: Generated<'open' | 'closed'>;
+  opened_by: string;
+  opened_at: Timestamp;
+  closed_by: Generated<string | null>;
+  closed_at: Generated<Date | null>;
+  /** SignatureInput of modules/training/sheets/rules.ts. */
+  trainer_signature: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  content_hash: Generated<string | null>;
+}
+
+export interface AttendanceSignatureTable {
+  sheet_id: string;
+  training_id: string;
+  candidate_id: string;
+  signed_at: Timestamp;
+  token_step: number;
+  ip: string | null;
+  user_agent: string | null;
+  signature: Json<Record<string, unknown>>;
+}
+
+export interface AttendanceProposalTable {
+  training_id: string;
+  date: string;
+  period: 'am' | 'pm';
+  status: 'present' | 'late' | 'absent';
+  late_minutes: number | null;
+  sheet_id: string;
+  proposed_at: Timestamp;
+}

@@ -54,6 +54,13 @@ export interface SupportAttachmentTable {
 }
 
 /** Security (0008): last access of a candidate by an account, and alerts. */
+/** Look-ups of the register by identifier that matched nobody: counted like reads (SHA-256 of the identifier only). */
+export interface RegisterLookupTable {
+  account_id: string;
+  lookup: string;
+  at: Timestamp;
+}
+
 export interface CandidateAccessTable {
   account_id: string;
   candidate_id: string;

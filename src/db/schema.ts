@@ -25,6 +25,7 @@ export interface OrganisationTable {
 }
 
 export type AccountStatus = 'pending' | 'active' | 'suspended' | 'deleted';
+export type SuspensionOrigin = 'account_manager' | 'agency' | 'inactivity' | 'bulk_access' | 'creation_guard';
 
 export interface AccountTable {
   id: Generated<string>;
@@ -45,6 +46,32 @@ export interface AccountTable {
   last_name: Generated<string | null>;
   phone: Generated<string | null>;
   suspended_reason: Generated<string | null>;
+  /** Who suspended the account: a detector's suspension is lifted by the agency only, through its alert. */
+  suspension_origin: Generated<SuspensionOrigin | null>;
+  /** When a passkey became due for this account (a required role, none enrolled): its grace period starts. */
+  passkey_grace_started_at: Generated<Date | null>;
+}
+
+export interface PasskeyTable {
+  id: Generated<string>;
+  account_id: string;
+  /** base64url, as WebAuthn hands it over. */
+  credential_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  counter: number;
+  transports: Json<string[]>;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export interface WebauthnChallengeTable {
+  id: string;
+  challenge: string;
+  account_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface RecoveryCodeTable {
@@ -92,6 +119,8 @@ export interface SessionTable {
   end_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** The last re-authentication inside the session (password and code, or passkey). */
+  reauthenticated_at: Generated<Date | null>;
 }
 
 export interface SignInThrottleTable {
@@ -231,6 +260,7 @@ export interface AccountManagerChangeTable {
 
 export interface DB {
   candidate_access: S.CandidateAccessTable;
+  register_lookup: S.RegisterLookupTable;
   security_alert: S.SecurityAlertTable;
   webhook_endpoint: S.WebhookEndpointTable;
   webhook_delivery: S.WebhookDeliveryTable;
@@ -251,6 +281,9 @@ export interface DB {
   attendance: D.AttendanceTable;
   monthly_statement: D.MonthlyStatementTable;
   attendance_correction: D.AttendanceCorrectionTable;
+  attendance_sheet: D.AttendanceSheetTable;
+  attendance_signature: D.AttendanceSignatureTable;
+  attendance_proposal: D.AttendanceProposalTable;
   training_report: D.TrainingReportTable;
   training_alert: D.TrainingAlertTable;
   membership_request: MembershipRequestTable;
@@ -268,6 +301,8 @@ export interface DB {
   role: RoleTable;
   habilitation: HabilitationTable;
   session: SessionTable;
+  passkey: PasskeyTable;
+  webauthn_challenge: WebauthnChallengeTable;
   sign_in_throttle: SignInThrottleTable;
   audit_log: AuditLogTable;
   job: JobTable;

@@ -29,6 +29,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: 'rgc.demo', displayName: 'Dominique Responsable', organisation: 'formapro', habilitations: [['gid', 'account_manager'], ['support', 'user']], description: 'responsable de gestion des comptes, Formapro Démo' },
   { login: 'devis.demo', displayName: 'Lou Rédacteur', organisation: 'formapro', habilitations: [['kairos', 'quote_editor'], ['support', 'user']], description: 'rédacteur de devis, Formapro Démo' },
   { login: 'assiduite.demo', displayName: 'Charlie Assiduité', organisation: 'formapro', habilitations: [['kairos', 'attendance_officer'], ['support', 'user']], description: 'gestionnaire d’assiduité, Formapro Démo' },
+  { login: 'formateur.demo', displayName: 'Ange Formateur', organisation: 'formapro', habilitations: [['kairos', 'trainer'], ['support', 'user']], description: 'formateur, Formapro Démo : ouvre et clôt les feuilles d’émargement' },
   { login: 'rgc.demo2', displayName: 'Maxime Responsable', organisation: 'atelier', habilitations: [['gid', 'account_manager'], ['support', 'user']], description: 'responsable de gestion des comptes, Atelier Compétences Démo' },
   { login: 'devis.demo2', displayName: 'Eden Rédactrice', organisation: 'atelier', habilitations: [['kairos', 'quote_editor'], ['support', 'user']], description: 'rédactrice de devis, Atelier Compétences Démo' },
   { login: 'candidat.demo', displayName: 'Candidat Démo', organisation: null, habilitations: [], description: 'candidat, identifiant 1234567A', candidateIdentifier: '1234567A' },

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -20,12 +19,14 @@ import { registerRequestTiming } from './metrics-route.js';
 import { registerRoutes } from './routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { responseSerializer } from './serializer.js';
+import { sharedRateLimits } from './shared-rate-limit.js';
 import './types.js';
+import { PROJECT_ROOT } from '../project-root.js';
 
 // Validation messages in French for every schema (field errors are shown to users as they are).
 z.config(z.locales.fr());
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = PROJECT_ROOT;
 
 export interface BuildAppOptions {
   /** Where logs go (tests capture them to check nothing sensitive leaks). */
@@ -67,7 +68,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     // them unless the route chose otherwise. Pages set it when rendered; static files keep theirs.
     if (!reply.hasHeader('cache-control') && !request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
   });
+  // Shared by every instance through Redis when REDIS_URL is set; each process's memory otherwise.
+  const shared = ctx.config.redis ? sharedRateLimits(ctx.config.redis.url, ctx.config.redis.keyPrefix, app.log) : null;
+  if (shared) {
+    // The first requests are counted in Redis already, unless it does not answer in time: the
+    // product starts without it.
+    app.addHook('onReady', async () => shared.connected(2_000));
+    app.addHook('onClose', async () => shared.close());
+  }
   await app.register(rateLimit, {
+    ...(shared ? { store: shared.store } : {}),
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, context) =>
@@ -93,6 +103,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     prefix: '/assets/htmx/',
     decorateReply: false,
     allowedPath: (p) => p === '/htmx.min.js',
+  });
+  // The WebAuthn browser module as published (ES modules importing each other): no build step, no CDN.
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'node_modules/@simplewebauthn/browser/esm'),
+    prefix: '/assets/simplewebauthn/',
+    decorateReply: false,
+    allowedPath: (p) => /^\/[\w/]+\.js$/.test(p) && !p.includes('..'),
+    maxAge: 3_600_000,
   });
   await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/assets/', decorateReply: false });
 

@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { actorFromBearer, hasBearer } from '../modules/api-tokens/index.js';
 import { decideAccess, type AccessRule } from '../modules/habilitations/policy.js';
+import { passkeyGate } from '../modules/identity/passkeys/gate.js';
 import { resolveSession } from '../modules/identity/sessions/service.js';
 import { readSessionToken } from './cookies.js';
 import { checkApiCsrf, checkFormCsrf, csrfRefused, isStateChanging } from './csrf.js';
 import { problems } from './problem.js';
+
+const PASSKEY_REQUIRED =
+  'Votre rôle exige une clé d’accès pour utiliser Kairos : ajoutez-en une sur la page « Clés d’accès » (/compte/cles-d-acces), puis réessayez.';
 
 /** One registered route, its declared access rule and schemas (see `app.routeTable`). */
 export interface RouteEntry {
@@ -28,6 +32,7 @@ export function isApiRequest(request: FastifyRequest): boolean {
 export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionCsrf', null);
+  app.decorateRequest('passkeyDeadline', null);
 
   // The route table with each rule, read by the access-control matrix test so that a new route
   // is covered (or fails the test) without anyone remembering to list it. Costs one array.
@@ -46,7 +51,7 @@ export function registerAuth(app: FastifyInstance): void {
     throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     // An API token replaces the session: cookies are not read, and no CSRF token is asked (a
     // browser never adds an Authorization header on its own, so a forged request carries none).
     const bearer = hasBearer(request);
@@ -68,6 +73,15 @@ export function registerAuth(app: FastifyInstance): void {
     if (decision === 'forbidden') throw problems.forbidden();
     // Public API routes grant nothing more to a session cookie, so a forged call gains nothing.
     if (isStateChanging(request.method) && isApiRequest(request) && rule?.kind !== 'public' && !bearer) checkApiCsrf(request);
+    // A passkey required by the actor's role: a reminder during the grace period, then only enrolment.
+    if (request.actor && !bearer) {
+      const gate = await passkeyGate(app.ctx, request.actor, request.routeOptions.url ?? request.url);
+      request.passkeyDeadline = gate.deadline;
+      if (gate.blocked) {
+        if (request.method === 'GET' && !isApiRequest(request)) return reply.redirect('/compte/cles-d-acces', 303);
+        throw problems.forbidden(PASSKEY_REQUIRED);
+      }
+    }
   });
 
   app.addHook('preValidation', async (request) => {

@@ -25,3 +25,22 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
 export function readSessionToken(request: FastifyRequest, config: Config): string | null {
   return request.cookies[cookieNames(config).session] ?? null;
 }
+
+/**
+ * The passkey sign-in flow: a random token binding the challenge the server issued to the
+ * browser that asked for it, for the few minutes the challenge lives (docs/decisions/0044-passkeys.md).
+ */
+const passkeyFlowName = (config: Config) => `${config.secureCookies ? '__Host-' : ''}kairos_passkey_flow`;
+
+export function setPasskeyFlowCookie(reply: FastifyReply, config: Config, token: string, maxAgeSeconds: number): void {
+  reply.setCookie(passkeyFlowName(config), token, { ...cookieOptions(config), sameSite: 'strict', maxAge: maxAgeSeconds });
+}
+
+export function readPasskeyFlowCookie(request: FastifyRequest, config: Config): string | null {
+  const value = request.cookies[passkeyFlowName(config)];
+  return value && value.length <= 100 ? value : null;
+}
+
+export function clearPasskeyFlowCookie(reply: FastifyReply, config: Config): void {
+  reply.clearCookie(passkeyFlowName(config), { ...cookieOptions(config), sameSite: 'strict' });
+}

@@ -53,7 +53,11 @@ export function checkApiCsrf(request: FastifyRequest): void {
 /** HTML forms: the hidden field must match the session's token, or the double-submit cookie. */
 export function checkFormCsrf(request: FastifyRequest, config: Config): void {
   const body = request.body as Record<string, unknown> | undefined;
-  const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : null;
+  checkFormToken(request, typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : null, config);
+}
+
+/** The form token `sent`, wherever it was read (a streaming body checks it before reading on). */
+export function checkFormToken(request: FastifyRequest, sent: string | null | undefined, config: Config): void {
   const expected = request.sessionCsrf ?? request.cookies[cookieNames(config).csrf] ?? null;
   if (!sameToken(sent, expected)) throw csrfRefused();
 }

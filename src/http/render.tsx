@@ -12,6 +12,7 @@ export function frameFor(request: FastifyRequest): PageFrame {
     actor: request.actor,
     csrfToken: request.actor ? request.sessionCsrf : null,
     demoMode: config.demoMode,
+    passkeyDeadline: request.passkeyDeadline,
   };
 }
 

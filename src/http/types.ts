@@ -11,6 +11,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** The signed-in session's CSRF token, or null when anonymous. */
     sessionCsrf: string | null;
+    /** The date by which the actor must enrol a passkey (PASSKEY_REQUIRED_ROLES), shown as a banner; null when none is due. */
+    passkeyDeadline: Date | null;
   }
   interface FastifyInstance {
     ctx: AppContext;

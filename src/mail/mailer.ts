@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { createTransport, Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
@@ -25,19 +25,23 @@ export const MAIL_JOB = 'mail.send';
  * encoding) and it is kept in the outbox table, readable by administrators in demo mode.
  */
 export function createMailer(options: { smtpUrl?: string; from: string; db: Database; clock: Clock }): Mailer {
+  // nodemailer is loaded when the first mail leaves (the job worker), not at start (docs/decisions/0039).
+  let transporter: Promise<Transporter> | undefined;
+  const transport = (settings: Parameters<typeof createTransport>[0]) =>
+    (transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(settings)));
   if (options.smtpUrl) {
-    const transporter = nodemailer.createTransport(options.smtpUrl);
+    const smtpUrl = options.smtpUrl;
     return {
       transport: 'smtp',
       async deliver(message) {
-        await transporter.sendMail({ from: options.from, ...message });
+        await (await transport(smtpUrl)).sendMail({ from: options.from, ...message });
       },
     };
   }
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     transport: 'outbox',
     async deliver(message) {
+      const builder = await transport({ streamTransport: true, buffer: true, newline: 'unix' });
       const info = await builder.sendMail({ from: options.from, ...message });
       await insertOutboxMessage(options.db, {
         to_address: message.to,

@@ -12,6 +12,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/demo/accounts.js';
 import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
+import { freePort } from '../helpers/processes.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 export const SIGN_IN_FAILED_TEXT = 'Identifiant, mot de passe ou code de vérification incorrect.';
@@ -38,17 +39,22 @@ interface LiveServer {
   baseUrl: string;
 }
 
-/** The runtime of the tests (manual clock, seeded demo data, PGlite), listening on a random port. */
-async function startLiveServer(env: Record<string, string>): Promise<LiveServer> {
-  const rt = await startTestRuntime('pglite', { env });
+/**
+ * The runtime of the tests (manual clock, seeded demo data, PGlite), listening on a random port.
+ * `localhost`: served as http://localhost:<port>, which is also its PUBLIC_URL — WebAuthn wants a
+ * secure context and a domain for the relying party, and both are the public URL's.
+ */
+async function startLiveServer(env: Record<string, string>, localhost = false): Promise<LiveServer> {
+  const port = localhost ? await freePort() : 0;
+  const rt = await startTestRuntime('pglite', { env: localhost ? { ...env, PUBLIC_URL: `http://localhost:${port}` } : env });
   try {
-    await rt.app.listen({ port: 0, host: '127.0.0.1' });
+    await rt.app.listen({ port, host: '127.0.0.1' });
   } catch (err) {
     await rt.stop().catch(() => {});
     throw err;
   }
-  const { port } = rt.app.server.address() as AddressInfo;
-  return { rt, baseUrl: `http://127.0.0.1:${port}` };
+  const address = rt.app.server.address() as AddressInfo;
+  return { rt, baseUrl: `http://${localhost ? 'localhost' : '127.0.0.1'}:${address.port}` };
 }
 
 export interface WithBrowserOptions {
@@ -56,6 +62,10 @@ export interface WithBrowserOptions {
   attachmentsDir?: boolean;
   /** Close the pages a test opened once it ends, so that every test starts signed out. */
   closeSessionsAfterEach?: boolean;
+  /** Serve on http://localhost:<port> (the public URL too) rather than 127.0.0.1: passkeys need a domain. */
+  localhost?: boolean;
+  /** More settings of the live server, e.g. `{ SEED_DEMO_WORLD: 'true' }` for the whole demo world. */
+  env?: Record<string, string>;
 }
 
 export interface BrowserFixture {
@@ -90,7 +100,7 @@ export function withBrowser(options: WithBrowserOptions = {}): BrowserFixture {
 
   before(async () => {
     if (options.attachmentsDir) dir = await mkdtemp(path.join(tmpdir(), 'kairos-e2e-attachments-'));
-    server = await startLiveServer(dir ? { ATTACHMENTS_DIR: dir } : {});
+    server = await startLiveServer({ ...options.env, ...(dir ? { ATTACHMENTS_DIR: dir } : {}) }, options.localhost);
     browser = await launchBrowser();
   });
   if (options.closeSessionsAfterEach) afterEach(closeSessions);
@@ -179,7 +189,7 @@ export async function submitSignIn(page: Page, fields: { login: string; password
   await page.getByLabel('Code de vérification', { exact: true }).fill(fields.otp);
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name: 'Se connecter' }).click(),
+    page.getByRole('button', { name: 'Se connecter', exact: true }).click(),
   ]);
 }
 

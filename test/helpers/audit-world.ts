@@ -361,6 +361,27 @@ export class AuditWorld {
     return t;
   }
 
+  /**
+   * An open attendance sheet of a half-day of an entered training of candidat.demo, written
+   * directly: opening one through the API depends on the hour of the half-day, which this
+   * world's clock does not follow (the opening itself is proven by attendance-sheets.test.ts).
+   */
+  async openSheet(): Promise<{ id: string; trainingId: string }> {
+    const t = await this.enteredTraining();
+    const half = await this.rt.ctx.db.selectFrom('training_session').selectAll().where('training_id', '=', t.id).orderBy('date').orderBy('period').executeTakeFirstOrThrow();
+    const sheet = await this.rt.ctx.db
+      .insertInto('attendance_sheet')
+      .values({ organisation_id: (await this.rt.ctx.db.selectFrom('training').select('organisation_id').where('id', '=', t.id).executeTakeFirstOrThrow()).organisation_id, carif_oref_session: t.session, date: half.date, period: half.period, starts_at: half.starts_at, ends_at: half.ends_at, opened_by: await this.accountId('assiduite.demo'), opened_at: this.rt.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: sheet.id, trainingId: t.id };
+  }
+
+  /** The code a trainee of the sheet scans now. */
+  async sheetToken(sheetId: string): Promise<string> {
+    return (await this.apiOk<{ token: string }>('assiduite.demo', 'GET', `/api/v1/attendance-sheets/${sheetId}`)).token;
+  }
+
   /** The half-days of a month of an entered training. */
   async halfDays(trainingId: string, month: string): Promise<Array<{ date: string; period: 'am' | 'pm' }>> {
     const { halfDays } = await this.apiOk<{ halfDays: Array<{ date: string; period: 'am' | 'pm' }> }>('assiduite.demo', 'GET', `/api/v1/trainings/${trainingId}/attendance?month=${month}`);

@@ -184,7 +184,7 @@ export const WORLD_ENV: Record<string, string> = {
 export const WORLD_ORGANISATIONS = { A: 'Formapro Démo', B: 'Atelier Compétences Démo', agency: 'France Travail' } as const;
 
 /** Fixture keys that `fresh` can create anew (for calls that change or delete their object). */
-export type FreshKey = 'templateA' | 'userA' | 'habilitationA' | 'sessionA' | 'webhookA';
+export type FreshKey = 'templateA' | 'userA' | 'habilitationA' | 'sessionA' | 'webhookA' | 'passkeyA';
 
 export interface World {
   /** A session of each login given to buildWorld. */
@@ -205,7 +205,9 @@ const DAY = 86_400_000;
  * session of candidat.demo); alertA (a bulk-access alert on userA); managerChangeA (pending);
  * membershipRequest (pending); letter (the identifier letter of a newly approved organisation);
  * errorReferenceA (an error devis.demo met); apiTokenA (a reader token of A); A's security policy and open access review;
- * webhookA (of A, to a closed local port) and webhookDeliveryA (a failed delivery of it); and the
+ * passkeyA (a passkey of candidat.demo);
+ * webhookA (of A, to a closed local port) and webhookDeliveryA (a failed delivery of it); sheetA (an open
+ * attendance sheet of trainingA's session); and the
  * values candidateA (1234567A), helpArticle and organisationA. Needs WORLD_ENV and ATTACHMENTS_DIR.
  * `logins` must include devis.demo, candidat.demo, conseiller.demo, assiduite.demo, rgc.demo and admin.agence.
  */
@@ -232,6 +234,9 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
           break;
         case 'sessionA':
           fx.sessionA = (await spareSession(rt, 'candidat.demo')).sessionId;
+          break;
+        case 'passkeyA':
+          fx.passkeyA = await passkeyRow(rt, 'candidat.demo');
           break;
         case 'webhookA': {
           const hook = await webhook(rt, as['rgc.demo']!, organisationA);
@@ -286,7 +291,52 @@ export async function buildWorld(rt: TestRuntime, logins: readonly string[]): Pr
     'security policy',
   );
   await world.fresh('webhookA');
+  await world.fresh('passkeyA');
+  fx.sheetA = await attendanceSheet(rt, organisationA, fx.trainingA);
   return world;
+}
+
+/**
+ * A passkey of the account, written as enrolment stores one (enrolment itself, with a real
+ * authenticator, is test/integration/passkeys.test.ts): the object of the removal routes.
+ */
+async function passkeyRow(rt: TestRuntime, login: string): Promise<string> {
+  const row = await rt.ctx.db
+    .insertInto('passkey')
+    .values({
+      account_id: await accountIdByLogin(rt, login),
+      credential_id: randomUUID().replaceAll('-', ''),
+      public_key: 'pQECAyYgASFYIA',
+      counter: 0,
+      transports: JSON.stringify(['internal']),
+      name: 'Clé de la matrice',
+      created_at: rt.clock.now(),
+      last_used_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** An open attendance sheet of A for trainingA's first half-day (written directly: opening one depends on the hour). */
+async function attendanceSheet(rt: TestRuntime, organisationId: string, trainingId: string): Promise<string> {
+  const training = await rt.ctx.db.selectFrom('training').select('carif_oref_session').where('id', '=', trainingId).executeTakeFirstOrThrow();
+  const half = await rt.ctx.db.selectFrom('training_session').selectAll().where('training_id', '=', trainingId).orderBy('date').orderBy('period').executeTakeFirstOrThrow();
+  const sheet = await rt.ctx.db
+    .insertInto('attendance_sheet')
+    .values({
+      organisation_id: organisationId,
+      carif_oref_session: training.carif_oref_session,
+      date: half.date,
+      period: half.period,
+      starts_at: half.starts_at,
+      ends_at: half.ends_at,
+      opened_by: await accountIdByLogin(rt, 'assiduite.demo'),
+      opened_at: rt.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return sheet.id;
 }
 
 /** A webhook of the organisation (to a closed local port: nothing listens) and a failed delivery of it, as the job would leave it. */

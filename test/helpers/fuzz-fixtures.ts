@@ -254,7 +254,7 @@ export async function routeSchemas(ctx: AppContext): Promise<Map<string, Fastify
 const NOT_BUSINESS = new Set(['session', 'sign_in_throttle', 'request_error', 'candidate_access', 'instance_setting', 'audit_log', 'kysely_migration', 'kysely_migration_lock']);
 
 /** Audit rows a refusal does write, by design: failed sign-ins and activations. */
-const AUDITED_REFUSALS = new Set(['sign_in.failed', 'sign_in.throttled', 'activation.failed']);
+const AUDITED_REFUSALS = new Set(['sign_in.failed', 'sign_in.throttled', 'activation.failed', 'reauthentication.failed']);
 
 export interface StoredState {
   tables: Record<string, string>;

@@ -1,6 +1,6 @@
 /**
  * Real Kairos processes for the start-up and fault tests: `npm start` without npm (the same
- * entry point), commands (`audit:verify`, `backup`, `restore`), and sign-in over real HTTP.
+ * entry point, scripts/start.mjs, hence the bundle of dist/), commands (`audit:verify`, `backup`, `restore`), and sign-in over real HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -14,7 +14,7 @@ import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // A liveness bound, not a speed check (bench/ measures speed): generous, because CI runs two
-// test files at once on two cores and a real process transpiles the whole app before starting.
+// test files at once on two cores, and a start may build the bundle or transpile the sources.
 export const START_TIMEOUT_MS = 180_000;
 
 /** A port nobody listens on right now (main.ts prints config.port, so PORT=0 would print :0). */
@@ -47,8 +47,20 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SEED_DEMO_WORLD: 'false', ...env };
 }
 
-export function startKairos(env: Record<string, string>, port = Number(env.PORT)): Kairos {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export interface StartOptions {
+  /** The project folder to start from (a copy, for the build tests); this project by default. */
+  project?: string;
+  /**
+   * `start`: scripts/start.mjs, what `npm start` runs (the bundle of dist/, built when stale);
+   * `sources`: src/main.ts through tsx, what that script falls back to when it cannot build.
+   */
+  via?: 'start' | 'sources';
+}
+
+const ENTRY = { start: ['scripts/start.mjs'], sources: ['--import', 'tsx', 'src/main.ts'] } as const;
+
+export function startKairos(env: Record<string, string>, port = Number(env.PORT), options: StartOptions = {}): Kairos {
+  const child = spawn(process.execPath, ENTRY[options.via ?? 'start'], { cwd: options.project ?? root, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -79,8 +91,8 @@ export async function waitForBanner(k: Kairos, timeoutMs = START_TIMEOUT_MS): Pr
 }
 
 /** Starts a server and waits until it serves. */
-export async function startServer(env: Record<string, string>): Promise<Kairos> {
-  const k = startKairos(env);
+export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<Kairos> {
+  const k = startKairos(env, Number(env.PORT), options);
   await waitForBanner(k);
   return k;
 }

@@ -81,6 +81,8 @@ export const FIXTURES = {
   webhookA: ['rgc.demo'], // a webhook of A (its account manager only)
   webhookDeliveryA: ['rgc.demo'], // a failed delivery of webhookA
   apiTokenA: ['rgc.demo', 'admin.agence'], // an API token of A (reader)
+  passkeyA: ['candidat.demo'], // a passkey of candidat.demo (each account reaches its own only)
+  sheetA: ORG_A, // an open attendance sheet of trainingA's session
 } satisfies Record<string, readonly ActorName[] | null>;
 export type FixtureKey = keyof typeof FIXTURES;
 
@@ -99,6 +101,8 @@ const PARAM_FIXTURES: Record<string, FixtureKey> = {
   tokenId: 'apiTokenA',
 };
 const ID_PREFIXES: Array<[string, FixtureKey]> = [
+  ['/api/v1/me/passkeys/', 'passkeyA'],
+  ['/compte/cles-d-acces/', 'passkeyA'],
   ['/api/v1/organisations/:orgId/webhooks/', 'webhookA'],
   ['/gid/api/webhooks/', 'webhookA'],
   ['/api/v1/support-requests/', 'supportRequestA'],
@@ -120,6 +124,8 @@ const ID_PREFIXES: Array<[string, FixtureKey]> = [
   ['/api/v1/api-tokens/', 'apiTokenA'],
   ['/gid/api/', 'apiTokenA'],
   ['/admin/jetons-api/', 'apiTokenA'],
+  ['/api/v1/attendance-sheets/', 'sheetA'],
+  ['/kairos/emargement/', 'sheetA'],
   ['/api/v1/trainings/', 'trainingA'],
   ['/api/v1/me/trainings/', 'trainingA'],
   ['/kairos/formations/', 'trainingA'],
@@ -159,7 +165,7 @@ export interface RoutePolicy {
   /** Each call ends the session it is made with: it is made with a spare session of the actor. */
   endsSession?: true;
   /** The call may delete or change its object: these fixtures are created anew for every cell (in this order). */
-  fresh?: Array<'templateA' | 'userA' | 'habilitationA' | 'sessionA' | 'webhookA'>;
+  fresh?: Array<'templateA' | 'userA' | 'habilitationA' | 'sessionA' | 'webhookA' | 'passkeyA'>;
   /** Why the entry says what it says. */
   why?: string;
 }
@@ -169,6 +175,7 @@ const everyone = (e: Expect): Partial<Record<ActorName, Expect>> => Object.fromE
 const signedInActors = (e: Expect): Partial<Record<ActorName, Expect>> => Object.fromEntries(ACTORS.filter((a) => a !== 'anonymous').map((a) => [a, e]));
 
 const CREDENTIALS = 'public credential forms: empty credentials get the one generic refusal (401) or, after a few, the throttle (429) — never in';
+const STEP_UP = 'adding or removing a passkey needs a sign-in or confirmation of identity of the last minutes: 403 past them, whoever asks';
 const AGENCY_READS = 'the agency administrator reads, suspends and reactivates accounts of an organisation, but creating, deleting and granting are its account manager’s (service refusal)';
 
 export const POLICY: Record<string, RoutePolicy> = {
@@ -220,6 +227,15 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /compte/double-authentification': {},
   'POST /compte/double-authentification': {},
   'POST /compte/double-authentification/confirmation': {},
+  'POST /api/v1/session/passkey/options': {},
+  'POST /api/v1/session/passkey': {},
+  'GET /api/v1/me/passkeys': {},
+  'POST /api/v1/me/passkeys/options': { cells: signedInActors([200, 403]), why: STEP_UP },
+  'POST /api/v1/me/passkeys': {},
+  'DELETE /api/v1/me/passkeys/:id': { fresh: ['passkeyA'], cells: { 'candidat.demo': [204, 403] }, why: `one's own passkey only (anyone else's is a 404); ${STEP_UP}` },
+  'GET /compte/cles-d-acces': {},
+  'POST /compte/cles-d-acces/:id/suppression': { fresh: ['passkeyA'], cells: { 'candidat.demo': [303, 403] }, why: `one's own passkey only (anyone else's is a 404); ${STEP_UP}` },
+  'POST /compte/confirmation-identite': { cells: signedInActors([401, 429]), why: 'an empty password and code confirm nothing: the one refusal (401) or, after a few, the throttle (429)' },
 
   // Portal.
   'GET /api/v1/me/applications': {},
@@ -380,6 +396,18 @@ export const POLICY: Record<string, RoutePolicy> = {
   'POST /api/v1/trainings/:id/report': {},
   'GET /api/v1/training-alerts': {},
   'POST /api/v1/attendance-imports': {},
+  'POST /api/v1/attendance-sheets': {},
+  'GET /api/v1/attendance-sheets': { why: 'advisors too: the sheets where one of their candidates is planned (attendance-sheets.test.ts)' },
+  'GET /api/v1/attendance-sheets/:id': {},
+  'GET /api/v1/attendance-sheets/:id.pdf': { reach: [...ORG_A, 'conseiller.demo', 'candidat.demo'], why: 'the PDF is also for the advisor of a trainee on the sheet and for the trainee, each seeing only their lines' },
+  'POST /api/v1/attendance-sheets/:id/close': {},
+  'POST /api/v1/me/attendance-signatures': {},
+  'GET /kairos/emargement': {},
+  'POST /kairos/emargement': {},
+  'GET /kairos/emargement/:id': {},
+  'POST /kairos/emargement/:id/cloture': {},
+  'GET /emarger': { cells: { 'candidat.demo': 422, 'candidat.demo2': 422 }, why: 'without a scanned code the signing page shows why it cannot sign (422)' },
+  'POST /emarger': {},
   'GET /api/v1/me/trainings': {},
   'GET /api/v1/me/trainings/:id': {},
   'GET /api/v1/me/trainings/:id/attendance': { query: 'month={month}' },

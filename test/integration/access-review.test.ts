@@ -6,9 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { ensureScheduled, nextSlot, SchedulingWorker } from '../../src/jobs/recurring.js';
 import { MAIL_JOB, mailJobHandler } from '../../src/mail/mailer.js';
-import { recordAudit } from '../../src/modules/audit/service.js';
 import { ACCESS_REVIEW_SWEEP, registerAccessReviewJobs } from '../../src/modules/habilitations/index.js';
-import { reinstateAccount } from '../../src/modules/identity/accounts/service.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { csrfFromHtml, signInAs, type SignedIn } from '../helpers/session.js';
 
@@ -359,11 +357,12 @@ for (const engine of ENGINES) {
     });
 
     it('gives an account reactivated by its account manager a fresh period instead of suspending it again', async () => {
-      // What GID's reactivation does: reinstate the account and audit it with the account as target.
-      await rt.ctx.db.transaction().execute(async (trx) => {
-        await reinstateAccount(trx, h.ids['assiduite.demo']);
-        await recordAudit(trx, { at: rt.clock.now(), action: 'gid.user_reactivated', actor: { id: h.ids['rgc.demo'], login: 'rgc.demo' }, organisationId: h.org.formapro, target: { type: 'account', id: h.ids['assiduite.demo'] } });
-      });
+      // An inactivity suspension is not a detector's: the account manager lifts it through GID.
+      const origin = await rt.ctx.db.selectFrom('account').select('suspension_origin').where('id', '=', h.ids['assiduite.demo']).executeTakeFirstOrThrow();
+      assert.equal(origin.suspension_origin, 'inactivity');
+      const rgc = await signInAs(rt.app, rt.clock, 'rgc.demo');
+      const res = await h.api(rgc, 'POST', `/api/v1/organisations/${h.org.formapro}/users/${h.ids['assiduite.demo']}/reactivate`);
+      assert.equal(res.statusCode, 204, res.body);
       rt.clock.advance(2 * DAY);
       await h.keepAlive(['rgc.demo']);
       await rt.worker.runDue();

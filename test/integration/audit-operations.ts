@@ -18,7 +18,8 @@ import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { type AuditWorld, NEW_PASSWORD, quoteForm, screenshot } from '../helpers/audit-world.js';
 import { apiCall } from '../helpers/fixtures.js';
 import { membershipRequest } from '../helpers/onboarding.js';
-import { demoOtp } from '../helpers/session.js';
+import { SoftwareAuthenticator } from '../helpers/passkey-authenticator.js';
+import { demoOtp, signInAs, type SignedIn } from '../helpers/session.js';
 
 export interface Performed {
   res: LightMyRequestResponse;
@@ -30,8 +31,24 @@ export interface Performed {
 
 export type Operation = { audit: readonly string[]; run(w: AuditWorld): Promise<Performed> } | { exempt: string };
 
+const OPENING_SHEET =
+  'audited (attendance_sheet.opened), proven by attendance-sheets.test.ts: a sheet opens only from 30 minutes before its half-day until its end, an hour this test’s clock does not follow';
+
 const PENDING_SECRET =
   'stores a pending TOTP secret, replaced by the next attempt and without effect until confirmed; the confirmation, which makes it the account’s factor, is audited (second_factor.enrolled)';
+
+const CHALLENGE =
+  'stores a WebAuthn challenge, single use and without effect until a passkey answers it within 5 minutes; what that answer does (enrolment, sign-in) is audited';
+
+/** A session of devis.demo2 just signed in (adding or removing a passkey needs a recent sign-in), and its passkey. */
+async function freshPasskey(w: AuditWorld): Promise<{ session: SignedIn; authenticator: SoftwareAuthenticator; id: string }> {
+  const session = await signInAs(w.rt.app, w.rt.clock, 'devis.demo2');
+  const authenticator = new SoftwareAuthenticator(w.rt.ctx.config.passkeys.origin, w.rt.ctx.config.passkeys.rpId);
+  const options = (await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys/options')).json() as { challenge: string; user: { id: string } };
+  const created = await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys', { name: `Clé ${w.next()}`, response: authenticator.register(options) });
+  return { session, authenticator, id: idOf(created)! };
+}
+const passkey = (id: string) => ({ type: 'passkey', id });
 
 const idOf = (res: LightMyRequestResponse): string | undefined => {
   try {
@@ -137,6 +154,55 @@ export const OPERATIONS: Record<string, Operation> = {
     run: (w) => passwordChange(w, (currentPassword, newPassword) => w.form('candidat.demo2', '/compte/mot-de-passe', { currentPassword, newPassword })),
   },
   'POST /api/v1/me/second-factor': { exempt: PENDING_SECRET },
+  'POST /api/v1/me/passkeys/options': { exempt: CHALLENGE },
+  'POST /api/v1/session/passkey/options': { exempt: CHALLENGE },
+  'POST /api/v1/me/passkeys': {
+    audit: ['passkey.enrolled'],
+    async run(w) {
+      const session = await signInAs(w.rt.app, w.rt.clock, 'devis.demo2');
+      const options = (await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys/options')).json() as { challenge: string; user: { id: string } };
+      const authenticator = new SoftwareAuthenticator(w.rt.ctx.config.passkeys.origin, w.rt.ctx.config.passkeys.rpId);
+      const res = await apiCall(w.rt.app, session, 'POST', '/api/v1/me/passkeys', { name: 'Clé du journal', response: authenticator.register(options) });
+      return { res, actor: 'devis.demo2', target: passkey(idOf(res)!) };
+    },
+  },
+  'DELETE /api/v1/me/passkeys/:id': {
+    audit: ['passkey.removed'],
+    async run(w) {
+      const { session, id } = await freshPasskey(w);
+      return { res: await apiCall(w.rt.app, session, 'DELETE', `/api/v1/me/passkeys/${id}`), actor: 'devis.demo2', target: passkey(id) };
+    },
+  },
+  'POST /compte/cles-d-acces/:id/suppression': {
+    audit: ['passkey.removed'],
+    async run(w) {
+      const { session, id } = await freshPasskey(w);
+      return { res: await w.form(session, `/compte/cles-d-acces/${id}/suppression`), actor: 'devis.demo2', target: passkey(id) };
+    },
+  },
+  'POST /api/v1/session/passkey': {
+    audit: ['sign_in.succeeded'],
+    async run(w) {
+      const { authenticator } = await freshPasskey(w);
+      const options = await w.rt.app.inject({ method: 'POST', url: '/api/v1/session/passkey/options' });
+      const flow = options.cookies.find((c) => c.name.endsWith('kairos_passkey_flow'))!;
+      const res = await w.rt.app.inject({
+        method: 'POST',
+        url: '/api/v1/session/passkey',
+        headers: { cookie: `${flow.name}=${flow.value}` },
+        payload: { response: authenticator.assert(options.json() as { challenge: string }) },
+      });
+      return { res, actor: 'devis.demo2' };
+    },
+  },
+  'POST /compte/confirmation-identite': {
+    audit: ['reauthentication.succeeded'],
+    async run(w) {
+      w.rt.clock.advance(30_000);
+      const res = await w.form('support.demo', '/compte/confirmation-identite', { password: DEMO_PASSWORD, otp: demoOtp(w.rt.clock), suite: '/compte/cles-d-acces' });
+      return { res, actor: 'support.demo' };
+    },
+  },
   'POST /compte/double-authentification': { exempt: PENDING_SECRET },
   'POST /api/v1/me/second-factor/confirm': {
     audit: ['second_factor.enrolled'],
@@ -694,6 +760,37 @@ export const OPERATIONS: Record<string, Operation> = {
       return { res: await w.form('assiduite.demo', `/kairos/formations/${t.id}/entree`, { startDate: w.pastPeriod().startDate }), actor: 'assiduite.demo', target: training(t.id) };
     },
   },
+  // Digital attendance sheets.
+  'POST /api/v1/attendance-sheets': { exempt: OPENING_SHEET },
+  'POST /kairos/emargement': { exempt: OPENING_SHEET },
+  'POST /api/v1/attendance-sheets/:id/close': {
+    audit: ['attendance_sheet.closed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.api('assiduite.demo', 'POST', `/api/v1/attendance-sheets/${sheet.id}/close`, { signature: { kind: 'confirmed' } }), actor: 'assiduite.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
+  'POST /kairos/emargement/:id/cloture': {
+    audit: ['attendance_sheet.closed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.form('assiduite.demo', `/kairos/emargement/${sheet.id}/cloture`, { trace: '', mode: 'confirmation' }), actor: 'assiduite.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
+  'POST /api/v1/me/attendance-signatures': {
+    audit: ['attendance_sheet.signed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.api('candidat.demo', 'POST', '/api/v1/me/attendance-signatures', { token: await w.sheetToken(sheet.id) }), actor: 'candidat.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
+  'POST /emarger': {
+    audit: ['attendance_sheet.signed'],
+    async run(w) {
+      const sheet = await w.openSheet();
+      return { res: await w.form('candidat.demo', '/emarger', { jeton: await w.sheetToken(sheet.id), trace: 'M1 1 L20 20', mode: 'trace' }), actor: 'candidat.demo', target: { type: 'attendance_sheet', id: sheet.id } };
+    },
+  },
   'PUT /api/v1/trainings/:id/attendance': {
     audit: ['attendance.recorded'],
     async run(w) {
@@ -942,6 +1039,9 @@ export const VIEWS: Record<string, View[]> = {
   'GET /api/v1/training-alerts': [trainingRead('conseiller.demo', async (w) => (await w.withdrawnTraining(), '/api/v1/training-alerts'))],
   'GET /kairos/formations': [trainingRead('conseiller.demo', async (w) => (await w.plannedTraining(), '/kairos/formations'))],
   'GET /kairos/formations/:id': [trainingRead('conseiller.demo', async (w) => `/kairos/formations/${(await w.plannedTraining()).id}`)],
+  'GET /api/v1/attendance-sheets/:id': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}`)],
+  'GET /api/v1/attendance-sheets/:id.pdf': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}.pdf`)],
+  'GET /kairos/emargement/:id': [trainingRead('assiduite.demo', async (w) => `/kairos/emargement/${(await w.openSheet()).id}`)],
   'GET /kairos/assiduite': [
     trainingRead('assiduite.demo', async (w) => {
       const t = await w.enteredTraining();
@@ -1015,12 +1115,17 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /api/v1/me/trainings/:id/attendance': OWN,
   'GET /api/v1/me/trainings/:id/statements/:month.pdf': OWN,
   'GET /mon-espace': OWN,
+  'GET /api/v1/attendance-sheets': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
+  'GET /kairos/emargement': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
+  'GET /emarger': OWN,
   'GET /mon-espace/formations': OWN,
   'GET /mon-espace/formations/:id': OWN,
   'GET /portail': OWN,
   'GET /kairos': OWN,
   'GET /assistance': OWN,
   'GET /compte/mot-de-passe': OWN,
+  'GET /compte/cles-d-acces': OWN,
+  'GET /api/v1/me/passkeys': OWN,
   'GET /compte/double-authentification': OWN,
   'GET /compte/incidents': OWN,
   'GET /api/v1/support-requests': OWN,

@@ -151,9 +151,11 @@ for (const engine of ENGINES) {
           break;
         }
       }
-      // 101 quotes of 101 distinct candidates: the 101st read is one too many.
+      // Naming a candidate in a draft counts as reading them: the 61 drafts of this hour are 61
+      // candidates already, so reading the 40 older quotes (other candidates) passes the
+      // threshold at the 40th; the drafts' own candidates add nothing when read again.
       assert.equal(ids.length, THRESHOLD + 1);
-      assert.equal(refusedAt, THRESHOLD);
+      assert.equal(refusedAt, THRESHOLD - 61);
       assert.equal(await accountStatus('devis.demo'), 'suspended');
       const theirs = (await call('rgc.demo', 'GET', '/api/v1/security/alerts')).json().alerts;
       assert.equal(theirs.length, 1);
@@ -161,6 +163,92 @@ for (const engine of ENGINES) {
       assert.equal((await mailsTo('rgc.demo@demo.kairos.example')).length, 1);
       assert.deepEqual((await call('rgc.demo2', 'GET', '/api/v1/security/alerts')).json().alerts, []);
       assert.equal((await call('devis.demo', 'GET', '/api/v1/security/alerts')).statusCode, 401, 'its sessions ended');
+    });
+
+    it('quote drafts naming candidates count as reads, matched or not: the editor is suspended, only the agency reinstates it', async () => {
+      rt.clock.advance(61 * 60_000);
+      for (const login of ['devis.demo2', 'rgc.demo2', 'admin.agence']) as[login] = await signInAs(rt.app, rt.clock, login);
+      const editor = await rt.ctx.db.selectFrom('account').select(['id', 'organisation_id']).where('login', '=', 'devis.demo2').executeTakeFirstOrThrow();
+      // 115 distinct people named: 10 registered (right names), 105 unknown to the register.
+      let refusedAt = -1;
+      let created = 0;
+      for (let i = 0; i < 115; i++) {
+        const candidate = i < 10 ? { identifier: identifier(i), lastName: `Nom${i}`, birthDate: '1991-01-01' } : { identifier: `${String(7_000_000 + i)}Q`, lastName: 'Inconnu', birthDate: '1980-02-02' };
+        const res = await call('devis.demo2', 'POST', '/api/v1/quotes', { ...validQuote(today), candidate });
+        if (res.statusCode === 403) {
+          refusedAt = i;
+          assert.match(res.json().detail, /suspendu par mesure de sécurité/);
+          break;
+        }
+        assert.equal(res.statusCode, i < 10 ? 201 : 422, `draft ${i}: ${res.body}`);
+        if (res.statusCode === 201) created++;
+      }
+      assert.equal(refusedAt, THRESHOLD, 'the 101st distinct person named is one too many');
+      assert.equal(created, 10);
+      assert.equal(await accountStatus('devis.demo2'), 'suspended');
+      const stored = await rt.ctx.db.selectFrom('register_lookup').select('lookup').where('account_id', '=', editor.id).execute();
+      assert.equal(stored.length, THRESHOLD + 1 - 10);
+      assert.ok(stored.every((r) => /^[0-9a-f]{64}$/.test(r.lookup)), 'identifiers kept hashed only');
+
+      const alerts = (await call('rgc.demo2', 'GET', '/api/v1/security/alerts')).json().alerts;
+      assert.equal(alerts.length, 1);
+      assert.equal(alerts[0].account.login, 'devis.demo2');
+      assert.equal(alerts[0].details.count, THRESHOLD + 1);
+      const detail = (await call('admin.agence', 'GET', `/api/v1/security/alerts/${alerts[0].id}`)).json();
+      assert.equal(detail.trail.unmatchedLookups, THRESHOLD + 1 - 10);
+      assert.equal((await mailsTo('rgc.demo2@demo.kairos.example')).filter((m) => /devis\.demo2 suspendu/.test(m.subject)).length, 1);
+
+      // The account manager cannot lift a detector's suspension, nor can the agency outside the alert.
+      const reactivate = `/api/v1/organisations/${editor.organisation_id}/users/${editor.id}/reactivate`;
+      for (const who of ['rgc.demo2', 'admin.agence']) {
+        const refused = await call(who, 'POST', reactivate);
+        assert.equal(refused.statusCode, 409, who);
+        assert.match(refused.headers['content-type'] as string, /application\/problem\+json/);
+        assert.match(refused.json().detail, /dispositif de sécurité.*Seule l’administration de l’agence peut le rétablir, depuis l’alerte/);
+      }
+      assert.equal(await accountStatus('devis.demo2'), 'suspended');
+      const userOf = async () => (await call('rgc.demo2', 'GET', `/api/v1/organisations/${editor.organisation_id}/users`)).json().users.find((u: { id: string }) => u.id === editor.id);
+      assert.equal((await userOf()).securitySuspension, 'bulk_access');
+      // The page says why instead of offering the button; a forged form post is refused with the reason.
+      const page = await call('rgc.demo2', 'GET', `/gid/utilisateurs/${editor.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /id="suspension-securite"/);
+      assert.match(page.body, /Seule l’administration de l’agence peut le rétablir/);
+      assert.doesNotMatch(page.body, /Réactiver le compte/);
+      const forged = await rt.app.inject({
+        method: 'POST',
+        url: `/gid/utilisateurs/${editor.id}/reactivation`,
+        headers: { cookie: as['rgc.demo2'].cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: as['rgc.demo2'].csrfToken }).toString(),
+      });
+      assert.equal(forged.statusCode, 409);
+      assert.match(forged.body, /dispositif de sécurité/);
+      assert.equal(await accountStatus('devis.demo2'), 'suspended');
+
+      // Through the alert, the agency reinstates it; a later suspension by the account manager is theirs to lift.
+      const done = await call('admin.agence', 'POST', `/api/v1/security/alerts/${alerts[0].id}/reinstate`, { note: 'Titulaire joint : import de fichier mal paramétré.' });
+      assert.equal(done.statusCode, 200, done.body);
+      assert.equal(await accountStatus('devis.demo2'), 'active');
+      assert.equal((await rt.ctx.db.selectFrom('register_lookup').select('lookup').where('account_id', '=', editor.id).execute()).length, 0, 'counts reset');
+      assert.equal((await call('rgc.demo2', 'POST', `/api/v1/organisations/${editor.organisation_id}/users/${editor.id}/suspend`)).statusCode, 204);
+      assert.equal((await userOf()).securitySuspension, null);
+      assert.equal((await call('rgc.demo2', 'POST', reactivate)).statusCode, 204);
+      assert.equal(await accountStatus('devis.demo2'), 'active');
+    });
+
+    it('an advisor’s look-ups by identifier count, found or not: opening unknown files, searches finding nobody, registrations', async () => {
+      rt.clock.advance(61 * 60_000);
+      as['conseiller.demo'] = await signInAs(rt.app, rt.clock, 'conseiller.demo');
+      for (let i = 0; i < 40; i++) assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${String(8_000_000 + i)}A`)).statusCode, 404);
+      for (let i = 0; i < 30; i++) assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates?q=${encodeURIComponent(`Personne${i}`)}`)).statusCode, 200);
+      for (let i = 0; i < 30; i++) {
+        const res = await call('conseiller.demo', 'POST', '/api/v1/candidates', { identifier: identifier(i), lastName: 'Martin', firstName: 'Test', birthDate: '1991-01-01', email: `c${i}@example.test` });
+        assert.equal(res.statusCode, 409, `already registered: ${res.body}`);
+      }
+      assert.equal(await accountStatus('conseiller.demo'), 'active', '100 look-ups: at the threshold');
+      const refused = await call('conseiller.demo', 'GET', `/api/v1/candidates/${String(8_000_999)}A`);
+      assert.equal(refused.statusCode, 403);
+      assert.equal(await accountStatus('conseiller.demo'), 'suspended');
     });
 
     it('exports have a lower threshold of their own', async () => {

@@ -50,6 +50,15 @@ for (const engine of ENGINES) {
       assert.equal((await call('rgc.demo', 'GET', '/api/v1/security/alerts')).json().alerts.length, 1);
       assert.equal((await call('rgc.demo2', 'GET', '/api/v1/security/alerts')).json().alerts.length, 0);
       assert.equal((await call('rgc.demo', 'POST', `/api/v1/security/alerts/${alerts[0].id}/reinstate`, { note: 'Je confirme moi-même.' })).statusCode, 403);
+      // A held account is the agency's to release: its account manager cannot reactivate it in GID.
+      const reactivate = await call('rgc.demo', 'POST', `/api/v1/organisations/${formapro}/users/${held.id}/reactivate`);
+      assert.equal(reactivate.statusCode, 409);
+      assert.match(reactivate.json().detail, /dispositif de sécurité.*confirmation de l’agence.*depuis l’alerte/);
+      assert.equal((await account(held.id)).status, 'suspended');
+      const userPage = await call('rgc.demo', 'GET', `/gid/utilisateurs/${held.id}`);
+      assert.match(userPage.body, /id="suspension-securite"/);
+      assert.doesNotMatch(userPage.body, /Réactiver le compte/);
+      assert.equal((await mailsTo('nouveau4@formapro.example')).length, 0, 'still withheld');
       const page = await call('admin.agence', 'GET', `/securite/alertes/${alerts[0].id}`);
       assert.match(page.body, /Confirmer les comptes/);
       assert.match(page.body, new RegExp(held.login.replace('.', '\\.')));

@@ -37,6 +37,8 @@ const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => 
 
 /** The fixture a `:id` stands for, by the longest matching path prefix. */
 const ID_PREFIXES: Array<[string, string]> = [
+  ['/api/v1/me/passkeys/', 'passkey'],
+  ['/compte/cles-d-acces/', 'passkey'],
   ['/api/v1/organisations/:orgId/webhooks/', 'webhook'],
   ['/gid/api/webhooks/', 'webhook'],
   ['/api/v1/support-requests/', 'supportRequest'],
@@ -55,6 +57,8 @@ const ID_PREFIXES: Array<[string, string]> = [
   ['/admin/changements-responsable/', 'managerChange'],
   ['/api/v1/security/alerts/', 'alert'],
   ['/securite/alertes/', 'alert'],
+  ['/api/v1/attendance-sheets/', 'sheet'],
+  ['/kairos/emargement/', 'sheet'],
   ['/api/v1/trainings/', 'training'],
   ['/kairos/formations/', 'training'],
   ['/api/v1/api-tokens/', 'apiToken'],
@@ -130,6 +134,8 @@ function bodies(fx: Record<string, string>, today: string): Record<string, Recor
     'POST /api/v1/organisations/:orgId/webhooks': { url: 'http://127.0.0.1:9/forge', events: ['quote.status_changed'] },
     'POST /gid/api/webhooks': { url: 'http://127.0.0.1:9/forge', events: 'quote.status_changed' },
     'PATCH /api/v1/organisations/:orgId/webhooks/:id': { enabled: false },
+    'POST /api/v1/attendance-sheets/:id/close': { signature: { kind: 'confirmed' } },
+    'POST /kairos/emargement/:id/cloture': { mode: 'confirmation' },
   };
 }
 
@@ -179,8 +185,16 @@ for (const engine of ENGINES) {
       fx.month = fx.startDate.slice(0, 7);
       fx.training = (await createTraining(rt.ctx.db, { organisation: 'Formapro Démo', candidate: '1234567A', startDate: fx.startDate, endDate: quote.training.endDate, session: 'SE_CSRF', at: rt.clock.now() })).id;
       fx.session = (await spareSession(rt, 'devis.demo')).sessionId;
+      fx.sheet = (
+        await rt.ctx.db
+          .insertInto('attendance_sheet')
+          .values({ organisation_id: fx.organisation, carif_oref_session: 'SE_CSRF', date: fx.startDate, period: 'am', starts_at: '09:00', ends_at: '12:30', opened_by: fx.newManager, opened_at: rt.clock.now() })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       fx.webhook = await id(apiCall(rt.app, rgc, 'POST', `/api/v1/organisations/${fx.organisation}/webhooks`, { url: 'http://127.0.0.1:9/csrf', events: ['quote.status_changed'] }));
       fx.webhookDelivery = (await rt.ctx.db.insertInto('webhook_delivery').values({ endpoint_id: fx.webhook, event_id: crypto.randomUUID(), event_type: 'quote.status_changed', body: '{}', status: 'failed', created_at: rt.clock.now() }).returning('id').executeTakeFirstOrThrow()).id;
+      fx.passkey = (await rt.ctx.db.insertInto('passkey').values({ account_id: await accountIdByLogin(rt, 'devis.demo'), credential_id: 'cle-du-controle-csrf', public_key: 'pQECAyYgASFYIA', counter: 0, transports: '[]', name: 'Clé du contrôle CSRF', created_at: rt.clock.now(), last_used_at: null }).returning('id').executeTakeFirstOrThrow()).id;
       body = bodies(fx, today);
     });
     after(async () => {
@@ -322,7 +336,14 @@ for (const engine of ENGINES) {
       // Decision 0004: they accept calls without a token, but only as application/json, which an
       // HTML form cannot send; what a form can send (urlencoded, multipart, text/plain) is a 415.
       const routes = changing().filter((r) => isApi(r) && r.access.kind === 'public');
-      assert.deepEqual(routes.map(routeKey).sort(), ['POST /api/v1/activation', 'POST /api/v1/activation/confirm', 'POST /api/v1/membership-requests', 'POST /api/v1/session']);
+      assert.deepEqual(routes.map(routeKey).sort(), [
+        'POST /api/v1/activation',
+        'POST /api/v1/activation/confirm',
+        'POST /api/v1/membership-requests',
+        'POST /api/v1/session',
+        'POST /api/v1/session/passkey',
+        'POST /api/v1/session/passkey/options',
+      ]);
       const failures: string[] = [];
       for (const r of routes) {
         const fields = (body[routeKey(r)] ?? {}) as Record<string, string>;

@@ -105,7 +105,8 @@ for (const engine of ENGINES) {
       for (const l of ['rgc.demo', 'devis.demo', 'assiduite.demo']) assert.ok(logins.includes(l), l);
       for (const l of ['rgc.demo2', 'devis.demo2', 'admin.agence', 'candidat.demo']) assert.ok(!logins.includes(l), l);
       const devis = list.find((u) => u.login === 'devis.demo')!;
-      assert.deepEqual(Object.keys(devis).sort(), ['displayName', 'email', 'firstName', 'habilitations', 'id', 'lastName', 'lastSignInAt', 'login', 'status'].sort());
+      assert.deepEqual(Object.keys(devis).sort(), ['displayName', 'email', 'firstName', 'habilitations', 'id', 'lastName', 'lastSignInAt', 'login', 'securitySuspension', 'status'].sort());
+      assert.equal(devis.securitySuspension, null);
       assert.deepEqual(devis.habilitations.map((h: any) => `${h.application}/${h.role}`), ['kairos/quote_editor', 'support/user']);
       assert.deepEqual(Object.keys(devis.habilitations[0]).sort(), ['application', 'grantedAt', 'grantedBy', 'id', 'role']);
       assert.equal(list.find((u) => u.login === 'rgc.demo')!.lastSignInAt, rt.clock.now().toISOString());

@@ -38,7 +38,7 @@ for (const engine of ENGINES) {
       const { result, statements } = await countQueries(call);
       assert.equal(result.statusCode, 200, `${url}: ${result.body.slice(0, 300)}`);
       const detail = `${login} GET ${url}: ${statements.length}\n${statements.map((s) => `  ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}`;
-      return { counts: tally(statements), total: statements.length, detail };
+      return { counts: tally(statements), total: statements.length, detail, result: result.body };
     }
 
     // [who, url, budget in round trips, what the budget is made of]
@@ -50,7 +50,8 @@ for (const engine of ENGINES) {
       ['devis.demo', () => '/api/v1/quotes', 3, 'session and actor, page with its total, bulk-access'],
       ['conseiller.demo', () => '/api/v1/quote-queue', 5, 'session and actor, missing-warnings probe, page with its total, bulk-access, audited view'],
       ['assiduite.demo', () => '/api/v1/trainings', 4, 'session and actor, page with its total, bulk-access, the audited views of every trainee in one'],
-      ['assiduite.demo', () => `/api/v1/trainings/${trainingId}/attendance?month=2026-03`, 8, 'session and actor, training, bulk-access, audited view, then sessions, attendance, locked months and corrections'],
+      ['assiduite.demo', () => `/api/v1/trainings/${trainingId}/attendance?month=2026-03`, 4, 'session and actor, training with its month (half-days, attendance, lock, corrections), bulk-access, audited view'],
+      ['candidat.demo', () => `/api/v1/me/trainings/${trainingId}/attendance?month=2026-03`, 2, 'session and actor, training with its month'],
       ['assiduite.demo', () => '/kairos/assiduite?session=SESS-P&mois=2026-03', 3, 'session and actor, the sessions offered, the grid'],
       ['candidat.demo', () => '/api/v1/me/trainings', 4, 'session and actor, trainings, their statements, their reports'],
       ['candidat.demo', () => '/mon-espace', 5, 'session and actor, quotes, trainings, their statements, their reports'],
@@ -64,6 +65,22 @@ for (const engine of ENGINES) {
         assert.ok(counts.bulk_access <= 1 && counts.audit <= 1 && counts.transaction === 0 && counts.job === 0, detail);
       });
     }
+
+    it('the attendance grid reads every trainee with their month at once: a second trainee adds no statement', async () => {
+      const grid = '/kairos/assiduite?session=SESS-G&mois=2026-03';
+      const enter = async (candidate: string) => {
+        const { id } = await createTraining(rt.ctx.db, { organisation: 'Formapro Démo', candidate, startDate: '2026-03-02', endDate: '2026-03-31', session: 'SESS-G', at: rt.clock.now() });
+        await expectJson(await apiCall(rt.app, as['assiduite.demo'], 'POST', `/api/v1/trainings/${id}/entry`, { startDate: '2026-03-02' }), 200, 'entry');
+        await expectJson(await apiCall(rt.app, as['assiduite.demo'], 'PUT', `/api/v1/trainings/${id}/attendance`, { entries: [{ date: '2026-03-02', period: 'am', status: 'present' }] }), 200, 'attendance');
+      };
+      await enter('1234567A');
+      const one = await measure('assiduite.demo', grid);
+      assert.equal(one.total, 5, `session and actor, the sessions offered, the grid with every month, bulk-access, audited views\n${one.detail}`);
+      assert.match(one.result, /Martin/);
+      await enter('7654321B');
+      const two = await measure('assiduite.demo', grid);
+      assert.equal(two.total, one.total, two.detail);
+    });
 
     it('lists cost the same whatever their number of rows: a second trainee adds no statement', async () => {
       const before = (await measure('assiduite.demo', '/api/v1/trainings')).total;

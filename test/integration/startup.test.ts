@@ -40,6 +40,7 @@ describe('startup and shutdown of the real process (PGlite)', () => {
       'rgc.demo',
       'devis.demo',
       'assiduite.demo',
+      'formateur.demo',
       'rgc.demo2',
       'devis.demo2',
       'candidat.demo',

@@ -107,6 +107,18 @@ for (const engine of ENGINES) {
       assert.equal(await attendanceCount(), 2);
     });
 
+    it('an Idempotency-Key replays the answer for the same file and refuses it for another (the file on disk is judged by its content)', async () => {
+      const send = (text: string) => rt.app.inject({ method: 'POST', url: '/api/v1/attendance-imports', headers: { ...officer.headers, 'content-type': 'text/csv', 'idempotency-key': 'import-fevrier-1' }, payload: text });
+      const text = `${CSV_HEADER}\n1234567A;SESS-SMALL;02/02/2026;matin;present;;;\n`;
+      const first = await send(text);
+      assert.equal(first.statusCode, 200, first.body);
+      const again = await send(text);
+      assert.deepEqual([again.statusCode, again.body, again.headers['idempotent-replayed']], [200, first.body, 'true']);
+      const other = await send(`${CSV_HEADER}\n1234567A;SESS-SMALL;02/02/2026;matin;retard;5;;\n`);
+      assert.equal(other.statusCode, 422, other.body);
+      assert.equal(other.json().errors[0].field, 'Idempotency-Key');
+    });
+
     it('a line in a locked month is refused with a 409 naming it', async () => {
       const rest: string[] = [];
       for (const s of await rt.ctx.db.selectFrom('training_session').select(['date', 'period']).where('training_id', '=', small).orderBy('date').orderBy('period').execute()) {

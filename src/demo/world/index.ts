@@ -13,6 +13,7 @@ import { worldContext } from './context.js';
 import { planNightlyJobs } from './jobs.js';
 import { planQuotes } from './quotes.js';
 import { planSupport } from './support.js';
+import { planSheets } from './sheets.js';
 import { planTrainings } from './trainings.js';
 
 /**
@@ -51,6 +52,7 @@ export async function seedDemoWorld(ctx: AppContext): Promise<boolean> {
   registerCandidates(world);
   planQuotes(world);
   planTrainings(world);
+  planSheets(world);
   planAgency(world);
   planSupport(world);
   planNightlyJobs(world, NIGHTLY_FROM);

@@ -5,17 +5,17 @@
  * JavaScript the page lists every operation and links the raw document.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { publicAccess } from '../../modules/habilitations/policy.js';
 import { renderDocument } from '../render.js';
 import { OPENAPI_PATH } from './document.js';
+import { PROJECT_ROOT } from '../../project-root.js';
 
 export const API_DOCS_PATH = '/api/docs';
 const SWAGGER_UI_PREFIX = '/assets/swagger-ui/';
 const SWAGGER_UI_FILES = new Set(['/swagger-ui.css', '/swagger-ui-bundle.js']);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = PROJECT_ROOT;
 
 interface Operation {
   method: string;

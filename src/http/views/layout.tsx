@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Actor } from '../../modules/habilitations/policy.js';
 import { CSRF_FIELD } from '../csrf.js';
+import { formatDateTime } from '../format.js';
 
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false });
 
@@ -11,6 +12,8 @@ export interface PageFrame {
   /** Token for the sign-out button and any form of the page. */
   csrfToken: string | null;
   demoMode: boolean;
+  /** The date by which the signed-in person must add a passkey (their role requires one); null when none is due. */
+  passkeyDeadline?: Date | null;
 }
 
 export function CsrfField({ token }: { token: string | null }) {
@@ -28,12 +31,23 @@ function UserMenu({ frame }: { frame: PageFrame }) {
       </span>
       <a class="link-light" href="/portail">Mes applications</a>
       <a class="link-light" href="/compte/mot-de-passe">Mot de passe</a>
+      <a class="link-light" href="/compte/cles-d-acces">Clés d’accès</a>
       <a class="link-light" href="/compte/incidents">Mes incidents</a>
       <a class="link-light" href="/support/demandes">Assistance</a>
       <form method="post" action="/deconnexion" class="d-inline">
         <CsrfField token={frame.csrfToken} />
         <button type="submit" class="btn btn-sm btn-outline-light">Se déconnecter</button>
       </form>
+    </div>
+  );
+}
+
+function PasskeyReminder({ deadline }: { deadline: Date }) {
+  return (
+    <div class="alert alert-warning" role="status" id="rappel-cle-acces">
+      Votre rôle exige une clé d’accès, qui protège votre compte contre les faux sites. Ajoutez une clé d’accès avant le{' '}
+      {formatDateTime(deadline)} : après cette date, vous ne pourrez plus rien faire d’autre dans Kairos.{' '}
+      <a class="alert-link" href="/compte/cles-d-acces">Ajouter une clé d’accès</a>
     </div>
   );
 }
@@ -65,6 +79,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
           </div>
         </header>
         <main id="contenu" class="container py-4" tabIndex={-1}>
+          {frame.passkeyDeadline ? <PasskeyReminder deadline={frame.passkeyDeadline} /> : null}
           {children}
         </main>
         <footer class="kairos-footer">

@@ -52,6 +52,8 @@ export async function blankAccount(trx: Transaction<DB>, accountId: string, now:
     .where('id', '=', accountId)
     .execute();
   await trx.updateTable('session').set({ ended_at: now, end_reason: 'deleted' }).where('account_id', '=', accountId).where('ended_at', 'is', null).execute();
+  // Passkeys are factors too, and their names may be personal (« Téléphone de Camille »).
+  await trx.deleteFrom('passkey').where('account_id', '=', accountId).execute();
 }
 
 const blankTutor = sql<string>`jsonb_set(data, '{poei,tutor}', '{"lastName": "", "firstName": "", "jobTitle": ""}'::jsonb)`;

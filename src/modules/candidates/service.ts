@@ -6,7 +6,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
 import { byActor, recordAudit, recordAuditAlone } from '../audit/service.js';
-import { guardCandidateAccess } from '../security/bulk-access.js';
+import { guardCandidateAccess, guardRegisterLookup } from '../security/bulk-access.js';
 import type { Actor } from '../habilitations/policy.js';
 import { findByAccount, findByIdentifier, insertCandidate, quotesOfCandidate, searchCandidates } from './repository.js';
 import type { QuoteStatus } from '../quotes/rules/lifecycle.js';
@@ -26,6 +26,9 @@ const auditBase = (actor: Actor, meta: RequestMeta, at: Date) => ({
 });
 
 export async function registerCandidate(ctx: AppContext, actor: Actor, input: CandidateInput, meta: RequestMeta) {
+  // "Already registered" answers whether the person is in the register: the look-up counts.
+  const existing = await findByIdentifier(ctx.db, input.identifier);
+  await guardRegisterLookup(ctx, actor, [{ identifier: input.identifier, candidateId: existing?.id ?? null }], meta);
   const now = ctx.clock.now();
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -62,6 +65,8 @@ async function auditViews(ctx: AppContext, actor: Actor, rows: Candidate[], meta
 
 export async function searchForAdvisor(ctx: AppContext, actor: Actor, q: string, meta: RequestMeta) {
   const rows = await searchCandidates(ctx.db, q);
+  // A search that finds nobody still tells that nobody matches: it counts as one look-up.
+  if (rows.length === 0) await guardRegisterLookup(ctx, actor, [{ identifier: q, candidateId: null }], meta);
   await auditViews(ctx, actor, rows, meta, 'search');
   return rows.map(candidateView);
 }
@@ -69,7 +74,11 @@ export async function searchForAdvisor(ctx: AppContext, actor: Actor, q: string,
 /** `identifier` is normalised and well-formed (the route's params schema). */
 export async function candidateFile(ctx: AppContext, actor: Actor, identifier: string, meta: RequestMeta) {
   const row = await findByIdentifier(ctx.db, identifier);
-  if (!row) throw problems.notFound(CANDIDATE_NOT_FOUND);
+  if (!row) {
+    // A 404 tells as much as a 200 about who is registered: counted alike.
+    await guardRegisterLookup(ctx, actor, [{ identifier, candidateId: null }], meta);
+    throw problems.notFound(CANDIDATE_NOT_FOUND);
+  }
   await auditViews(ctx, actor, [row], meta, 'file');
   const quotes = (await quotesOfCandidate(ctx.db, row.id)).map((q) => {
     const training = (q.data as { training?: { title?: string; startDate?: string; endDate?: string } }).training ?? {};

@@ -7,7 +7,7 @@ export const APPLICATIONS = ['kairos', 'gid', 'support'] as const;
 export type ApplicationCode = (typeof APPLICATIONS)[number];
 
 export const ROLES = {
-  kairos: ['quote_editor', 'attendance_officer', 'reader', 'advisor', 'agency_admin'],
+  kairos: ['quote_editor', 'attendance_officer', 'reader', 'trainer', 'advisor', 'agency_admin'],
   gid: ['account_manager', 'agency_admin'],
   support: ['user', 'agent'],
 } as const satisfies Record<ApplicationCode, readonly string[]>;

@@ -55,7 +55,7 @@ export async function heldAccount(trx: Db, accountId: string) {
   return trx
     .selectFrom('account')
     .innerJoin('organisation', 'organisation.id', 'account.organisation_id')
-    .select(['account.id', 'account.login', 'account.email', 'account.first_name', 'account.last_name', 'account.status', 'account.suspended_reason', 'organisation.name as organisation_name'])
+    .select(['account.id', 'account.login', 'account.email', 'account.first_name', 'account.last_name', 'account.status', 'account.suspension_origin', 'organisation.name as organisation_name'])
     .where('account.id', '=', accountId)
     .executeTakeFirst();
 }

@@ -45,7 +45,7 @@ interface HeldAccount {
  */
 export async function holdAccount(ctx: AppContext, trx: Transaction<DB>, actor: Actor, organisationId: string, account: HeldAccount, action: GuardedAction, meta: RequestMeta): Promise<void> {
   const now = ctx.clock.now();
-  await suspendAccount(trx, account.id, HELD_REASON, now);
+  await suspendAccount(trx, account.id, HELD_REASON, now, 'creation_guard');
   const open = await repo.lockOpenCreationAlert(trx, actor.accountId);
   const summary = `${actor.login} a dépassé le volume habituel de ${action === 'gid.user_created' ? 'créations de comptes' : 'attributions d’habilitations'} en 24 heures ; les comptes concernés attendent votre confirmation.`;
   if (open) {
@@ -99,7 +99,7 @@ export async function confirmHeldAccounts(ctx: AppContext, trx: Transaction<DB>,
   for (const held of details.accounts ?? []) {
     const account = await repo.heldAccount(trx, held.id);
     // Suspended since for another reason (or deleted): not ours to release.
-    if (!account || account.status !== 'suspended' || account.suspended_reason !== HELD_REASON) continue;
+    if (!account || account.status !== 'suspended' || account.suspension_origin !== 'creation_guard') continue;
     const status = await reinstateAccount(trx, account.id);
     if (held.activationHeld && account.email) {
       await sendActivation(ctx, trx, { id: account.id, login: account.login, email: account.email, firstName: account.first_name ?? '', lastName: account.last_name ?? '' }, account.organisation_name, managerName);

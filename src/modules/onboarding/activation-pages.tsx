@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import QRCode from 'qrcode';
 import type { FieldError } from '../../http/problem.js';
 import { requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
@@ -82,6 +81,8 @@ export async function activationPages(fastify: FastifyInstance): Promise<void> {
       }
       return showStart(request, reply, login, [{ field: 'activationCode', message: ACTIVATION_REFUSED }], 401);
     }
+    // Loaded at the first activation rather than at start (docs/decisions/0039).
+    const { default: QRCode } = await import('qrcode');
     const qr = await QRCode.toDataURL(outcome.otpauthUrl, { margin: 1, width: 220 });
     const secret = new URL(outcome.otpauthUrl).searchParams.get('secret') ?? '';
     return sendPage(request, reply, 'Double authentification', (csrf) => <EnrolForm csrf={csrf} login={login} qr={qr} secret={secret} />);

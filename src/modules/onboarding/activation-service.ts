@@ -54,7 +54,7 @@ export async function startActivation(
   const code = account?.status === 'pending' ? await findLiveActivationCode(ctx.db, account.id, input.activationCode, now) : undefined;
   if (!account || !code) return refuse(ctx, keys, meta, 'code');
   const roles = await rolesOf(ctx.db, account.id);
-  const check = checkPassword(input.password, {
+  const check = await checkPassword(input.password, {
     minLength: minPasswordLength(roles),
     userInputs: [account.login, account.display_name, account.email ?? '', account.first_name ?? '', account.last_name ?? ''],
   });

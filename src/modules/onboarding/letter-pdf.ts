@@ -1,5 +1,3 @@
-import PDFDocument from 'pdfkit';
-
 export interface LetterContent {
   kind: 'identifier' | 'activation';
   reference: string;
@@ -43,7 +41,9 @@ function activationBody(c: LetterContent): string[] {
 }
 
 /** An A4 letter, French, with the operator's name and address, the date and a reference. */
-export function renderLetterPdf(c: LetterContent): Promise<Buffer> {
+export async function renderLetterPdf(c: LetterContent): Promise<Buffer> {
+  // pdfkit and its fonts take a few hundred milliseconds to load: at the first PDF, not at every start.
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

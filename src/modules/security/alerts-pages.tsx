@@ -46,6 +46,7 @@ function AlertPage({ alert, canReinstate, csrf, errors, note }: { alert: Alert; 
       <h2 class="h5">Dossiers consultés dans l’heure précédant l’alerte ({alert.trail.candidates.length})</h2>
       <p class="text-body-secondary">Identifiants seulement ; la date est celle de la dernière consultation.</p>
       <ul class="list-inline small">{alert.trail.candidates.map((c) => <li class="list-inline-item">{c.identifier}{c.kind === 'export' ? ' (export)' : ''}</li>)}</ul>
+      {alert.trail.unmatchedLookups > 0 ? <p id="recherches-sans-resultat">Et {alert.trail.unmatchedLookups} recherche(s) par identifiant n’ayant trouvé personne (comptées comme des consultations).</p> : null}
       <h2 class="h5">Actions du compte dans cette heure</h2>
       <table class="table table-sm">
         <caption class="visually-hidden">Actions du compte, les plus récentes d’abord</caption>

@@ -59,14 +59,16 @@ export async function listAlerts(ctx: AppContext, actor: Actor) {
 export async function getAlert(ctx: AppContext, actor: Actor, id: string) {
   const row = await alertInScope(ctx, actor, id);
   const since = new Date(row.at.getTime() - WINDOW_MS);
-  const [candidates, actions] = await Promise.all([
+  const [candidates, unmatchedLookups, actions] = await Promise.all([
     repo.candidatesTouched(ctx.db, row.account_id, since, TRAIL_LIMIT),
+    repo.unmatchedLookupsSince(ctx.db, row.account_id, since),
     repo.actionsOf(ctx.db, row.account_id, since, new Date(row.at.getTime() + 60_000), TRAIL_LIMIT),
   ]);
   return {
     ...view(row),
     trail: {
       candidates: candidates.map((c) => ({ identifier: c.identifier, kind: c.kind, at: c.at.toISOString() })),
+      unmatchedLookups,
       actions: actions.map((a) => ({ at: a.at.toISOString(), action: a.action, ip: a.ip, requestId: a.request_id, target: a.target_type ? { type: a.target_type, id: a.target_id } : null })),
     },
   };

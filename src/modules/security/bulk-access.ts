@@ -1,12 +1,14 @@
 /**
  * Bulk-access detection (docs/product/security.md#bulk-access-detection). Both breaches of the real
  * system were legitimate partner credentials used to pull personal data at scale. Every read of a
- * candidate's personal data by staff is counted per account over a sliding hour (distinct
- * candidates, in the database, so every instance sees the same count); past the threshold the
+ * candidate's personal data by staff, and every look-up of the register by identifier (matched or
+ * not), is counted per account over a sliding hour (distinct candidates and identifiers, in the
+ * database, so every instance sees the same count); past the threshold the
  * account is suspended at once, its sessions end, the request is refused, and the organisation's
  * account managers and the agency's administrators are alerted. Exports have a lower threshold of
  * their own. Candidates reading their own dossier are not counted: they only ever see themselves.
  */
+import { createHash } from 'node:crypto';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { HttpProblem } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
@@ -21,7 +23,7 @@ export const WINDOW_MS = 3_600_000;
 export type AccessKind = 'read' | 'export';
 
 export const SUSPENDED_FOR_BULK_ACCESS =
-  'Votre compte vient d’être suspendu par mesure de sécurité : il a consulté un nombre inhabituel de dossiers de candidats en peu de temps. ' +
+  'Votre compte vient d’être suspendu par mesure de sécurité : il a consulté ou recherché un nombre inhabituel de dossiers de candidats en peu de temps. ' +
   'Le responsable de gestion des comptes de votre organisme et l’agence ont été prévenus. Si ce n’était pas vous, votre poste est peut-être compromis : ' +
   'prévenez votre responsable informatique. Un administrateur de l’agence rétablira votre accès après vérification.';
 
@@ -30,13 +32,50 @@ export const SUSPENDED_FOR_BULK_ACCESS =
  * passes its threshold. Call it BEFORE returning the data: on trip it throws a 403.
  */
 export async function guardCandidateAccess(ctx: AppContext, actor: Actor, candidateIds: readonly string[], meta: RequestMeta, kind: AccessKind = 'read'): Promise<void> {
-  if (actor.kind === 'candidate' || candidateIds.length === 0) return;
-  if (actor.apiToken) return guardTokenAccess(ctx, actor, actor.apiToken, candidateIds, meta, kind);
+  return guard(ctx, actor, candidateIds, [], meta, kind);
+}
+
+/** What a look-up of the register by candidate identifier found: the candidate, or nobody. */
+export interface RegisterLookup {
+  identifier: string;
+  candidateId: string | null;
+}
+
+/**
+ * Counts look-ups of the register by identifier (quote drafts naming a candidate, an advisor
+ * registering or opening one, a search) as reads, matched or not: each answer tells whether a
+ * person is registered, so a run of them probes the register as surely as a run of reads. A
+ * match counts as a read of that candidate; a miss counts once per identifier, kept hashed.
+ * Call it outside the transaction of the change, so a refused change still counts; on trip it
+ * throws a 403 like a read.
+ */
+export async function guardRegisterLookup(ctx: AppContext, actor: Actor, lookups: readonly RegisterLookup[], meta: RequestMeta): Promise<void> {
+  const matched = lookups.flatMap((l) => (l.candidateId ? [l.candidateId] : []));
+  const missed = lookups.flatMap((l) => (l.candidateId ? [] : [lookupKey(l.identifier)]));
+  return guard(ctx, actor, matched, missed, meta, 'read');
+}
+
+/** The identifier as counted: normalised, then hashed (the table never holds who was looked for). */
+function lookupKey(identifier: string): string {
+  return createHash('sha256').update(identifier.normalize('NFKC').trim().toUpperCase()).digest('hex');
+}
+
+async function guard(ctx: AppContext, actor: Actor, candidateIds: readonly string[], lookups: readonly string[], meta: RequestMeta, kind: AccessKind): Promise<void> {
+  if (actor.kind === 'candidate' || (candidateIds.length === 0 && lookups.length === 0)) return;
+  // A token's misses are not counted: its window is per token and per candidate (see docs/security.md).
+  if (actor.apiToken) return candidateIds.length > 0 ? guardTokenAccess(ctx, actor, actor.apiToken, candidateIds, meta, kind) : undefined;
   const now = ctx.clock.now();
   const ids = [...new Set(candidateIds)];
   const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];
   // One statement: the access written and the counts of the window, whatever the number of candidates.
-  const counts = await repo.recordAccessAndCount(ctx.db, { accountId: actor.accountId, candidateIds: ids, kinds, at: now, since: new Date(now.getTime() - WINDOW_MS) });
+  const counts = await repo.recordAccessAndCount(ctx.db, {
+    accountId: actor.accountId,
+    candidateIds: ids,
+    kinds,
+    at: now,
+    since: new Date(now.getTime() - WINDOW_MS),
+    lookups: [...new Set(lookups)],
+  });
   const { readsPerHour, exportsPerHour } = ctx.config.bulkAccess;
   const reads = counts.read;
   const exports = kind === 'export' ? counts.export : 0;
@@ -48,7 +87,7 @@ async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { ki
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     // Only the request that suspends raises the alert: concurrent ones find the account already suspended.
-    if (!(await suspendAccount(trx, actor.accountId, 'Accès en masse à des dossiers de candidats (détection automatique)', now))) return;
+    if (!(await suspendAccount(trx, actor.accountId, 'Accès en masse à des dossiers de candidats (détection automatique)', now, 'bulk_access'))) return;
     const organisationId = actor.organisation?.id ?? null;
     const alertId = await repo.insertBulkAccessAlert(trx, { at: now, accountId: actor.accountId, organisationId, details: { ...what, windowMinutes: WINDOW_MS / 60_000, login: actor.login } });
     await recordAudit(trx, {
@@ -64,7 +103,7 @@ async function trip(ctx: AppContext, actor: Actor, meta: RequestMeta, what: { ki
         to,
         subject: `Alerte de sécurité Kairos : compte ${actor.login} suspendu`,
         text:
-          `Bonjour,\n\nLe compte ${actor.login}${actor.organisation ? ` (${actor.organisation.name})` : ''} a consulté ${what.count} dossiers de candidats différents en moins d’une heure ` +
+          `Bonjour,\n\nLe compte ${actor.login}${actor.organisation ? ` (${actor.organisation.name})` : ''} a consulté ou recherché ${what.count} dossiers de candidats différents en moins d’une heure ` +
           `(${what.kind === 'export' ? 'exports' : 'consultations'} ; seuil ${what.threshold}). Il a été suspendu automatiquement et ses sessions ont été fermées.\n\n` +
           `Consultez l’alerte et la trace des accès : ${ctx.config.publicUrl}/securite/alertes/${alertId}\n` +
           'Si le titulaire du compte n’est pas à l’origine de ces accès, son poste est peut-être compromis (logiciel espion) : faites-le vérifier avant toute réactivation.\n\n' +

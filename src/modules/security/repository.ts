@@ -88,7 +88,8 @@ export async function insertBulkAccessAlert(trx: Db, a: { at: Date; accountId: s
 
 /**
  * Counts the candidates as accessed now (one row per account, kind and candidate, its time
- * refreshed) and returns, per kind, the distinct candidates the account accessed since `since`,
+ * refreshed), and `lookups` (hashed identifiers that matched nobody) as register look-ups, which
+ * count as reads; returns, per kind, the distinct candidates the account accessed since `since`,
  * in one statement. The count cannot see the CTE's own writes (one snapshot for the statement),
  * so it adds the candidates just written to the others still in the window.
  */
@@ -104,7 +105,7 @@ export const ACCESS_REFRESH_SECONDS = 60;
 
 export async function recordAccessAndCount(
   db: Db,
-  a: { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date },
+  a: { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date; lookups?: readonly string[] },
 ): Promise<Record<AccessKind, number>> {
   const { rows } = await sql<{ read: string | number; export: string | number }>`
     with written as (
@@ -118,6 +119,13 @@ export async function recordAccessAndCount(
       on conflict (account_id, kind, candidate_id) do update set at = excluded.at
       returning kind, candidate_id
     ),
+    looked as (
+      insert into register_lookup (account_id, lookup, at)
+      select ${a.accountId}::uuid, l.value, ${a.at}::timestamptz
+        from jsonb_array_elements_text(${JSON.stringify(a.lookups ?? [])}::jsonb) l
+      on conflict (account_id, lookup) do update set at = excluded.at
+      returning lookup
+    ),
     counted as (
       select kind, count(*) as n from written group by kind
       union all
@@ -125,6 +133,12 @@ export async function recordAccessAndCount(
        where account_id = ${a.accountId}::uuid and at > ${a.since}::timestamptz
          and not exists (select 1 from written w where w.kind = candidate_access.kind and w.candidate_id = candidate_access.candidate_id)
        group by kind
+      union all
+      select 'read', count(*) from looked
+      union all
+      select 'read', count(*) from register_lookup
+       where account_id = ${a.accountId}::uuid and at > ${a.since}::timestamptz
+         and not exists (select 1 from looked l where l.lookup = register_lookup.lookup)
     )
     select coalesce(sum(n) filter (where kind = 'read'), 0) as read,
            coalesce(sum(n) filter (where kind = 'export'), 0) as export
@@ -136,12 +150,20 @@ export async function recordAccessAndCount(
 /** Forgets an account's counts: after a reinstatement the same hour must not suspend it anew. */
 export async function forgetAccesses(trx: Db, accountId: string): Promise<void> {
   await trx.deleteFrom('candidate_access').where('account_id', '=', accountId).execute();
+  await trx.deleteFrom('register_lookup').where('account_id', '=', accountId).execute();
+}
+
+/** Look-ups that matched nobody since `since`: the alert's trail shows how many (never the identifiers). */
+export async function unmatchedLookupsSince(db: Db, accountId: string, since: Date): Promise<number> {
+  const row = await db.selectFrom('register_lookup').select(sql<number>`count(*)`.as('n')).where('account_id', '=', accountId).where('at', '>=', since).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function purgeAccessesBefore(db: Db, before: Date): Promise<number> {
   const r = await db.deleteFrom('candidate_access').where('at', '<', before).executeTakeFirst();
   const t = await db.deleteFrom('api_token_candidate_access').where('at', '<', before).executeTakeFirst();
-  return Number(r.numDeletedRows) + Number(t.numDeletedRows);
+  const l = await db.deleteFrom('register_lookup').where('at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows) + Number(t.numDeletedRows) + Number(l.numDeletedRows);
 }
 
 /** The same window for an API token: its reads counted apart from the account that issued it. */

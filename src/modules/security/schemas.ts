@@ -36,6 +36,7 @@ export const alertListWire = z.object({ alerts: z.array(alertWire) });
 export const alertDetailWire = alertWire.extend({
   trail: z.object({
     candidates: z.array(z.object({ identifier: z.string(), kind: z.enum(['read', 'export']), at: isoInstant })),
+    unmatchedLookups: z.number().int().describe('Recherches par identifiant n’ayant trouvé personne dans l’heure (comptées comme des consultations ; identifiants non conservés).'),
     actions: z.array(
       z.object({ at: isoInstant, action: z.string(), ip: z.string().nullable(), requestId: z.string().nullable(), target: z.object({ type: z.string(), id: z.string().nullable() }).nullable() }),
     ),

@@ -19,7 +19,8 @@ export { REPORT_REMINDERS, registerTrainingJobs, remindOverdueReports } from './
 
 export { declareEntry, declareExit, declareWithdrawal, getTraining, listTrainingsFor, submitReport } from './follow-up/service.js';
 export { entryBodySchema, listQuerySchema, reportBodySchema, withdrawalBodySchema } from './follow-up/schemas.js';
-export { getAttendance, importAttendanceCsv, saveAttendance } from './attendance/service.js';
+export { getAttendance, saveAttendance } from './attendance/service.js';
+export { importAttendanceCsv } from './attendance/import-service.js';
 export { attendanceBodySchema, monthQuerySchema } from './attendance/schemas.js';
 export { CSV_COLUMNS, CSV_HEADER, CSV_MAX_LINES } from './attendance/csv-rules.js';
 export { correctAttendance, getStatement, statementPdf, submitStatement } from './statements/service.js';

@@ -8,6 +8,7 @@ import { trainingGridPages } from './attendance/grid-pages.js';
 import { trainingImportPages } from './attendance/import-pages.js';
 import { trainingListPages } from './follow-up/list-pages.js';
 import { trainingSpacePages } from './follow-up/me-pages.js';
+import { attendanceSheetPages } from './sheets/pages.js';
 
 export async function trainingPages(app: FastifyInstance): Promise<void> {
   await app.register(trainingListPages);
@@ -15,4 +16,5 @@ export async function trainingPages(app: FastifyInstance): Promise<void> {
   await app.register(trainingGridPages);
   await app.register(trainingImportPages);
   await app.register(trainingSpacePages);
+  await app.register(attendanceSheetPages);
 }

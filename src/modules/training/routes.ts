@@ -9,6 +9,7 @@ import { alertRoutes } from './alerts/routes.js';
 import { attendanceRoutes, myAttendanceRoutes } from './attendance/routes.js';
 import { followUpRoutes, myFollowUpRoutes } from './follow-up/routes.js';
 import { myStatementRoutes, statementRoutes } from './statements/routes.js';
+import { attendanceSheetRoutes } from './sheets/routes.js';
 
 /** Staff routes: organisations (attendance officers write, readers read) and advisors (read). */
 export async function trainingRoutes(app: FastifyInstance): Promise<void> {
@@ -16,6 +17,7 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
   await app.register(attendanceRoutes);
   await app.register(statementRoutes);
   await app.register(alertRoutes);
+  await app.register(attendanceSheetRoutes);
 }
 
 /** The candidate's own trainings (never anyone else's: the scope is their account). */

@@ -59,7 +59,7 @@ async function suspendDormantAccounts(ctx: AppContext, now: Date): Promise<numbe
     const done = await ctx.db.transaction().execute(async (trx) => {
       // Re-read under the transaction: a sign-in since the query keeps the account.
       const signedIn = await repo.latestSignIn(trx, account.id);
-      if ((signedIn && signedIn > cutoff) || !(await suspendAccount(trx, account.id, INACTIVITY_REASON, now))) return false;
+      if ((signedIn && signedIn > cutoff) || !(await suspendAccount(trx, account.id, INACTIVITY_REASON, now, 'inactivity'))) return false;
       await recordAudit(trx, {
         at: now,
         action: 'account.suspended_inactive',

@@ -3,7 +3,7 @@
  * it, so a caller that forgot its tenant check still cannot reach another organisation.
  */
 import type { Kysely } from 'kysely';
-import type { AccountStatus, DB } from '../../../db/schema.js';
+import type { AccountStatus, DB, SuspensionOrigin } from '../../../db/schema.js';
 import type { ListedStatus } from './rules.js';
 
 type Db = Kysely<DB>;
@@ -38,6 +38,7 @@ function accountsOf(db: Db, organisationId: string) {
       'a.last_name',
       'a.email',
       'a.status',
+      'a.suspension_origin',
       'a.created_at',
       (eb) => eb.selectFrom('session as s').select((e) => e.fn.max('s.created_at').as('m')).whereRef('s.account_id', '=', 'a.id').as('last_sign_in_at'),
     ])
@@ -75,10 +76,14 @@ export async function findAccount(db: Db, organisationId: string, accountId: str
  * Locks the account row for the rest of the transaction, so two concurrent changes of the same
  * account (suspend and grant, say) apply one after the other.
  */
-export async function lockAccount(trx: Db, organisationId: string, accountId: string): Promise<{ id: string; login: string; status: AccountStatus } | undefined> {
+export async function lockAccount(
+  trx: Db,
+  organisationId: string,
+  accountId: string,
+): Promise<{ id: string; login: string; status: AccountStatus; suspension_origin: SuspensionOrigin | null } | undefined> {
   return trx
     .selectFrom('account')
-    .select(['id', 'login', 'status'])
+    .select(['id', 'login', 'status', 'suspension_origin'])
     .where('id', '=', accountId)
     .where('organisation_id', '=', organisationId)
     .where('kind', '=', 'staff')

@@ -43,6 +43,7 @@ export function userJson(u: GidUser) {
     lastName: u.lastName,
     email: u.email,
     status: u.status,
+    securitySuspension: u.securitySuspension,
     lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
     habilitations: u.habilitations.map((h) => ({
       id: h.id,

@@ -13,6 +13,7 @@ export const GRANTABLE_BY_ACCOUNT_MANAGER: ReadonlyArray<{ application: string; 
   { application: 'kairos', role: 'quote_editor' },
   { application: 'kairos', role: 'attendance_officer' },
   { application: 'kairos', role: 'reader' },
+  { application: 'kairos', role: 'trainer' },
   { application: 'support', role: 'user' },
 ];
 
@@ -22,6 +23,21 @@ export function grantability(application: string, role: string): Grantability {
   if (!(APPLICATIONS as readonly string[]).includes(application)) return 'unknown_application';
   if (!isKnownRole(application, role)) return 'unknown_role';
   return GRANTABLE_BY_ACCOUNT_MANAGER.some((g) => g.application === application && g.role === role) ? 'allowed' : 'forbidden';
+}
+
+/**
+ * Why a detector's suspension is refused to the account manager (and where it is lifted): only
+ * the agency reinstates such an account, through the alert, after checking it was not hijacked.
+ */
+export function securitySuspensionRefusal(origin: 'bulk_access' | 'creation_guard'): string {
+  const why =
+    origin === 'bulk_access'
+      ? 'il a consulté ou recherché un nombre inhabituel de dossiers de candidats en peu de temps'
+      : 'il a été créé ou habilité au-delà du volume habituel de la journée et attend la confirmation de l’agence';
+  return (
+    `Ce compte a été suspendu par un dispositif de sécurité (${why}). ` +
+    'Seule l’administration de l’agence peut le rétablir, depuis l’alerte de sécurité correspondante (menu Sécurité, Alertes), après avoir vérifié qu’il n’a pas été détourné.'
+  );
 }
 
 export type GidAction = 'list' | 'view' | 'create' | 'suspend' | 'reactivate' | 'delete' | 'grant' | 'revoke';

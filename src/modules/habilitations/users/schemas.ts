@@ -28,6 +28,10 @@ export const userWire = z.object({
   lastName: z.string().nullable(),
   email: z.string().nullable(),
   status: z.enum(USER_STATUSES),
+  securitySuspension: z
+    .enum(['bulk_access', 'creation_guard'])
+    .nullable()
+    .describe('Suspension par un dispositif de sécurité (accès en masse, création de comptes inhabituelle) : seule l’agence la lève, depuis l’alerte.'),
   lastSignInAt: isoInstant.nullable(),
   habilitations: z.array(z.object({ id: z.uuid(), application: z.string(), role: z.string(), grantedAt: isoInstant, grantedBy: z.uuid().nullable() })),
 });

@@ -8,7 +8,7 @@
 import type { AppContext, RequestMeta } from '../../../context.js';
 import { HttpProblem, TITLES, problems } from '../../../http/problem.js';
 import { byActor, recordAudit, type AuditEntry } from '../../audit/service.js';
-import { createPendingStaffAccount, markAccountDeleted, reinstateAccount, suspendAccount } from '../../identity/index.js';
+import { createPendingStaffAccount, isSecuritySuspension, markAccountDeleted, reinstateAccount, suspendAccount } from '../../identity/index.js';
 import { doneInLastDay, holdAccount, limitFor, sendActivation } from '../creation-guard.js';
 import { hasHabilitation, type Actor } from '../policy.js';
 import * as repo from './repository.js';
@@ -20,6 +20,7 @@ import {
   grantability,
   isUuid,
   revocationRefusal,
+  securitySuspensionRefusal,
   type GidAction,
   type GrantInput,
   type ListQuery,
@@ -46,6 +47,8 @@ export interface GidUser {
   lastName: string | null;
   email: string | null;
   status: ListedStatus;
+  /** Set while a security detector's suspension holds the account: only the agency lifts it, through the alert. */
+  securitySuspension: 'bulk_access' | 'creation_guard' | null;
   lastSignInAt: Date | null;
   createdAt: Date;
   habilitations: GidHabilitation[];
@@ -96,6 +99,7 @@ function toUser(row: repo.AccountRow, habilitations: repo.HabilitationRow[]): Gi
     lastName: row.last_name,
     email: row.email,
     status: row.status as ListedStatus,
+    securitySuspension: row.status === 'suspended' && isSecuritySuspension(row.suspension_origin) ? row.suspension_origin : null,
     lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at) : null,
     createdAt: row.created_at,
     habilitations: habilitations
@@ -215,7 +219,7 @@ export async function suspendUser(ctx: AppContext, actor: Actor, organisationId:
     if (refusal) throw refused(refusal);
     if (target.status === 'suspended') throw problems.conflict('Ce compte est déjà suspendu.');
     const reason = data?.reason || (byAgency ? 'Suspendu par l’administration de l’agence.' : 'Suspendu par le responsable de gestion des comptes.');
-    await suspendAccount(trx, target.id, reason, now);
+    await suspendAccount(trx, target.id, reason, now, byAgency ? 'agency' : 'account_manager');
     await recordAudit(trx, audit(actor, meta, now, organisation.id, 'gid.user_suspended', target.id, { byAgency }));
   });
 }
@@ -225,6 +229,9 @@ export async function reactivateUser(ctx: AppContext, actor: Actor, organisation
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const target = await lockTarget(trx, organisation.id, userId);
+    // A detector's suspension is lifted through its alert (which also resets the counts and
+    // records what was checked), by the agency alone: never here, not even by the agency.
+    if (target.status === 'suspended' && isSecuritySuspension(target.suspension_origin)) throw problems.conflict(securitySuspensionRefusal(target.suspension_origin));
     const status = target.status === 'suspended' ? await reinstateAccount(trx, target.id) : null;
     if (!status) throw problems.conflict('Ce compte n’est pas suspendu : il n’y a rien à réactiver.');
     await recordAudit(trx, audit(actor, meta, now, organisation.id, 'gid.user_reactivated', target.id, { status, byAgency }));

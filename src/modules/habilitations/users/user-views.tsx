@@ -2,6 +2,7 @@
 import { formatDateTime } from '../../../http/format.js';
 import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
 import type { GidScope, GidUser, RoleEntry } from './service.js';
+import { securitySuspensionRefusal } from './rules.js';
 import { Confirmation, STATUS_LABELS, type FieldError } from './views.js';
 
 export interface UserPageProps {
@@ -128,7 +129,12 @@ function StatusActions({ p }: { p: UserPageProps }) {
   const action = (path: string) => `/gid/utilisateurs/${user.id}/${path}`;
   return (
     <>
-      {user.status === 'suspended' ? (
+      {user.status === 'suspended' && user.securitySuspension ? (
+        <div class="alert alert-warning mb-3" role="status" id="suspension-securite">
+          <p class="mb-1">{securitySuspensionRefusal(user.securitySuspension)}</p>
+          <a href="/securite/alertes">Voir les alertes de sécurité</a>
+        </div>
+      ) : user.status === 'suspended' ? (
         <form method="post" action={action('reactivation')} class="mb-3">
           <CsrfField token={p.csrf} />
           <button type="submit" class="btn btn-outline-primary">Réactiver le compte</button>

@@ -1,6 +1,6 @@
 /** Accounts: queries only, no rules. */
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { DB } from '../../../db/schema.js';
+import type { DB, SuspensionOrigin } from '../../../db/schema.js';
 import { normaliseLogin } from './rules.js';
 
 export type Db = Kysely<DB> | Transaction<DB>;
@@ -23,10 +23,10 @@ export async function setPasswordHash(db: Db, accountId: string, hash: string, n
 }
 
 /** Active or pending → suspended; false when it was neither. */
-export async function markSuspended(db: Db, accountId: string, reason: string): Promise<boolean> {
+export async function markSuspended(db: Db, accountId: string, reason: string, origin: SuspensionOrigin): Promise<boolean> {
   const r = await db
     .updateTable('account')
-    .set({ status: 'suspended', suspended_reason: reason })
+    .set({ status: 'suspended', suspended_reason: reason, suspension_origin: origin })
     .where('id', '=', accountId)
     .where('status', 'in', ['active', 'pending'])
     .executeTakeFirst();
@@ -38,7 +38,7 @@ export function findActivationState(db: Db, accountId: string) {
 }
 
 export async function setStatusLiftingSuspension(db: Db, accountId: string, status: 'active' | 'pending'): Promise<void> {
-  await db.updateTable('account').set({ status, suspended_reason: null }).where('id', '=', accountId).execute();
+  await db.updateTable('account').set({ status, suspended_reason: null, suspension_origin: null }).where('id', '=', accountId).execute();
 }
 
 /** Any status but deleted → deleted; false when it already was. */

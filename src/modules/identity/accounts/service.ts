@@ -5,10 +5,11 @@
  * transaction that also writes the audit row.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../../db/schema.js';
+import type { DB, SuspensionOrigin } from '../../../db/schema.js';
 import { endAllSessions } from '../sessions/service.js';
 import {
   findAccountByLogin,
+  findAccountById,
   findActivationState,
   insertAccountIfLoginFree,
   markDeleted,
@@ -17,15 +18,27 @@ import {
 } from './repository.js';
 import { proposeLogin } from './rules.js';
 
-/** Activation (onboarding) and sign-in look an account up by its login. */
-export { findAccountByLogin };
+/** Activation (onboarding) and sign-in look an account up by its login; a passkey names the account by id. */
+export { findAccountByLogin, findAccountById };
 
 /**
- * Suspends an account and ends its sessions at once. Returns false when the account was not
- * active or pending (already suspended or deleted).
+ * Suspensions set by a security detector (bulk access, account-creation guard): only the agency
+ * lifts them, through the alert that explains them, after checking the account was not hijacked.
+ * An account manager who could lift them would undo the detector for an attacker holding the
+ * organisation's accounts.
  */
-export async function suspendAccount(trx: Kysely<DB>, accountId: string, reason: string, now: Date): Promise<boolean> {
-  const suspended = await markSuspended(trx, accountId, reason.slice(0, 500));
+export const SECURITY_SUSPENSIONS: ReadonlySet<SuspensionOrigin> = new Set(['bulk_access', 'creation_guard']);
+
+export function isSecuritySuspension(origin: SuspensionOrigin | null | undefined): origin is 'bulk_access' | 'creation_guard' {
+  return !!origin && SECURITY_SUSPENSIONS.has(origin);
+}
+
+/**
+ * Suspends an account and ends its sessions at once; `origin` says who did, and so who may lift
+ * it. Returns false when the account was not active or pending (already suspended or deleted).
+ */
+export async function suspendAccount(trx: Kysely<DB>, accountId: string, reason: string, now: Date, origin: SuspensionOrigin): Promise<boolean> {
+  const suspended = await markSuspended(trx, accountId, reason.slice(0, 500), origin);
   await endAllSessions(trx, accountId, 'suspended', now);
   return suspended;
 }

@@ -6,9 +6,7 @@
 // with the French dictionaries. An upper bound of 256 characters keeps hashing and strength
 // estimation cost bounded.
 import { randomBytes } from 'node:crypto';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnFr from '@zxcvbn-ts/language-fr';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { hash, verify, type Algorithm, type Options as Argon2Options } from '@node-rs/argon2';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -47,34 +45,33 @@ function codePointLength(value: string): number {
 }
 
 type Zxcvbn = InstanceType<typeof ZxcvbnFactory>;
-let zxcvbnInstance: Zxcvbn | null = null;
-let commonPasswords: Set<string> | null = null;
-
-// Building the ranked dictionaries takes ~100-200 ms, so do it once and only
-// when a password is actually checked (not at import time).
-function getZxcvbn(): Zxcvbn {
-  if (zxcvbnInstance === null) {
-    zxcvbnInstance = new ZxcvbnFactory({
-      dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnFr.dictionary },
-      graphs: zxcvbnCommon.adjacencyGraphs,
-      translations: zxcvbnFr.translations,
-      // Levenshtein matching multiplies check time by ~10 (100-200 ms per
-      // password, blocking the event loop); the exact-list check below plus
-      // zxcvbn's l33t/reversal matching cover the realistic variants.
-      useLevenshteinDistance: false,
-      maxLength: ZXCVBN_SCORED_LENGTH,
-      l33tMaxSubstitutions: ZXCVBN_L33T_MAX_SUBSTITUTIONS,
-    });
-  }
-  return zxcvbnInstance;
+interface Strength {
+  zxcvbn: Zxcvbn;
+  commonPasswords: Set<string>;
 }
+let strength: Promise<Strength> | null = null;
 
-function getCommonPasswords(): Set<string> {
-  if (commonPasswords === null) {
-    const list = zxcvbnCommon.dictionary['passwords-common'];
-    commonPasswords = new Set(list.map((entry) => String(entry).toLowerCase()));
-  }
-  return commonPasswords;
+// The dictionaries are decompressed when their packages load, and building the ranked
+// dictionaries takes ~100-200 ms more: both happen once, at the first password checked, not
+// at every start of the server (docs/decisions/0039).
+function getStrength(): Promise<Strength> {
+  strength ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-fr')]).then(
+    ([{ ZxcvbnFactory }, zxcvbnCommon, zxcvbnFr]) => ({
+      zxcvbn: new ZxcvbnFactory({
+        dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnFr.dictionary },
+        graphs: zxcvbnCommon.adjacencyGraphs,
+        translations: zxcvbnFr.translations,
+        // Levenshtein matching multiplies check time by ~10 (100-200 ms per
+        // password, blocking the event loop); the exact-list check below plus
+        // zxcvbn's l33t/reversal matching cover the realistic variants.
+        useLevenshteinDistance: false,
+        maxLength: ZXCVBN_SCORED_LENGTH,
+        l33tMaxSubstitutions: ZXCVBN_L33T_MAX_SUBSTITUTIONS,
+      }),
+      commonPasswords: new Set(zxcvbnCommon.dictionary['passwords-common'].map((entry) => String(entry).toLowerCase())),
+    }),
+  );
+  return strength;
 }
 
 // zxcvbn only matches user inputs as whole tokens, so "jean.dupont@example.fr"
@@ -94,10 +91,10 @@ function expandUserInputs(inputs: string[]): string[] {
   return [...out];
 }
 
-export function checkPassword(
+export async function checkPassword(
   password: string,
   opts: { minLength: 12 | 15 | number; userInputs?: string[] },
-): PasswordCheck {
+): Promise<PasswordCheck> {
   const value = normalise(password);
   const length = codePointLength(value);
   if (length < opts.minLength) {
@@ -112,15 +109,16 @@ export function checkPassword(
       message: `Le mot de passe ne doit pas dépasser ${MAX_PASSWORD_LENGTH} caractères.`,
     };
   }
+  const { zxcvbn, commonPasswords } = await getStrength();
   // Explicit and separate from the score so the user is told precisely why.
-  if (getCommonPasswords().has(value.toLowerCase())) {
+  if (commonPasswords.has(value.toLowerCase())) {
     return {
       ok: false,
       message:
         'Ce mot de passe figure dans la liste des mots de passe courants ou divulgués : choisissez-en un autre.',
     };
   }
-  const result = getZxcvbn().check(value, expandUserInputs(opts.userInputs ?? []));
+  const result = zxcvbn.check(value, expandUserInputs(opts.userInputs ?? []));
   if (result.score < MIN_ZXCVBN_SCORE) {
     const base =
       'Ce mot de passe est trop facile à deviner : allongez-le, par exemple avec une phrase de plusieurs mots.';

@@ -21,7 +21,7 @@ export async function changePassword(
     return { ok: false, field: 'currentPassword', message: 'Le mot de passe actuel est incorrect.' };
   }
   const roles = actor.habilitations.map((h) => h.role);
-  const check = checkPassword(input.newPassword, {
+  const check = await checkPassword(input.newPassword, {
     minLength: minPasswordLength(roles),
     userInputs: [account.login, account.display_name, account.email ?? ''],
   });

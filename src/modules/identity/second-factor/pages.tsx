@@ -1,7 +1,6 @@
 /** The candidate's pages to add a second factor: start, scan and confirm, then the recovery codes shown once. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import QRCode from 'qrcode';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { CsrfField } from '../../../http/views/layout.js';
@@ -28,6 +27,8 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
 }
 
 async function Enrolment({ otpauthUrl, csrf, error }: { otpauthUrl: string; csrf: string; error?: string }) {
+  // Loaded at the first enrolment rather than at start (docs/decisions/0039).
+  const { default: QRCode } = await import('qrcode');
   const qr = await QRCode.toDataURL(otpauthUrl, { margin: 1, width: 220 });
   const secret = new URL(otpauthUrl).searchParams.get('secret') ?? '';
   return (

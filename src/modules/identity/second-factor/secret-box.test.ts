@@ -77,3 +77,15 @@ describe('seal / open', () => {
     });
   }
 });
+
+describe('mac', () => {
+  const box = createSecretBox('k'.repeat(40));
+  it('is stable for one purpose and data, and differs by purpose, data and key', () => {
+    const a = box.mac('attendance-sheet-token', 'x.1');
+    assert.equal(a.length, 32);
+    assert.deepEqual(box.mac('attendance-sheet-token', 'x.1'), a);
+    assert.notDeepEqual(box.mac('another-purpose', 'x.1'), a);
+    assert.notDeepEqual(box.mac('attendance-sheet-token', 'x.2'), a);
+    assert.notDeepEqual(createSecretBox('z'.repeat(40)).mac('attendance-sheet-token', 'x.1'), a);
+  });
+});

@@ -1,6 +1,6 @@
 // Authenticated encryption of small secrets at rest (TOTP secrets), so that a
 // database dump alone does not let an attacker generate second-factor codes.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12; // 96-bit nonce, the GCM standard size
@@ -11,6 +11,8 @@ const HKDF_INFO = 'kairos-secret-box';
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
+  /** HMAC-SHA-256 of `data` under a key derived for `purpose` alone (tokens the server checks later). */
+  mac(purpose: string, data: string): Buffer;
 }
 
 // Same message whatever went wrong: no oracle on which part was tampered.
@@ -33,7 +35,18 @@ export function createSecretBox(key: string): SecretBox {
   // the input is already high-entropy and the derivation must be stable.
   const aesKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), HKDF_INFO, 32));
 
+  const macKeys = new Map<string, Buffer>();
+  const macKey = (purpose: string) => {
+    let k = macKeys.get(purpose);
+    if (!k) macKeys.set(purpose, (k = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `kairos-mac:${purpose}`, 32))));
+    return k;
+  };
+
   return {
+    mac(purpose: string, data: string): Buffer {
+      return createHmac('sha256', macKey(purpose)).update(data).digest();
+    },
+
     seal(plain: string): string {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', aesKey, iv, { authTagLength: TAG_BYTES });

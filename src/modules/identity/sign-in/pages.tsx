@@ -4,12 +4,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readSessionToken, setSessionCookie } from '../../../http/cookies.js';
 import { formField } from '../../../http/forms.js';
-import { requestMeta } from '../../../http/request-meta.js';
+import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { CsrfField } from '../../../http/views/layout.js';
-import { publicAccess } from '../../habilitations/policy.js';
+import { publicAccess, signedIn } from '../../habilitations/policy.js';
+import { ConfirmIdentityForm, PasskeyScript, PasskeySignInButton } from '../passkeys/views.js';
 import { sessionIdFromToken } from '../sessions/session-rules.js';
-import { SIGN_IN_FAILED, signInForm } from './schemas.js';
+import { REAUTH_FAILED, SIGN_IN_FAILED, reauthForm, signInForm } from './schemas.js';
+import { reauthenticate } from './reauth.js';
 import { signIn } from './service.js';
 
 /** Only local paths are followed after sign-in: never an open redirect to a look-alike site. */
@@ -48,6 +50,8 @@ function SignInForm({ csrf, login, next, error, notice }: { csrf: string; login:
           </div>
           <button type="submit" class="btn btn-primary">Se connecter</button>
         </form>
+        <PasskeySignInButton next={next} />
+        <PasskeyScript />
         <p class="mt-4 small">
           Ne communiquez jamais votre mot de passe ni vos codes, même à une personne se présentant comme l’assistance.
         </p>
@@ -87,5 +91,20 @@ export async function signInPages(fastify: FastifyInstance): Promise<void> {
       return showSignIn(request, reply, login, next, `Trop de tentatives. Réessayez dans ${wait}.`, 429);
     }
     return showSignIn(request, reply, login, next, SIGN_IN_FAILED, 401);
+  });
+
+  // Step-up inside a session (passkeys page): on success, back where the form was.
+  app.post('/compte/confirmation-identite', { config: { access: signedIn }, schema: { body: reauthForm } }, async (request, reply) => {
+    const next = safeNext(request.body.suite);
+    const result = await reauthenticate(app.ctx, actorOf(request), request.body, requestMeta(request));
+    if (result.ok) return reply.redirect(next, 303);
+    if (result.retryAfterSeconds) reply.header('retry-after', String(result.retryAfterSeconds));
+    const error = result.retryAfterSeconds ? 'Trop de tentatives. Réessayez dans quelques minutes.' : REAUTH_FAILED;
+    return sendPage(request, reply, 'Erreur — Confirmer votre identité', (csrf) => (
+      <div class="col-md-8 col-lg-6">
+        <ConfirmIdentityForm csrf={csrf} next={next} error={error} />
+        <PasskeyScript />
+      </div>
+    ), result.retryAfterSeconds ? 429 : 401);
   });
 }

@@ -30,3 +30,8 @@ export const signInForm = z.object({
   otp: formField(64),
   suite: formField(200),
 });
+
+export const REAUTH_FAILED = 'Mot de passe ou code de vérification incorrect.';
+
+/** The identity confirmation form: like the sign-in form, it refuses nothing (a wrong entry is a failure). */
+export const reauthForm = z.object({ password: formField(1024), otp: formField(64), suite: formField(200) });

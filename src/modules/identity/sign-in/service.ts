@@ -4,9 +4,11 @@
  * mail when the device is new (#new-device-alert). Every failure gives one answer and costs the same work.
  */
 import type { AppContext, RequestMeta } from '../../../context.js';
+import type { Account } from '../../../db/schema.js';
 import { recordAudit, recordAuditAlone } from '../../audit/service.js';
 import { findAccountByLogin } from '../accounts/service.js';
 import { verifyAgainstDummy, verifyPassword } from '../passwords/password-policy.js';
+import { startGraceIfDue } from '../passkeys/service.js';
 import { secondFactorOk } from '../second-factor/service.js';
 import { createSession, endSession } from '../sessions/service.js';
 import { clearFailures, recordFailure, throttledUntil, throttleKeys } from '../throttling/service.js';
@@ -58,7 +60,24 @@ export async function signIn(
   }
 
   await clearFailures(ctx.db, keys[0].key);
-  const created = await ctx.db.transaction().execute(async (trx) => {
+  const created = await openSignedInSession(ctx, account, { previousSessionId: input.previousSessionId ?? null, method: 'password' }, meta, now);
+  return { ok: true, token: created.token, csrfToken: created.csrfToken, accountId: account.id };
+}
+
+/**
+ * What every successful sign-in does, whatever proved the identity (password and code, or a
+ * passkey): the browser's previous session ends (rotation), the new-device alert, the passkey
+ * grace period when it becomes due, the new session and its audit row, in one transaction.
+ */
+export async function openSignedInSession(
+  ctx: AppContext,
+  account: Account,
+  input: { previousSessionId: string | null; method: 'password' | 'passkey'; passkeyId?: string },
+  meta: RequestMeta,
+  now: Date,
+): Promise<{ token: string; csrfToken: string; sessionId: string }> {
+  const audit = { at: now, ip: meta.ip, requestId: meta.requestId };
+  return ctx.db.transaction().execute(async (trx) => {
     // Rotation: whatever session the browser had before is ended, never upgraded.
     if (input.previousSessionId) await endSession(trx, input.previousSessionId, 'rotated', now);
     const newDevice = await isNewDevice(trx, account.id, meta.ip, meta.userAgent, now);
@@ -67,14 +86,16 @@ export async function signIn(
       if (account.email) await newDeviceMail(ctx, trx, account.email, now, meta.ip, meta.userAgent);
       await recordAudit(trx, { ...audit, action: 'sign_in.new_device', actor: { id: account.id, login: account.login }, organisationId: account.organisation_id, details: { mailed: !!account.email } });
     }
+    await startGraceIfDue(ctx, trx, { id: account.id, login: account.login, email: account.email, organisationId: account.organisation_id }, now);
     await recordAudit(trx, {
       ...audit,
       action: 'sign_in.succeeded',
       actor: { id: account.id, login: account.login },
       organisationId: account.organisation_id,
       target: { type: 'session', id: session.sessionId.slice(0, 16) },
+      // A passkey sign-in names its passkey; the password sign-in's row stays as it always was.
+      ...(input.method === 'passkey' ? { details: { method: 'passkey', passkeyId: input.passkeyId } } : {}),
     });
     return session;
   });
-  return { ok: true, token: created.token, csrfToken: created.csrfToken, accountId: account.id };
 }

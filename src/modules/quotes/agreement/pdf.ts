@@ -3,7 +3,6 @@
  * A4 document for the three parties, rendered from the approved version. Pure: content in, PDF
  * bytes out.
  */
-import PDFDocument from 'pdfkit';
 import { formatFrenchDate } from '../rules/holidays.js';
 import { formatEuros } from '../rules/money.js';
 import { formatHours, weekdayName } from '../rules/schedule.js';
@@ -39,7 +38,9 @@ function lines(c: AgreementContent): Array<[string, string]> {
   ];
 }
 
-export function renderAgreementPdf(c: AgreementContent): Promise<Buffer> {
+export async function renderAgreementPdf(c: AgreementContent): Promise<Buffer> {
+  // pdfkit and its fonts take a few hundred milliseconds to load: at the first PDF, not at every start.
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `Accord de prise en charge ${c.reference}`, Author: c.operatorName } });
     const chunks: Buffer[] = [];

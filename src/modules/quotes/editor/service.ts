@@ -10,7 +10,7 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import type { Candidate, DB, Quote } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
 import type { Actor } from '../../habilitations/policy.js';
-import { guardCandidateAccess } from '../../security/bulk-access.js';
+import { guardCandidateAccess, guardRegisterLookup } from '../../security/bulk-access.js';
 import { applyTransition, type QuoteAction, type QuoteStatus } from '../rules/lifecycle.js';
 import type { QuoteCreateInput, QuoteInput, QuotePatch } from '../rules/quote-schema.js';
 import { submittedMail } from '../record/mails.js';
@@ -34,6 +34,16 @@ async function resolveCandidate(db: Db, section: QuoteInput['candidate']): Promi
     throw problems.invalid([{ field: 'candidate', code: 'candidate_unmatched', message: CANDIDATE_UNMATCHED }]);
   }
   return row;
+}
+
+/**
+ * Naming a candidate tells whether that person is in the register (a draft, or a refusal): the
+ * look-up counts toward bulk-access detection, matched or not, before the draft is judged and
+ * outside its transaction, so a refused draft still counts.
+ */
+async function countLookup(ctx: AppContext, actor: Actor, section: QuoteInput['candidate'], meta: RequestMeta): Promise<void> {
+  const row = await findCandidateByIdentifier(ctx.db, section.identifier);
+  await guardRegisterLookup(ctx, actor, [{ identifier: section.identifier, candidateId: row?.id ?? null }], meta);
 }
 
 function organisationOf(actor: Actor): string {
@@ -61,6 +71,7 @@ async function quoteToCreate(ctx: AppContext, actor: Actor, input: QuoteCreateIn
 export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteCreateInput, meta: RequestMeta, options: { templateId?: string } = {}) {
   const organisationId = organisationOf(actor);
   const { quote: quoteInput, templateId = options.templateId } = await quoteToCreate(ctx, actor, input);
+  await countLookup(ctx, actor, quoteInput.candidate, meta);
   const now = ctx.clock.now();
   const quote = await ctx.db.transaction().execute(async (trx) => {
     const candidate = await resolveCandidate(trx, quoteInput.candidate);
@@ -85,6 +96,7 @@ export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteCre
 /** Applies the given sections, each replacing its stored counterpart; only a draft changes (submitted versions are immutable). */
 export async function patchQuote(ctx: AppContext, actor: Actor, id: string, patch: QuotePatch, meta: RequestMeta) {
   const organisationId = organisationOf(actor);
+  if (patch.candidate) await countLookup(ctx, actor, patch.candidate, meta);
   const now = ctx.clock.now();
   const quote = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockOwnQuote(trx, organisationId, id);

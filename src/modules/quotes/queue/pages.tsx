@@ -77,7 +77,7 @@ async function myQuotesSection(app: FastifyInstance, actor: Actor): Promise<Comp
   return (
     <>
       <p id="devis-en-attente">{waiting === 0 ? 'Aucun devis n’attend votre réponse.' : waiting === 1 ? 'Un devis attend votre réponse.' : `${waiting} devis attendent votre réponse.`}</p>
-      <table class="table align-middle">
+      <table class="table align-middle table-cards">
         <caption class="visually-hidden">Mes devis de formation, les plus récents d’abord</caption>
         <thead>
           <tr><th scope="col">Formation</th><th scope="col">Organisme</th><th scope="col">Dates</th><th scope="col">Statut</th><th scope="col">Reçu le</th></tr>
@@ -86,10 +86,10 @@ async function myQuotesSection(app: FastifyInstance, actor: Actor): Promise<Comp
           {quotes.map((q) => (
             <tr data-quote={q.id}>
               <th scope="row"><a href={`/mon-espace/devis/${q.id}`}>{q.title}</a></th>
-              <td>{q.organisation.name}</td>
-              <td>du {formatFrenchDate(q.startDate)} au {formatFrenchDate(q.endDate)}</td>
-              <td>{q.status === 'submitted' ? <strong>{candidateStatusLabel(q.status)}</strong> : candidateStatusLabel(q.status)}</td>
-              <td>{formatDateTime(new Date(q.submittedAt))}</td>
+              <td data-label="Organisme">{q.organisation.name}</td>
+              <td data-label="Dates">du {formatFrenchDate(q.startDate)} au {formatFrenchDate(q.endDate)}</td>
+              <td data-label="Statut">{q.status === 'submitted' ? <strong>{candidateStatusLabel(q.status)}</strong> : candidateStatusLabel(q.status)}</td>
+              <td data-label="Reçu le">{formatDateTime(new Date(q.submittedAt))}</td>
             </tr>
           ))}
         </tbody>

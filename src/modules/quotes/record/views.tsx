@@ -36,7 +36,7 @@ export function Timeline({ events }: { events: TimelineEntry[] }) {
   return (
     <section aria-labelledby="titre-historique" class="mt-4">
       <h2 id="titre-historique" class="h4">Historique</h2>
-      <table class="table table-sm">
+      <table class="table table-sm table-cards">
         <caption class="visually-hidden">Historique du devis : chaque version et chaque changement de statut</caption>
         <thead>
           <tr><th scope="col">Date</th><th scope="col">Version</th><th scope="col">Étape</th><th scope="col">Statut</th><th scope="col">Par</th><th scope="col">Commentaire</th></tr>
@@ -44,12 +44,12 @@ export function Timeline({ events }: { events: TimelineEntry[] }) {
         <tbody>
           {events.map((e) => (
             <tr>
-              <td>{formatDateTime(new Date(e.at))}</td>
-              <td>{e.version}</td>
-              <td>{EVENT_LABELS[e.action] ?? e.action}</td>
-              <td>{e.fromStatus ? `${statusLabel(e.fromStatus)} → ${statusLabel(e.toStatus)}` : statusLabel(e.toStatus)}</td>
-              <td>{e.actor ?? 'traitement automatique'}</td>
-              <td>{e.comment ?? '—'}</td>
+              <td data-label="Date">{formatDateTime(new Date(e.at))}</td>
+              <td data-label="Version">{e.version}</td>
+              <td data-label="Étape">{EVENT_LABELS[e.action] ?? e.action}</td>
+              <td data-label="Statut">{e.fromStatus ? `${statusLabel(e.fromStatus)} → ${statusLabel(e.toStatus)}` : statusLabel(e.toStatus)}</td>
+              <td data-label="Par">{e.actor ?? 'traitement automatique'}</td>
+              <td data-label="Commentaire">{e.comment ?? '—'}</td>
             </tr>
           ))}
         </tbody>

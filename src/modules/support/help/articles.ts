@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { renderMarkdown } from './markdown.js';
+import { PROJECT_ROOT } from '../../../project-root.js';
 
 /** Help-centre topics, in the order the help page shows them. */
 export const HELP_TOPICS = [
@@ -25,7 +25,7 @@ export interface HelpArticle {
   text: string;
 }
 
-export const HELP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../content/help');
+export const HELP_DIR = path.join(PROJECT_ROOT, 'content', 'help');
 
 export function topicLabel(topic: string): string {
   return HELP_TOPICS.find((t) => t.code === topic)?.label ?? topic;

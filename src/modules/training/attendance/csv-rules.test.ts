@@ -75,7 +75,7 @@ describe('attendance CSV parsing', () => {
     assert.equal(parseAttendanceCsv(file(...Array(CSV_MAX_LINES).fill(line))).rows.length, CSV_MAX_LINES);
     const tooMany = parseAttendanceCsv(file(...Array(CSV_MAX_LINES + 1).fill(line)));
     assert.equal(tooMany.rows.length, 0);
-    assert.match(tooMany.errors[0].message, /10\s000 au maximum/);
+    assert.match(tooMany.errors[0].message, /100\s000 au maximum/);
   });
 
   it('splits quoted cells holding separators and quotes', () => {

@@ -47,14 +47,23 @@ function Cell({ row, date, period, values, editable }: { row: Grid['rows'][numbe
   const s = row.halfDays.get(sessionKey(date, period));
   if (!s) return <td class="text-center text-body-secondary"><span aria-hidden="true">—</span><span class="visually-hidden">pas de séance</span></td>;
   const record = row.records.get(sessionKey(date, period)) ?? null;
+  // A closed attendance sheet's proposal fills an undeclared cell, marked, until the officer saves the grid.
+  const proposal = record || row.locked ? null : row.proposals.get(sessionKey(date, period)) ?? null;
   const name = cellName(row.trainingId, date, period);
-  const value = values?.[name] ?? encodeCell(record);
+  const proposedValue = proposal?.status === 'present' ? 'present' : proposal?.status === 'late' ? `late:${proposal.lateMinutes}` : '';
+  const value = values?.[name] ?? (record ? encodeCell(record) : proposedValue);
   const label = `${row.candidate.firstName} ${row.candidate.lastName}, ${dayLabel(date)}, ${PERIOD_LABELS[period]} (${s.from}–${s.to})`;
+  const badgeId = `${cellId(row.trainingId, date, period)}-proposition`;
   return (
     <td>
-      <select class="form-select form-select-sm" id={cellId(row.trainingId, date, period)} name={name} aria-label={label} disabled={row.locked || !editable}>
-        {cellOptions(record?.lateMinutes).map((o) => <option value={o.value} selected={o.value === value}>{o.label}</option>)}
+      <select class="form-select form-select-sm" id={cellId(row.trainingId, date, period)} name={name} aria-label={label} aria-describedby={proposal ? badgeId : undefined} disabled={row.locked || !editable}>
+        {cellOptions(record?.lateMinutes ?? proposal?.lateMinutes).map((o) => <option value={o.value} selected={o.value === value}>{o.label}</option>)}
       </select>
+      {proposal ? (
+        <span class="badge text-bg-info mt-1" id={badgeId}>
+          {proposal.status === 'absent' ? 'feuille : non signée, motif à indiquer' : 'proposé par la feuille d’émargement'}
+        </span>
+      ) : null}
     </td>
   );
 }

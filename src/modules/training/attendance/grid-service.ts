@@ -13,7 +13,6 @@ import { checkUnjustifiedAbsences } from '../alerts/service.js';
 import { encodeCell } from './grid-codes.js';
 import { activeSessions, checkContextOf, refusal, toWrite } from './service.js';
 import { scopeOf, writerOrganisation } from '../policy.js';
-import { lockedMonthsOf, sessionsOf } from '../repository.js';
 import { attendanceOf, gridTrainings, lockGridTrainings, sessionsWithEntries, upsertAttendance, type AttendanceWrite } from './repository.js';
 import { PERIOD_LABELS, computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceEntry, type Period } from '../rules.js';
 import { auditCandidateViews } from '../service.js';
@@ -31,23 +30,23 @@ export async function gridSessions(ctx: AppContext, actor: Actor): Promise<strin
 export async function attendanceGrid(ctx: AppContext, actor: Actor, session: string, month: string, meta: RequestMeta) {
   const scope = scopeOf(actor);
   if (scope.kind !== 'organisation') return { rows: [], dates: [] as string[] };
-  const trainings = await gridTrainings(ctx.db, scope.organisationId, session, monthBounds(month), GRID_LIMIT);
-  await auditCandidateViews(ctx, actor, meta, trainings.map((t) => ({ candidate_id: t.candidate_id, identifier: t.identifier })), 'attendance-grid');
   const range = monthBounds(month);
-  const rows = await Promise.all(
-    trainings.map(async (t) => {
-      const [sessions, records, locked] = await Promise.all([sessionsOf(ctx.db, t.id, range), attendanceOf(ctx.db, t.id, range), lockedMonthsOf(ctx.db, t.id)]);
-      const active = activeSessions(sessions, periodOf(t).closedOn);
-      return {
-        trainingId: t.id,
-        candidate: { identifier: t.identifier, firstName: t.first_name, lastName: t.last_name },
-        locked: locked.has(month),
-        halfDays: new Map(active.map((s) => [sessionKey(s.date, s.period), s])),
-        records: new Map(records.map((r) => [sessionKey(r.date, r.period), r])),
-        figures: figuresView(computeStatement(active, records)),
-      };
-    }),
-  );
+  // Every trainee with their month in one statement, whatever their number.
+  const trainings = await gridTrainings(ctx.db, scope.organisationId, session, month, range, GRID_LIMIT);
+  await auditCandidateViews(ctx, actor, meta, trainings.map(({ training: t }) => ({ candidate_id: t.candidate_id, identifier: t.identifier })), 'attendance-grid');
+  const rows = trainings.map(({ training: t, sessions, records, locked, proposals }) => {
+    const active = activeSessions(sessions, periodOf(t).closedOn);
+    return {
+      trainingId: t.id,
+      candidate: { identifier: t.identifier, firstName: t.first_name, lastName: t.last_name },
+      locked,
+      halfDays: new Map(active.map((s) => [sessionKey(s.date, s.period), s])),
+      records: new Map(records.map((r) => [sessionKey(r.date, r.period), r])),
+      /** What a closed attendance sheet proposes where nothing is declared yet, for the officer to confirm. */
+      proposals: new Map(proposals.map((p) => [sessionKey(p.date, p.period as Period), p])),
+      figures: figuresView(computeStatement(active, records)),
+    };
+  });
   const dates = [...new Set(rows.flatMap((r) => [...r.halfDays.values()].map((s) => s.date)))].sort();
   return { rows, dates };
 }

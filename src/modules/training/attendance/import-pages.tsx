@@ -9,7 +9,8 @@ import { HttpProblem } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { CsrfField } from '../../../http/views/layout.js';
-import { importAttendanceCsv } from './service.js';
+import { importAttendanceCsv } from './import-service.js';
+import { fileSource } from './csv-upload.js';
 import { acceptCsvForms, type CsvForm } from './csv-body.js';
 import { CSV_HEADER, CSV_MAX_LINES, type CsvError } from './csv-rules.js';
 import { attendanceOfficers } from '../policy.js';
@@ -86,11 +87,13 @@ export async function trainingImportPages(app: FastifyInstance): Promise<void> {
         return showImport(request, reply, { status: 422, detail: 'Choisissez un fichier CSV à importer.', errors: [{ line: 0, field: 'fichier', message: 'Fichier : aucun fichier choisi.' }] }, 422);
       }
       try {
-        const result = await importAttendanceCsv(app.ctx, actorOf(request), form.file.text, requestMeta(request));
+        const result = await importAttendanceCsv(app.ctx, actorOf(request), fileSource(form.file), requestMeta(request));
         return showImport(request, reply, result);
       } catch (err) {
         if (!(err instanceof HttpProblem) || ![409, 413, 422].includes(err.status)) throw err;
         return showImport(request, reply, { status: err.status, detail: err.detail, errors: (err.errors ?? []) as CsvError[] }, err.status);
+      } finally {
+        await form.file.remove();
       }
     });
   });

@@ -12,7 +12,9 @@ import { attendanceOfficers, candidates, trainingReaders } from '../policy.js';
 import { TRAINING_TAGS, jsonBody, trainingParams } from '../schemas.js';
 import { acceptCsvBodies } from './csv-body.js';
 import { attendanceBodySchema, attendanceMonthSchema, csvImportResponses, csvTextBody, monthQuerySchema, savedSchema } from './schemas.js';
-import { getAttendance, importAttendanceCsv, saveAttendance } from './service.js';
+import { getAttendance, saveAttendance } from './service.js';
+import { importAttendanceCsv } from './import-service.js';
+import { SpooledUpload, fileSource } from './csv-upload.js';
 
 export async function attendanceRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -63,10 +65,15 @@ export async function attendanceRoutes(fastify: FastifyInstance): Promise<void> 
       },
       async (request) => {
         // JSON and form bodies (the app's own parsers) or no body at all reach here too: only text/csv is the file.
-        if (typeof request.body !== 'string') {
+        const upload: unknown = request.body;
+        if (!(upload instanceof SpooledUpload)) {
           throw new HttpProblem(415, TITLES[415], 'Envoyez le fichier CSV tel quel, avec l’en-tête Content-Type: text/csv.');
         }
-        return importAttendanceCsv(app.ctx, actorOf(request), request.body, requestMeta(request));
+        try {
+          return await importAttendanceCsv(app.ctx, actorOf(request), fileSource(upload), requestMeta(request));
+        } finally {
+          await upload.remove();
+        }
       },
     );
   });

@@ -1,6 +1,6 @@
 /**
  * Attendance (docs/product/training-follow-up.md#attendance): reading a month, declaring half-days
- * through the API or the grid, and the organisation-wide CSV import. Every write is all-or-nothing:
+ * through the API or the grid (the organisation-wide CSV import is import-service.ts). Every write is all-or-nothing:
  * each entry is checked against its training (entry date, closing, locked months, planned
  * half-days, today) and one refusal stores nothing, with the index or line of every refused entry.
  */
@@ -12,12 +12,11 @@ import { byActor, recordAudit } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
 import { checkUnjustifiedAbsences } from '../alerts/service.js';
-import { CSV_FIELD_OF, parseAttendanceCsv, type CsvError, type CsvRow } from './csv-rules.js';
-import { writerOrganisation } from '../policy.js';
+import { scopeOf, writerOrganisation } from '../policy.js';
 import { candidateIdentifier, lockOwnTraining, lockedMonthsOf, sessionsOf } from '../repository.js';
-import { attendanceOf, correctionsOf, importTargets, lockTrainings, upsertAttendance, type AttendanceWrite } from './repository.js';
+import { findTrainingMonth, upsertAttendance, type AttendanceWrite } from './repository.js';
 import { computeStatement, entryProblems, monthBounds, monthOf, sessionKey, type AttendanceCheckContext, type AttendanceEntry, type EntryProblem, type HalfDaySession } from '../rules.js';
-import { auditCandidateViews, loadTraining } from '../service.js';
+import { auditCandidateViews } from '../service.js';
 import { TRAINING_NOT_FOUND } from '../schemas.js';
 import { correctionView, figuresView, periodOf, recordView } from '../views.js';
 
@@ -27,21 +26,17 @@ export const CSV_REFUSED = 'Le fichier n’a pas été importé : corrigez les l
 export const activeSessions = (sessions: HalfDaySession[], closedOn: string | null) => (closedOn ? sessions.filter((s) => s.date <= closedOn) : sessions);
 
 export async function getAttendance(ctx: AppContext, actor: Actor, id: string, month: string, meta: RequestMeta) {
-  const row = await loadTraining(ctx, actor, id);
+  // The training and its month in one statement; nothing is answered before the view is counted and audited.
+  const found = await findTrainingMonth(ctx.db, scopeOf(actor), id, month, monthBounds(month));
+  if (!found) throw problems.notFound(TRAINING_NOT_FOUND);
+  const { training: row, sessions, records, locked, corrections } = found;
   await auditCandidateViews(ctx, actor, meta, [row], 'attendance');
-  const range = monthBounds(month);
-  const [sessions, records, locked, corrections] = await Promise.all([
-    sessionsOf(ctx.db, id, range),
-    attendanceOf(ctx.db, id, range),
-    lockedMonthsOf(ctx.db, id),
-    correctionsOf(ctx.db, id, range),
-  ]);
   const active = activeSessions(sessions, periodOf(row).closedOn);
   const byKey = new Map(records.map((r) => [sessionKey(r.date, r.period), r]));
   return {
     trainingId: id,
     month,
-    locked: locked.has(month),
+    locked,
     halfDays: active.map((s) => {
       const r = byKey.get(sessionKey(s.date, s.period));
       return { date: s.date, period: s.period, from: s.from, to: s.to, minutes: s.minutes, attendance: r ? recordView(r) : null };
@@ -103,91 +98,5 @@ export async function saveAttendance(ctx: AppContext, actor: Actor, id: string, 
     const identifier = await candidateIdentifier(trx, training.candidate_id);
     await checkUnjustifiedAbsences(trx, ctx, { id, title: training.title, identifier }, months);
     return { saved: entries.length };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV import
-
-interface Candidates {
-  training: Training;
-  identifier: string;
-}
-
-async function trainingsOfFile(trx: Transaction<DB>, organisationId: string, rows: CsvRow[]): Promise<Map<string, Candidates[]>> {
-  const identifiers = [...new Set(rows.map((r) => r.identifier))];
-  const sessions = [...new Set(rows.map((r) => r.session))];
-  const found = await importTargets(trx, organisationId, identifiers, sessions);
-  const byPair = new Map<string, Candidates[]>();
-  for (const f of found) {
-    const { identifier, ...training } = f;
-    const key = `${identifier}|${f.carif_oref_session}`;
-    byPair.set(key, [...(byPair.get(key) ?? []), { training, identifier }]);
-  }
-  return byPair;
-}
-
-/**
- * Imports an organisation's attendance file: parsed, matched to the organisation's trainings by
- * candidate identifier and Carif-Oref session, checked like API entries, stored only if no line
- * is refused. The answer lists every refused line (number, column, message).
- */
-export async function importAttendanceCsv(ctx: AppContext, actor: Actor, text: string, meta: RequestMeta): Promise<{ imported: number }> {
-  const organisationId = writerOrganisation(actor);
-  const now = ctx.clock.now();
-  const today = parisDay(now);
-  const parsed = parseAttendanceCsv(text);
-  if (parsed.rows.length === 0 && parsed.errors.length) throw new HttpProblem(422, TITLES[422], CSV_REFUSED, parsed.errors);
-  return ctx.db.transaction().execute(async (trx) => {
-    const byPair = await trainingsOfFile(trx, organisationId, parsed.rows);
-    const ids = [...new Set([...byPair.values()].flat().map((c) => c.training.id))].sort();
-    if (ids.length) await lockTrainings(trx, ids);
-    const checks = new Map<string, AttendanceCheckContext>();
-    for (const c of [...byPair.values()].flat()) checks.set(c.training.id, await checkContextOf(trx, c.training, today));
-
-    const errors: CsvError[] = [...parsed.errors];
-    const codes: string[] = parsed.errors.map(() => 'parse');
-    const writes: AttendanceWrite[] = [];
-    const seen = new Map<string, number>();
-    for (const row of parsed.rows) {
-      const matches = byPair.get(`${row.identifier}|${row.session}`) ?? [];
-      if (matches.length === 0) {
-        errors.push({ line: row.line, field: 'identifiant_candidat', message: `identifiant_candidat : aucune formation de votre organisme ne correspond au candidat ${row.identifier} et à la session « ${row.session} ». Vérifiez les deux.` });
-        codes.push('unknown_training');
-        continue;
-      }
-      const match = matches.find((m) => row.entry.date >= m.training.start_date && row.entry.date <= m.training.end_date) ?? matches[0];
-      const found = entryProblems(row.entry, checks.get(match.training.id)!);
-      const key = `${match.training.id}|${sessionKey(row.entry.date, row.entry.period)}`;
-      const first = seen.get(key);
-      if (first !== undefined) found.push({ field: 'date', code: 'duplicate', message: `Date : cette demi-journée figure déjà à la ligne ${first}.` });
-      else seen.set(key, row.line);
-      for (const p of found) {
-        const field = CSV_FIELD_OF[p.field];
-        errors.push({ line: row.line, field, message: `${field} : ${p.message.replace(/^[^:]+ : /, '')}` });
-        codes.push(p.code);
-      }
-      if (found.length === 0) writes.push(toWrite(match.training.id, row.entry));
-    }
-    if (errors.length) {
-      errors.sort((a, b) => a.line - b.line);
-      throw refusal(errors, codes, CSV_REFUSED);
-    }
-    await upsertAttendance(trx, writes, actor.accountId, now);
-    const monthsByTraining = new Map<string, Set<string>>();
-    for (const w of writes) monthsByTraining.set(w.trainingId, (monthsByTraining.get(w.trainingId) ?? new Set()).add(monthOf(w.date)));
-    await recordAudit(trx, {
-      at: now,
-      ...byActor(actor, meta),
-      organisationId,
-      action: 'attendance.imported',
-      target: { type: 'organisation', id: organisationId },
-      details: { lines: writes.length, trainings: monthsByTraining.size, months: [...new Set(writes.map((w) => monthOf(w.date)))].sort() },
-    });
-    for (const [trainingId, months] of monthsByTraining) {
-      const c = [...byPair.values()].flat().find((x) => x.training.id === trainingId)!;
-      await checkUnjustifiedAbsences(trx, ctx, { id: trainingId, title: c.training.title, identifier: c.identifier }, months);
-    }
-    return { imported: writes.length };
   });
 }

@@ -19,6 +19,8 @@ import { ABSENCE_LABELS, CERTIFICATION_LABELS, PERIODS, REPORT_OUTCOME_LABELS, i
 import { trainingParams } from '../schemas.js';
 import { myTraining, myTrainings } from './me-service.js';
 import { myTrainingPageQuery } from './schemas.js';
+import { mySignatures } from '../sheets/service.js';
+import { formatDateTime } from '../../../http/format.js';
 
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
@@ -34,16 +36,16 @@ type Mine = Awaited<ReturnType<typeof myTraining>>;
 function TrainingsTable({ trainings }: { trainings: Mine[] }) {
   if (trainings.length === 0) return <p>Vous n’avez pas encore de formation financée. Elle apparaîtra ici quand votre conseiller aura accordé le financement.</p>;
   return (
-    <table class="table align-middle">
+    <table class="table align-middle table-cards">
       <caption class="visually-hidden">Mes formations</caption>
       <thead><tr><th scope="col">Formation</th><th scope="col">Organisme</th><th scope="col">Dates</th><th scope="col">Situation</th></tr></thead>
       <tbody>
         {trainings.map((t) => (
           <tr data-training={t.id}>
             <th scope="row"><a href={`/mon-espace/formations/${t.id}`}>{t.title}</a></th>
-            <td>{t.organisation.name}</td>
-            <td>du {frDate(t.startDate)} au {frDate(t.endDate)}</td>
-            <td>{statusLabel(t.status)}</td>
+            <td data-label="Organisme">{t.organisation.name}</td>
+            <td data-label="Dates">du {frDate(t.startDate)} au {frDate(t.endDate)}</td>
+            <td data-label="Situation">{statusLabel(t.status)}</td>
           </tr>
         ))}
       </tbody>
@@ -55,7 +57,9 @@ export async function trainingSpaceSection(app: FastifyInstance, actor: Actor): 
   return <TrainingsTable trainings={(await myTrainings(app.ctx, actor)).trainings} />;
 }
 
-function Calendar({ month, data, months, id }: { month: string; data: Awaited<ReturnType<typeof getAttendance>>; months: string[]; id: string }) {
+type Signatures = Awaited<ReturnType<typeof mySignatures>>;
+
+function Calendar({ month, data, months, id, signatures }: { month: string; data: Awaited<ReturnType<typeof getAttendance>>; months: string[]; id: string; signatures: Signatures }) {
   const byDate = new Map<string, typeof data.halfDays>();
   for (const h of data.halfDays) byDate.set(h.date, [...(byDate.get(h.date) ?? []), h]);
   const i = months.indexOf(month);
@@ -78,7 +82,18 @@ function Calendar({ month, data, months, id }: { month: string; data: Awaited<Re
                 <th scope="row">{WEEKDAYS[isoWeekday(date) - 1]} {frDate(date)}</th>
                 {PERIODS.map((p) => {
                   const h = halves.find((x) => x.period === p);
-                  return <td>{h ? describe(h.attendance) : 'pas de séance'}</td>;
+                  const signed = signatures.find((x) => x.date === date && x.period === p);
+                  return (
+                    <td>
+                      {h ? describe(h.attendance) : 'pas de séance'}
+                      {signed ? (
+                        <>
+                          <br />
+                          <small>émargé à {formatDateTime(signed.signedAt).split(' à ')[1]} — <a href={`/api/v1/attendance-sheets/${signed.sheetId}.pdf`}>feuille (PDF)</a></small>
+                        </>
+                      ) : null}
+                    </td>
+                  );
                 })}
               </tr>
             ))}
@@ -118,6 +133,7 @@ export async function trainingSpacePages(fastify: FastifyInstance): Promise<void
     const current = parisDay(app.ctx.clock.now()).slice(0, 7);
     const month = isMonth(asked) && months.includes(asked) ? asked : months.includes(current) ? current : months[months.length - 1];
     const data = month ? await getAttendance(app.ctx, actor, id, month, requestMeta(request)) : null;
+    const signatures = month ? await mySignatures(app.ctx, actor, id, month) : [];
     return sendPage(request, reply, t.title, () => (
       <section>
         <p><a href="/mon-espace/formations">Retour à mes formations</a></p>
@@ -125,7 +141,7 @@ export async function trainingSpacePages(fastify: FastifyInstance): Promise<void
         <p>{t.organisation.name} — du {frDate(t.startDate)} au {frDate(t.endDate)} — {statusLabel(t.status)}</p>
         <h2 class="h4">Chronologie</h2>
         <ol id="chronologie">{t.timeline.map((e) => <li>{frDate(e.date)} : {e.label}</li>)}</ol>
-        {data && month ? <Calendar month={month} data={data} months={months} id={id} /> : <p>Votre calendrier d’assiduité apparaîtra après votre entrée en formation.</p>}
+        {data && month ? <Calendar month={month} data={data} months={months} id={id} signatures={signatures} /> : <p>Votre calendrier d’assiduité apparaîtra après votre entrée en formation.</p>}
         <h2 class="h4">Mes documents</h2>
         {t.statements.length === 0 ? <p>Aucun état de présence transmis pour le moment.</p> : (
           <ul>{t.statements.map((s) => <li><a href={`/api/v1/me/trainings/${id}/statements/${s.month}.pdf`}>État de présence de {monthLabel(s.month)} (PDF)</a></li>)}</ul>

@@ -1,7 +1,6 @@
 /**
  * The monthly attendance statement as a PDF, for the candidate, the advisor and the organisation.
  */
-import PDFDocument from 'pdfkit';
 import { formatFrenchDate } from '../../quotes/rules/holidays.js';
 import { ABSENCE_LABELS, ABSENCE_REASONS, ATTENDANCE_LABELS, PERIOD_LABELS, formatMinutes, monthLabel, type AttendanceRecord, type HalfDaySession, type StatementFigures } from '../rules.js';
 
@@ -27,7 +26,9 @@ function describe(record: AttendanceRecord | null): string {
   return ATTENDANCE_LABELS[record.status];
 }
 
-export function renderStatementPdf(c: StatementPdfContent): Promise<Buffer> {
+export async function renderStatementPdf(c: StatementPdfContent): Promise<Buffer> {
+  // pdfkit and its fonts take a few hundred milliseconds to load: at the first PDF, not at every start.
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `État de présence mensuel — ${monthLabel(c.month)}`, Author: c.operatorName } });
     const chunks: Buffer[] = [];
