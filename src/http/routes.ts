@@ -4,6 +4,7 @@ import { apiTokenPages, apiTokenRoutes } from '../modules/api-tokens/index.js';
 import { auditPages } from '../modules/audit/pages.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { candidateRoutes, dataExportRoutes } from '../modules/candidates/index.js';
+import { dashboardPages, dashboardRoutes } from '../modules/dashboard/index.js';
 import { gidGovernance, gidPages, gidRoutes } from '../modules/habilitations/index.js';
 import { identityPages, identityRoutes } from '../modules/identity/index.js';
 import { onboardingPages } from '../modules/onboarding/pages.js';
@@ -34,6 +35,9 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(identityPages);
   await app.register(portalRoutes);
   await app.register(portalPages);
+  // Dashboards: /kairos and GET /api/v1/dashboard.
+  await app.register(dashboardRoutes);
+  await app.register(dashboardPages);
   await app.register(outboxPages);
   await app.register(gidRoutes);
   await app.register(gidPages);

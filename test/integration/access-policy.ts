@@ -244,6 +244,7 @@ export const POLICY: Record<string, RoutePolicy> = {
   'GET /portail': {},
   'POST /portail/sessions/:sessionId/fin': { fresh: ['sessionA'] },
   'GET /kairos': {},
+  'GET /api/v1/dashboard': {},
   'GET /assistance': {},
   'GET /api/v1/outbox': {},
   'GET /admin/courriels': {},

@@ -9,7 +9,7 @@ import { sendPage } from '../../http/render.js';
 import { CsrfField } from '../../http/views/layout.js';
 import { publicAccess, requireHabilitation, signedIn } from '../habilitations/policy.js';
 import { describeUserAgent, endOwnSession, mySessions } from '../identity/index.js';
-import { applicationsFor, type PortalApplication } from './service.js';
+import { applicationLinks, applicationsFor, type PortalApplication } from './service.js';
 
 type SessionView = Awaited<ReturnType<typeof mySessions>>['active'][number];
 
@@ -78,22 +78,8 @@ function Sessions({ sessions, currentId, csrf }: { sessions: SessionView[]; curr
   );
 }
 
-/** The pages an application's roles open, listed on its home ("application/role" → link). */
-const ROLE_LINKS: Record<string, Array<{ href: string; label: string }>> = {
-  'kairos/quote_editor': [{ href: '/devis', label: 'Devis de formation (AIF, POEI) et modèles' }],
-  'kairos/advisor': [
-    { href: '/conseiller/devis', label: 'File des devis à décider' },
-    { href: '/kairos/formations', label: 'Formations de vos candidats et alertes' },
-  ],
-  'kairos/attendance_officer': [{ href: '/kairos/formations', label: 'Formations : entrées, assiduité, abandons et bilans' }],
-  'kairos/reader': [{ href: '/kairos/formations', label: 'Formations (consultation)' }],
-  'support/user': [{ href: '/support/demandes', label: 'Mes demandes d’assistance (et en créer une)' }],
-  'support/agent': [{ href: '/support/file', label: 'File des demandes d’assistance' }],
-};
-
 function AppHome({ app }: { app: PortalApplication }) {
-  const all = app.roles.flatMap((r) => ROLE_LINKS[`${app.code}/${r.code}`] ?? []);
-  const links = all.filter((l, i) => all.findIndex((o) => o.href === l.href) === i);
+  const links = applicationLinks(app);
   return (
     <section>
       <h1 class="h3">{app.name}</h1>
@@ -174,9 +160,9 @@ export async function portalPages(fastify: FastifyInstance): Promise<void> {
     return reply.redirect('/portail', 303);
   });
 
-  // GID has its own pages (habilitations/users/pages.tsx).
-  for (const code of ['kairos', 'support'] as const) {
-    const path = code === 'support' ? '/assistance' : `/${code}`;
+  // GID has its own pages (habilitations/users/pages.tsx), Kairos its dashboards (dashboard/pages.tsx).
+  for (const code of ['support'] as const) {
+    const path = '/assistance';
     app.get(path, { config: { access: requireHabilitation(code) } }, async (request, reply) => {
       const appInfo = (await applicationsFor(app.ctx, actorOf(request))).find((a) => a.code === code);
       if (!appInfo) throw problems.forbidden();

@@ -26,3 +26,22 @@ export async function applicationsFor(ctx: AppContext, actor: Actor): Promise<Po
     }))
     .filter((a) => a.roles.length > 0);
 }
+
+/** The pages an application's roles open, listed on its home ("application/role" → link). */
+const ROLE_LINKS: Record<string, Array<{ href: string; label: string }>> = {
+  'kairos/quote_editor': [{ href: '/devis', label: 'Devis de formation (AIF, POEI) et modèles' }],
+  'kairos/advisor': [
+    { href: '/conseiller/devis', label: 'File des devis à décider' },
+    { href: '/kairos/formations', label: 'Formations de vos candidats et alertes' },
+  ],
+  'kairos/attendance_officer': [{ href: '/kairos/formations', label: 'Formations : entrées, assiduité, abandons et bilans' }],
+  'kairos/reader': [{ href: '/kairos/formations', label: 'Formations (consultation)' }],
+  'support/user': [{ href: '/support/demandes', label: 'Mes demandes d’assistance (et en créer une)' }],
+  'support/agent': [{ href: '/support/file', label: 'File des demandes d’assistance' }],
+};
+
+/** The links of an application's home for the roles held, each page once. */
+export function applicationLinks(app: PortalApplication): Array<{ href: string; label: string }> {
+  const all = app.roles.flatMap((r) => ROLE_LINKS[`${app.code}/${r.code}`] ?? []);
+  return all.filter((l, i) => all.findIndex((o) => o.href === l.href) === i);
+}

@@ -16,7 +16,7 @@ import { quoteRecordRoutes } from './record/routes.js';
 export { quotePages } from './editor/pages.js';
 export { quoteTemplatePages } from './templates/pages.js';
 export { quoteTemplateRoutes } from './templates/routes.js';
-export { registerQuoteExpiry } from './decision/expiry-jobs.js';
+export { ANSWER_DAYS, registerQuoteExpiry } from './decision/expiry-jobs.js';
 export { fillMissingWarnings } from './record/stored-warnings.js';
 
 /** The quote API: the organisation's drafts, reading a quote, decisions, the agreement, the queues. */

@@ -1,0 +1,3 @@
+/** The dashboards as the application registers them: the API figures and the /kairos page. */
+export { dashboardRoutes } from './routes.js';
+export { dashboardPages } from './pages.js';

@@ -1,0 +1,194 @@
+/**
+ * The dashboards of Kairos: what needs doing today and a few figures, one block per staff role.
+ * Each block is built only for a role the actor holds, from aggregates filtered by the actor's
+ * tenant: an organisation's own rows; an advisor's agency queue and their own trainees (the
+ * follow-up's scope); the agency administrator's whole agency.
+ */
+import type { AppContext } from '../../context.js';
+import { problems } from '../../http/problem.js';
+import { hasHabilitation, type Actor } from '../habilitations/policy.js';
+import { parisDay } from '../onboarding/rules.js';
+import { ANSWER_DAYS } from '../quotes/index.js';
+import { addDays } from '../quotes/rules/holidays.js';
+import { QUOTE_STATUSES, STATUS_LABELS } from '../quotes/rules/lifecycle.js';
+import { WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, type WithdrawalReason } from '../training/rules.js';
+import * as repo from './repository.js';
+import type { Dashboard, TodoCode } from './schemas.js';
+
+const DAY_MS = 86_400_000;
+/** Quotes that expire within this many days are listed as « à faire ». */
+export const EXPIRY_WARNING_DAYS = 3;
+/** Below this attendance rate a trainee is at risk. */
+export const AT_RISK_RATE = 0.8;
+/** Rows of the agency's table by organisation. */
+export const ORGANISATION_ROWS = 50;
+export const WAITING_BUCKETS = [
+  { label: 'moins de 3 jours', minDays: 0, maxDays: 2 },
+  { label: '3 à 6 jours', minDays: 3, maxDays: 6 },
+  { label: '7 à 13 jours', minDays: 7, maxDays: 13 },
+  { label: '14 jours ou plus', minDays: 14, maxDays: null },
+] as const;
+const ALERT_LABELS: Record<string, string> = {
+  unjustified_absences: 'absences injustifiées',
+  withdrawal: 'abandons',
+  report_overdue: 'bilans en retard',
+};
+
+type Todo = NonNullable<Dashboard['organisation']>['todo'];
+const item = (code: TodoCode, label: string, count: number, href: string) => ({ code, label, count, href });
+const rateOf = (attended: number, recorded: number) => (recorded > 0 ? attended / recorded : null);
+const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+/** First day of the month `back` months before the one of `day`. */
+export function monthStart(day: string, back = 0): string {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 - back, 1));
+  return d.toISOString().slice(0, 10);
+}
+
+function byReason(rows: Array<{ reason: string; count: number }>) {
+  return WITHDRAWAL_REASONS.map((reason) => ({ reason, label: WITHDRAWAL_LABELS[reason], count: rows.find((r) => r.reason === reason)?.count ?? 0 }));
+}
+
+export type OrganisationSort = repo.OrganisationSort;
+
+interface Dates {
+  now: Date;
+  today: string;
+  monthFirst: string;
+  threeMonthsFrom: string;
+}
+
+async function organisationBlock(ctx: AppContext, actor: Actor, organisationId: string, d: Dates): Promise<Dashboard['organisation']> {
+  const editor = hasHabilitation(actor, 'kairos', ['quote_editor']);
+  const follower = hasHabilitation(actor, 'kairos', ['attendance_officer', 'reader']);
+  const answerBefore = new Date(d.now.getTime() - (ANSWER_DAYS - EXPIRY_WARNING_DAYS) * DAY_MS);
+  const [quoteRows, decided, trainingTodo, sessions, withdrawals] = await Promise.all([
+    editor ? repo.organisationQuotes(ctx.db, organisationId, answerBefore, addDays(d.today, EXPIRY_WARNING_DAYS)) : null,
+    editor ? repo.decisions(ctx.db, { organisationId }) : null,
+    follower ? repo.organisationTrainingTodo(ctx.db, organisationId, d.today, d.monthFirst) : null,
+    follower ? repo.attendanceBySession(ctx.db, { organisationId }, d.threeMonthsFrom, d.today) : null,
+    follower ? repo.withdrawalsByReason(ctx.db, organisationId) : null,
+  ]);
+  const todo: Todo = [];
+  if (quoteRows) {
+    const sum = (f: (r: repo.QuoteTodoRow) => number) => quoteRows.reduce((s, r) => s + f(r), 0);
+    todo.push(
+      item('drafts_flagged', 'Brouillons signalés par les contrôles', sum((r) => r.flaggedDrafts), '/devis?status=draft'),
+      item('changes_requested', 'Devis à modifier à la demande du conseiller', sum((r) => (r.status === 'changes_requested' ? r.count : 0)), '/devis?status=changes_requested'),
+      item('quotes_expiring', `Devis qui expirent dans les ${EXPIRY_WARNING_DAYS} jours`, sum((r) => r.expiring), '/devis?status=submitted'),
+    );
+  }
+  if (trainingTodo) {
+    const previousMonth = monthStart(d.today, 1).slice(0, 7);
+    todo.push(
+      item('entries_to_declare', 'Entrées en formation à déclarer', trainingTodo.entriesToDeclare, '/kairos/formations?status=planned'),
+      item('months_to_submit', 'Mois d’assiduité terminés à transmettre', trainingTodo.monthsToSubmit, `/kairos/formations?month=${previousMonth}`),
+      item('reports_due', 'Bilans à rédiger (dans les 30 jours)', trainingTodo.reportsDue, '/kairos/formations?status=exited'),
+      item('reports_overdue', 'Bilans en retard', trainingTodo.reportsOverdue, '/kairos/formations?overdue=true'),
+      item('unjustified_absences', 'Stagiaires avec des absences injustifiées ce mois-ci', trainingTodo.unjustifiedTrainees, `/kairos/formations?month=${d.today.slice(0, 7)}`),
+    );
+  }
+  return {
+    todo,
+    quotes:
+      quoteRows && decided
+        ? {
+            byStatus: QUOTE_STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: quoteRows.find((r) => r.status === status)?.count ?? 0 })),
+            approved: decided.approved,
+            refused: decided.refused,
+            approvalRate: rateOf(decided.approved, decided.approved + decided.refused),
+            medianDecisionDays: round1(decided.medianDays),
+          }
+        : null,
+    training:
+      sessions && withdrawals
+        ? {
+            from: d.threeMonthsFrom,
+            to: d.today,
+            attendanceBySession: sessions.map((s) => ({ ...s, rate: rateOf(s.attended, s.recorded) })),
+            withdrawalsByReason: byReason(withdrawals),
+          }
+        : null,
+  };
+}
+
+async function advisorBlock(ctx: AppContext, actor: Actor, d: Dates): Promise<Dashboard['advisor']> {
+  const [buckets, alerts, atRisk, overdueReports] = await Promise.all([
+    repo.queueWaiting(ctx.db, d.now),
+    repo.advisorAlerts(ctx.db, actor.accountId, new Date(d.now.getTime() - 30 * DAY_MS)),
+    repo.advisorAtRisk(ctx.db, actor.accountId, d.monthFirst, AT_RISK_RATE),
+    repo.advisorOverdueReports(ctx.db, actor.accountId, d.today),
+  ]);
+  const alertTotal = alerts.reduce((s, a) => s + a.count, 0);
+  return {
+    todo: [
+      item('queue_waiting_long', 'Devis en attente de décision depuis 7 jours ou plus', (buckets[2] ?? 0) + (buckets[3] ?? 0), '/conseiller/devis?minWaitingDays=7'),
+      item('alerts', 'Alertes sur vos candidats (30 derniers jours)', alertTotal, '/kairos/formations'),
+      item('trainees_at_risk', 'Stagiaires en difficulté (assiduité sous 80 % ou absences injustifiées)', atRisk.length, '/kairos/formations?status=in_progress'),
+      item('reports_overdue', 'Bilans en retard', overdueReports, '/kairos/formations?overdue=true'),
+    ],
+    queueByWaiting: WAITING_BUCKETS.map((b, i) => ({ ...b, count: buckets[i] ?? 0 })),
+    alerts: Object.keys(ALERT_LABELS).map((kind) => ({ kind, label: ALERT_LABELS[kind]!, count: alerts.find((a) => a.kind === kind)?.count ?? 0 })),
+    atRisk: atRisk.map((r) => ({ trainingId: r.trainingId, identifier: r.identifier, lastName: r.lastName, firstName: r.firstName, rate: rateOf(r.attended, r.recorded), unjustified: r.unjustified })),
+    overdueReports,
+  };
+}
+
+async function agencyBlock(ctx: AppContext, actor: Actor, d: Dates, sort: OrganisationSort): Promise<Dashboard['agency']> {
+  const gidAdmin = hasHabilitation(actor, 'gid', ['agency_admin']);
+  const yearFrom = monthStart(d.today, 11);
+  const since = new Date(`${yearFrom}T00:00:00Z`);
+  const [pipeline, decided, attendance, organisations, pending] = await Promise.all([
+    repo.pipelineByMonth(ctx.db, since),
+    repo.decisions(ctx.db, { since }),
+    repo.attendanceOverall(ctx.db, d.threeMonthsFrom, d.today),
+    repo.byOrganisation(ctx.db, d.today, sort, ORGANISATION_ROWS),
+    gidAdmin ? repo.agencyPending(ctx.db) : null,
+  ]);
+  const months = Array.from({ length: 12 }, (_, i) => monthStart(d.today, 11 - i).slice(0, 7));
+  const totals = Object.fromEntries(WITHDRAWAL_REASONS.map((r) => [r, organisations.reduce((s, o) => s + (o.withdrawals[r] ?? 0), 0)])) as Record<WithdrawalReason, number>;
+  const todo: Todo = pending
+    ? [
+        item('adhesions_pending', 'Demandes d’adhésion à instruire', pending.adhesions, '/admin/adhesions'),
+        item('security_alerts_open', 'Alertes de sécurité ouvertes', pending.securityAlerts, '/securite/alertes'),
+      ]
+    : [];
+  todo.push(item('reports_overdue', 'Bilans en retard (tous organismes)', organisations.reduce((s, o) => s + o.overdueReports, 0), '/kairos?tri=retards#par-organisme'));
+  return {
+    todo,
+    pipeline: months.map((month) => pipeline.find((p) => p.month === month) ?? { month, submitted: 0, approved: 0, refused: 0 }),
+    decisionDelay: { decided: decided.approved + decided.refused, medianDays: round1(decided.medianDays), p90Days: round1(decided.p90Days) },
+    attendance: { ...attendance, rate: rateOf(attendance.attended, attendance.recorded), from: d.threeMonthsFrom, to: d.today },
+    withdrawalsByReason: byReason(Object.entries(totals).map(([reason, count]) => ({ reason, count }))),
+    organisations: {
+      sort,
+      rows: organisations.map((o) => ({ id: o.id, name: o.name, overdueReports: o.overdueReports, withdrawals: o.withdrawalTotal, withdrawalsByReason: o.withdrawals })),
+    },
+    adhesionsPending: pending?.adhesions ?? null,
+    securityAlertsOpen: pending?.securityAlerts ?? null,
+  };
+}
+
+/** Which blocks the actor sees; none (a candidate, a staff member without a Kairos role) is refused. */
+export function dashboardRoles(actor: Actor): { organisationId: string | null; advisor: boolean; agency: boolean } {
+  const org = actor.organisation;
+  const organisationId = org?.kind === 'training_provider' && hasHabilitation(actor, 'kairos', ['quote_editor', 'attendance_officer', 'reader']) ? org.id : null;
+  const advisor = org?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['advisor']);
+  const agency = org?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['agency_admin']);
+  return { organisationId, advisor, agency };
+}
+
+export async function dashboardFor(ctx: AppContext, actor: Actor, sort: OrganisationSort = 'retards'): Promise<Dashboard> {
+  const roles = dashboardRoles(actor);
+  if (!roles.organisationId && !roles.advisor && !roles.agency) throw problems.forbidden();
+  const now = ctx.clock.now();
+  const today = parisDay(now);
+  const d: Dates = { now, today, monthFirst: monthStart(today), threeMonthsFrom: monthStart(today, 2) };
+  const [organisation, advisor, agency] = await Promise.all([
+    roles.organisationId ? organisationBlock(ctx, actor, roles.organisationId, d) : null,
+    roles.advisor ? advisorBlock(ctx, actor, d) : null,
+    roles.agency ? agencyBlock(ctx, actor, d, sort) : null,
+  ]);
+  return { generatedAt: now.toISOString(), today, organisation, advisor, agency };
+}
