@@ -101,6 +101,15 @@ for (const engine of ENGINES) {
       assert.equal(await audits('attendance_sheet.opened'), 1);
     });
 
+    it('the trainer and the attendance officer reach the sheets from their Kairos page', async () => {
+      for (const who of ['rgc.demo', 'assiduite.demo']) {
+        const page = await call(who, 'GET', '/kairos');
+        assert.equal(page.statusCode, 200);
+        assert.ok(page.body.includes('href="/kairos/emargement"'), who);
+      }
+      assert.ok(!(await call('devis.demo', 'GET', '/kairos')).body.includes('href="/kairos/emargement"'));
+    });
+
     it('another organisation’s trainer gets a 404, as for an unknown sheet', async () => {
       assert.equal((await call('devis.demo2', 'GET', `/api/v1/attendance-sheets/${sheetId}`)).statusCode, 404);
       assert.equal((await call('devis.demo2', 'POST', `/api/v1/attendance-sheets/${sheetId}/close`, { signature: { kind: 'confirmed' } })).statusCode, 404);

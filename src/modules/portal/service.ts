@@ -34,8 +34,12 @@ const ROLE_LINKS: Record<string, Array<{ href: string; label: string }>> = {
     { href: '/conseiller/devis', label: 'File des devis à décider' },
     { href: '/kairos/formations', label: 'Formations de vos candidats et alertes' },
   ],
-  'kairos/attendance_officer': [{ href: '/kairos/formations', label: 'Formations : entrées, assiduité, abandons et bilans' }],
+  'kairos/attendance_officer': [
+    { href: '/kairos/formations', label: 'Formations : entrées, assiduité, abandons et bilans' },
+    { href: '/kairos/emargement', label: 'Émargement numérique : feuilles des demi-journées' },
+  ],
   'kairos/reader': [{ href: '/kairos/formations', label: 'Formations (consultation)' }],
+  'kairos/trainer': [{ href: '/kairos/emargement', label: 'Émargement numérique : ouvrir, suivre et clore les feuilles des demi-journées' }],
   'support/user': [{ href: '/support/demandes', label: 'Mes demandes d’assistance (et en créer une)' }],
   'support/agent': [{ href: '/support/file', label: 'File des demandes d’assistance' }],
 };
