@@ -4,7 +4,7 @@ import { formField } from '../../http/forms.js';
 import { isoDay, isoInstant } from '../../http/schemas.js';
 import { ORGANISATION_SORTS } from './repository.js';
 
-export const TODO_CODES = [
+export const TASK_CODES = [
   'drafts_flagged',
   'changes_requested',
   'quotes_expiring',
@@ -19,11 +19,11 @@ export const TODO_CODES = [
   'adhesions_pending',
   'security_alerts_open',
 ] as const;
-export type TodoCode = (typeof TODO_CODES)[number];
+export type TaskCode = (typeof TASK_CODES)[number];
 
 const todo = z.array(
   z.object({
-    code: z.enum(TODO_CODES),
+    code: z.enum(TASK_CODES),
     label: z.string(),
     count: z.number().int(),
     href: z.string().describe('La liste filtrée où traiter ces éléments.'),

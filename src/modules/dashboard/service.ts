@@ -13,7 +13,7 @@ import { addDays } from '../quotes/rules/holidays.js';
 import { QUOTE_STATUSES, STATUS_LABELS } from '../quotes/rules/lifecycle.js';
 import { WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, type WithdrawalReason } from '../training/rules.js';
 import * as repo from './repository.js';
-import type { Dashboard, TodoCode } from './schemas.js';
+import type { Dashboard, TaskCode } from './schemas.js';
 
 const DAY_MS = 86_400_000;
 /** Quotes that expire within this many days are listed as « à faire ». */
@@ -35,7 +35,7 @@ const ALERT_LABELS: Record<string, string> = {
 };
 
 type Todo = NonNullable<Dashboard['organisation']>['todo'];
-const item = (code: TodoCode, label: string, count: number, href: string) => ({ code, label, count, href });
+const item = (code: TaskCode, label: string, count: number, href: string) => ({ code, label, count, href });
 const rateOf = (attended: number, recorded: number) => (recorded > 0 ? attended / recorded : null);
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
