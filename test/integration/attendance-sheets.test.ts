@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 import { MAC_PURPOSE, sheetToken, stepAt } from '../../src/modules/training/sheets/rules.js';
+import { grantHabilitation, staffUser } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
 import { createCandidate, createTraining, grantKairosRole } from '../helpers/trainings.js';
 
@@ -99,6 +100,14 @@ for (const engine of ENGINES) {
       const again = await call('assiduite.demo', 'POST', '/api/v1/attendance-sheets', { session: 'SE_EMARG', date: DAY, period: 'am' });
       assert.equal(again.statusCode, 409);
       assert.equal(await audits('attendance_sheet.opened'), 1);
+    });
+
+    it('the account manager grants the trainer role (« Formateur ») like the other organisation roles', async () => {
+      const organisation = await rt.ctx.db.selectFrom('organisation').select('id').where('name', '=', 'Formapro Démo').executeTakeFirstOrThrow();
+      const user = await staffUser(rt, as['rgc.demo']!, organisation.id);
+      await grantHabilitation(rt, as['rgc.demo']!, organisation.id, user.id, 'kairos', 'trainer');
+      const role = await rt.ctx.db.selectFrom('role').select('label').where('application', '=', 'kairos').where('code', '=', 'trainer').executeTakeFirstOrThrow();
+      assert.equal(role.label, 'Formateur');
     });
 
     it('the trainer and the attendance officer reach the sheets from their Kairos page', async () => {
@@ -227,6 +236,24 @@ for (const engine of ENGINES) {
       await rt.ctx.db.updateTable('quote').set({ decided_by: null }).where('id', 'in', quotes).execute();
       assert.deepEqual((await call('conseiller.demo', 'GET', '/api/v1/attendance-sheets?month=2026-03')).json().sheets, []);
       await rt.ctx.db.updateTable('quote').set({ decided_by: advisor.id }).where('id', 'in', quotes).execute();
+    });
+
+    it('closing proposes nothing in a month already submitted (locked)', async () => {
+      rt.clock.set(`${DAY}T12:00:00Z`);
+      await signAll();
+      rt.clock.set(`${DAY}T12:10:00Z`); // 13:10 in Paris: the afternoon starts at 13:30
+      const officer = await rt.ctx.db.selectFrom('account').select('id').where('login', '=', 'assiduite.demo').executeTakeFirstOrThrow();
+      await rt.ctx.db
+        .insertInto('monthly_statement')
+        .values({ training_id: trainings.signer, month: '2026-03', figures: JSON.stringify({}), submitted_at: rt.clock.now(), submitted_by: officer.id, updated_at: rt.clock.now() })
+        .execute();
+      const opened = await call('rgc.demo', 'POST', '/api/v1/attendance-sheets', { session: 'SE_EMARG', date: DAY, period: 'pm' });
+      assert.equal(opened.statusCode, 201, opened.body);
+      const closed = await call('rgc.demo', 'POST', `/api/v1/attendance-sheets/${opened.json().id}/close`, { signature: { kind: 'confirmed' } });
+      assert.equal(closed.statusCode, 200, closed.body);
+      const proposals = await rt.ctx.db.selectFrom('attendance_proposal').select(['training_id', 'status']).where('period', '=', 'pm').execute();
+      assert.deepEqual(proposals, [{ training_id: trainings.silent, status: 'absent' }], 'the locked month of the signer gets no proposal');
+      await rt.ctx.db.deleteFrom('monthly_statement').where('training_id', '=', trainings.signer).execute();
     });
 
     it('the sheet as a PDF: every line for the organisation, their own lines for an advisor or a trainee, 404 for anyone else', async () => {
