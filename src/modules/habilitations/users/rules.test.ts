@@ -22,6 +22,7 @@ describe('GID: what an account manager may grant', () => {
     'kairos/quote_editor': 'allowed',
     'kairos/attendance_officer': 'allowed',
     'kairos/reader': 'allowed',
+    'kairos/trainer': 'allowed',
     'kairos/advisor': 'forbidden',
     'kairos/agency_admin': 'forbidden',
     'gid/account_manager': 'forbidden',
