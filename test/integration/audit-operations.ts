@@ -980,6 +980,18 @@ const get = async (w: AuditWorld, login: string, url: string) => w.api(login, 'G
 const candidateA = async (w: AuditWorld) => ({ type: 'candidate', id: await w.candidateId('1234567A') });
 
 /** A read of `url(object)` by `login`, audited as `audit` about the candidate 1234567A. */
+/** `url` once candidat.demo's training has an unjustified absence: the advisor's dashboard names the trainee at risk. */
+async function withTraineeAtRisk(w: AuditWorld, url: string): Promise<string> {
+  const t = await w.enteredTraining();
+  const half = await w.rt.ctx.db.selectFrom('training_session').select(['date', 'period']).where('training_id', '=', t.id).orderBy('date').executeTakeFirstOrThrow();
+  await w.rt.ctx.db
+    .insertInto('attendance')
+    .values({ training_id: t.id, date: half.date, period: half.period, status: 'absent', late_minutes: null, reason: 'unjustified', justified: false, recorded_at: w.rt.clock.now(), recorded_by: await w.accountId('assiduite.demo') })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return url;
+}
+
 function trainingRead(login: string, make: (w: AuditWorld) => Promise<string>): View {
   return { audit: 'candidate.viewed', run: async (w) => ({ res: await get(w, login, await make(w)), actor: login, target: await candidateA(w) }) };
 }
@@ -1043,6 +1055,8 @@ export const VIEWS: Record<string, View[]> = {
   'GET /api/v1/attendance-sheets/:id.pdf': [trainingRead('assiduite.demo', async (w) => `/api/v1/attendance-sheets/${(await w.openSheet()).id}.pdf`)],
   'GET /api/v1/trainings/:id/signatures/:month.pdf': [trainingRead('conseiller.demo', async (w) => `/api/v1/trainings/${(await w.enteredTraining()).id}/signatures/${w.pastPeriod().firstMonth}.pdf`)],
   'GET /kairos/emargement/:id': [trainingRead('assiduite.demo', async (w) => `/kairos/emargement/${(await w.openSheet()).id}`)],
+  'GET /api/v1/dashboard': [trainingRead('conseiller.demo', (w) => withTraineeAtRisk(w, '/api/v1/dashboard'))],
+  'GET /kairos': [trainingRead('conseiller.demo', (w) => withTraineeAtRisk(w, '/kairos'))],
   'GET /kairos/assiduite': [
     trainingRead('assiduite.demo', async (w) => {
       const t = await w.enteredTraining();
@@ -1119,11 +1133,13 @@ export const NOT_VIEWS: Record<string, string> = {
   'GET /api/v1/attendance-sheets': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
   'GET /kairos/emargement': 'the organisation’s attendance sheets: sessions, dates and statuses, no trainee named',
   'GET /emarger': OWN,
+  'GET /confidentialite': PUBLIC,
+  'GET /api/v1/me/data-export': 'the candidate’s own data (its export is audited as candidate.data_exported)',
+  'GET /api/v1/me/data-export.pdf': 'the candidate’s own data (its export is audited as candidate.data_exported)',
   'GET /api/v1/me/trainings/:id/signatures/:month.pdf': OWN,
   'GET /mon-espace/formations': OWN,
   'GET /mon-espace/formations/:id': OWN,
   'GET /portail': OWN,
-  'GET /kairos': OWN,
   'GET /assistance': OWN,
   'GET /compte/mot-de-passe': OWN,
   'GET /compte/cles-d-acces': OWN,

@@ -12,6 +12,8 @@ import { dashboardFor } from '../../src/modules/dashboard/service.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 
+const META = { ip: '127.0.0.1', userAgent: 'test', requestId: 'dashboard-test' };
+
 const NOW = '2026-04-15T08:00:00Z';
 
 async function idOf(db: Database, login: string) {
@@ -117,7 +119,7 @@ for (const engine of ENGINES) {
     after(() => rt?.stop());
 
     it('the organisation’s figures are those computed by hand', async () => {
-      const d = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor', 'attendance_officer']));
+      const d = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor', 'attendance_officer']), META);
       const o = d.organisation!;
       assert.deepEqual(counts(o.todo), {
         drafts_flagged: 1, changes_requested: 1, quotes_expiring: 2,
@@ -139,10 +141,10 @@ for (const engine of ENGINES) {
     });
 
     it('each organisation role gets its part only', async () => {
-      const editor = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor']));
+      const editor = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor']), META);
       assert.equal(editor.organisation!.training, null);
       assert.deepEqual(editor.organisation!.todo.map((t) => t.code), ['drafts_flagged', 'changes_requested', 'quotes_expiring']);
-      const reader = await dashboardFor(rt.ctx, actorOf(organisationId, ['reader']));
+      const reader = await dashboardFor(rt.ctx, actorOf(organisationId, ['reader']), META);
       assert.equal(reader.organisation!.quotes, null);
       assert.equal(reader.organisation!.todo.length, 5);
     });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problems } from '../../http/problem.js';
-import { actorOf } from '../../http/request-meta.js';
+import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
 import { applicationLinks, applicationsFor } from '../portal/service.js';
 import { ORGANISATION_SORTS, type OrganisationSort } from './repository.js';
@@ -20,7 +20,7 @@ export async function dashboardPages(fastify: FastifyInstance): Promise<void> {
     const tri = request.query.tri;
     const sort: OrganisationSort = (ORGANISATION_SORTS as readonly string[]).includes(tri) ? (tri as OrganisationSort) : 'retards';
     const roles = dashboardRoles(actor);
-    const dashboard = roles.organisationId || roles.advisor || roles.agency ? await dashboardFor(app.ctx, actor, sort) : null;
+    const dashboard = roles.organisationId || roles.advisor || roles.agency ? await dashboardFor(app.ctx, actor, requestMeta(request), sort) : null;
     const links = applicationLinks(appInfo);
     return sendPage(request, reply, appInfo.name, () => (
       <>

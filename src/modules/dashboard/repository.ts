@@ -173,6 +173,7 @@ export async function advisorAlerts(db: Db, accountId: string, since: Date): Pro
 
 export interface AtRiskRow {
   trainingId: string;
+  candidateId: string;
   identifier: string;
   lastName: string;
   firstName: string;
@@ -185,7 +186,7 @@ export interface AtRiskRow {
 export async function advisorAtRisk(db: Db, accountId: string, monthFirst: string, threshold: number): Promise<AtRiskRow[]> {
   const r = await rows<Record<string, unknown>>(
     db,
-    sql`select training.id, candidate.identifier, candidate.last_name, candidate.first_name,
+    sql`select training.id, candidate.id as candidate_id, candidate.identifier, candidate.last_name, candidate.first_name,
           count(attendance.training_id) as recorded,
           count(attendance.training_id) filter (where attendance.status <> 'absent') as attended,
           count(attendance.training_id) filter (where attendance.status = 'absent' and attendance.justified = false and attendance.date >= ${monthFirst}::date) as unjustified
@@ -194,13 +195,14 @@ export async function advisorAtRisk(db: Db, accountId: string, monthFirst: strin
         inner join quote on quote.id = training.quote_id
         left join attendance on attendance.training_id = training.id
         where training.status = 'in_progress' and ${advisorScope(accountId)}
-        group by training.id, candidate.identifier, candidate.last_name, candidate.first_name
+        group by training.id, candidate.id, candidate.identifier, candidate.last_name, candidate.first_name
         having (count(attendance.training_id) > 0 and count(attendance.training_id) filter (where attendance.status <> 'absent') < ${threshold}::numeric * count(attendance.training_id))
             or count(attendance.training_id) filter (where attendance.status = 'absent' and attendance.justified = false and attendance.date >= ${monthFirst}::date) > 0
         order by candidate.last_name, candidate.identifier`,
   );
   return r.map((x) => ({
     trainingId: String(x.id),
+    candidateId: String(x.candidate_id),
     identifier: String(x.identifier),
     lastName: String(x.last_name),
     firstName: String(x.first_name),

@@ -1,7 +1,7 @@
 /** GET /api/v1/dashboard: the same figures as the dashboards of /kairos, for the blocks of the caller's roles. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../http/request-meta.js';
+import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { problemResponses } from '../../http/schemas.js';
 import { requireHabilitation } from '../habilitations/policy.js';
 import { dashboardQuery, dashboardSchema } from './schemas.js';
@@ -25,6 +25,6 @@ export async function dashboardRoutes(fastify: FastifyInstance): Promise<void> {
         response: { 200: dashboardSchema, ...problemResponses(401, 403, 422) },
       },
     },
-    async (request) => dashboardFor(app.ctx, actorOf(request), request.query.tri),
+    async (request) => dashboardFor(app.ctx, actorOf(request), requestMeta(request), request.query.tri),
   );
 }

@@ -4,13 +4,14 @@
  * tenant: an organisation's own rows; an advisor's agency queue and their own trainees (the
  * follow-up's scope); the agency administrator's whole agency.
  */
-import type { AppContext } from '../../context.js';
+import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
 import { hasHabilitation, type Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
 import { ANSWER_DAYS } from '../quotes/index.js';
 import { addDays } from '../quotes/rules/holidays.js';
 import { QUOTE_STATUSES, STATUS_LABELS } from '../quotes/rules/lifecycle.js';
+import { auditCandidateViews } from '../training/service.js';
 import { WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, type WithdrawalReason } from '../training/rules.js';
 import * as repo from './repository.js';
 import type { Dashboard, TaskCode } from './schemas.js';
@@ -113,13 +114,15 @@ async function organisationBlock(ctx: AppContext, actor: Actor, organisationId: 
   };
 }
 
-async function advisorBlock(ctx: AppContext, actor: Actor, d: Dates): Promise<Dashboard['advisor']> {
+async function advisorBlock(ctx: AppContext, actor: Actor, d: Dates, meta: RequestMeta): Promise<Dashboard['advisor']> {
   const [buckets, alerts, atRisk, overdueReports] = await Promise.all([
     repo.queueWaiting(ctx.db, d.now),
     repo.advisorAlerts(ctx.db, actor.accountId, new Date(d.now.getTime() - 30 * DAY_MS)),
     repo.advisorAtRisk(ctx.db, actor.accountId, d.monthFirst, AT_RISK_RATE),
     repo.advisorOverdueReports(ctx.db, actor.accountId, d.today),
   ]);
+  // The trainees at risk are named: a view of their data by the advisor, audited and counted like the training list's.
+  await auditCandidateViews(ctx, actor, meta, atRisk.map((r) => ({ candidate_id: r.candidateId, identifier: r.identifier })), 'dashboard');
   const alertTotal = alerts.reduce((s, a) => s + a.count, 0);
   return {
     todo: [
@@ -179,7 +182,7 @@ export function dashboardRoles(actor: Actor): { organisationId: string | null; a
   return { organisationId, advisor, agency };
 }
 
-export async function dashboardFor(ctx: AppContext, actor: Actor, sort: OrganisationSort = 'retards'): Promise<Dashboard> {
+export async function dashboardFor(ctx: AppContext, actor: Actor, meta: RequestMeta, sort: OrganisationSort = 'retards'): Promise<Dashboard> {
   const roles = dashboardRoles(actor);
   if (!roles.organisationId && !roles.advisor && !roles.agency) throw problems.forbidden();
   const now = ctx.clock.now();
@@ -187,7 +190,7 @@ export async function dashboardFor(ctx: AppContext, actor: Actor, sort: Organisa
   const d: Dates = { now, today, monthFirst: monthStart(today), threeMonthsFrom: monthStart(today, 2) };
   const [organisation, advisor, agency] = await Promise.all([
     roles.organisationId ? organisationBlock(ctx, actor, roles.organisationId, d) : null,
-    roles.advisor ? advisorBlock(ctx, actor, d) : null,
+    roles.advisor ? advisorBlock(ctx, actor, d, meta) : null,
     roles.agency ? agencyBlock(ctx, actor, d, sort) : null,
   ]);
   return { generatedAt: now.toISOString(), today, organisation, advisor, agency };
