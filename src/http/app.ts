@@ -69,7 +69,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (!reply.hasHeader('cache-control') && !request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
   });
   // Shared by every instance through Redis when REDIS_URL is set; each process's memory otherwise.
-  const shared = ctx.config.redis ? sharedRateLimits(ctx.config.redis.url, ctx.config.redis.keyPrefix, app.log) : null;
+  const shared = ctx.config.redis ? await sharedRateLimits(ctx.config.redis.url, ctx.config.redis.keyPrefix, app.log) : null;
   if (shared) {
     // The first requests are counted in Redis already, unless it does not answer in time: the
     // product starts without it.

@@ -10,7 +10,7 @@
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** A fixed window per key: the first hit sets its expiry; the answer is the count and the time left. */
 const INCR_SCRIPT = `
@@ -60,8 +60,10 @@ function hostOf(url: string): string {
   return `${u.hostname}:${u.port || '6379'}`;
 }
 
-export function sharedRateLimits(url: string, keyPrefix: string, log: FastifyBaseLogger): SharedRateLimits {
-  const redis = new Redis(url, {
+export async function sharedRateLimits(url: string, keyPrefix: string, log: FastifyBaseLogger): Promise<SharedRateLimits> {
+  // Loaded only when REDIS_URL is set: most installations never need it (docs/decisions/0039).
+  const { Redis: RedisClient } = await import('ioredis');
+  const redis = new RedisClient(url, {
     // A request waits for no reconnection: it is counted in memory meanwhile.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -134,6 +134,13 @@ for (const engine of ENGINES) {
       assert.match(forged.json().errors[0].message, /n’est pas valide/);
       assert.equal((await call('assiduite.demo', 'POST', '/api/v1/me/attendance-signatures', { token })).statusCode, 403);
       assert.equal((await call(null, 'POST', '/api/v1/me/attendance-signatures', { token })).statusCode, 401);
+      // The signing page: without a code it says how to get one; a forged code is refused, naming why.
+      const bare = await call('candidat.demo', 'GET', '/emarger');
+      assert.equal(bare.statusCode, 200);
+      assert.match(bare.body, /Demandez à votre formateur/);
+      const forgedPage = await call('candidat.demo', 'GET', `/emarger?jeton=${encodeURIComponent(token.slice(0, -4) + 'AAAA')}`);
+      assert.equal(forgedPage.statusCode, 422);
+      assert.match(forgedPage.body, /n’est pas valide/);
       // Withdrawn on that day.
       const withdrawn = await sign('candidat.demo2', { token });
       assert.equal(withdrawn.statusCode, 422, withdrawn.body);

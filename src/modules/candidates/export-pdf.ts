@@ -1,10 +1,11 @@
 /** The PDF summary of a candidate's data export: what is held, in a form one can read and keep. */
-import PDFDocument from 'pdfkit';
 import type { CandidateDataExport } from './data-export.js';
 
 const frDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '—');
 
-export function renderDataExportPdf(operatorName: string, e: CandidateDataExport): Promise<Buffer> {
+export async function renderDataExportPdf(operatorName: string, e: CandidateDataExport): Promise<Buffer> {
+  // pdfkit and its fonts take a few hundred milliseconds to load: at the first PDF, not at every start.
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const name = e.candidate ? `${e.candidate.firstName} ${e.candidate.lastName}` : e.account.displayName;
     const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `Mes données personnelles — ${name}`, Author: operatorName } });

@@ -151,7 +151,8 @@ async function showSigning(app: FastifyInstance, request: FastifyRequest, reply:
   const actor = actorOf(request);
   let preview: Awaited<ReturnType<typeof signingPreview>> | null = null;
   try {
-    preview = await signingPreview(app.ctx, actor, token);
+    // Without a scanned code the page only says how to get one; a code is checked and shown.
+    if (token) preview = await signingPreview(app.ctx, actor, token);
   } catch (err) {
     const refused = formErrorsOf(err);
     if (!refused) throw err;
