@@ -24,7 +24,7 @@ const moduleBoundaries = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'data/**', '.cache/**', 'public/**', 'coverage/**'],
+    ignores: ['node_modules/**', 'data/**', '.cache/**', 'public/**', 'coverage/**', 'dist/**'],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
