@@ -128,7 +128,7 @@ async function showSheet(app: FastifyInstance, request: FastifyRequest, reply: F
           {sheet.trainees.map((t) => (
             <tr key={t.trainingId}>
               <th scope="row">{t.lastName} {t.firstName}</th>
-              <td data-label="Signature">{t.signedAt ? `signé à ${formatDateTime(new Date(t.signedAt)).split(' à ')[1]}${t.signatureKind === 'confirmed' ? ' (présence confirmée)' : ''}` : 'pas encore signé'}</td>
+              <td data-label="Signature">{t.signedAt ? `signé à ${formatDateTime(new Date(t.signedAt)).split(' à ')[1]}${t.signatureKind === 'confirmed' ? ' (présence confirmée)' : ''}` : sheet.status === 'open' ? 'pas encore signé' : 'non signé'}</td>
             </tr>
           ))}
         </tbody>
