@@ -4,6 +4,7 @@
  * « présence confirmée »), the SHA-256 of the sheet's content and the audit reference of its
  * closing. A reader outside the organisation gets only the lines they may see.
  */
+import { newPdfDocument } from '../../../pdf-document.js';
 import { formatFrenchDate } from '../../quotes/rules/holidays.js';
 import { PERIOD_LABELS } from '../rules.js';
 import type { SignatureInput } from './rules.js';
@@ -38,23 +39,9 @@ function drawSignature(doc: PDFKit.PDFDocument, signature: SignatureInput | null
   doc.restore();
 }
 
-/** An A4 document with its title and author, and the bytes it will have once `doc.end()` is called. */
-async function newDocument(title: string, author: string): Promise<{ doc: PDFKit.PDFDocument; bytes: Promise<Buffer> }> {
-  // pdfkit and its fonts take a few hundred milliseconds to load: at the first PDF, not at every start.
-  const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Author: author } });
-  const bytes = new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  return { doc, bytes };
-}
-
 export async function renderSheetPdf(c: SheetPdfContent): Promise<Buffer> {
   const title = `Feuille d’émargement — ${c.session}, ${formatFrenchDate(c.date)} (${PERIOD_LABELS[c.period]})`;
-  const { doc, bytes } = await newDocument(title, c.operatorName);
+  const { doc, bytes } = await newPdfDocument(title, c.operatorName);
 
   doc.font('Helvetica-Bold').fontSize(12).text(c.operatorName);
   doc.moveDown();
@@ -110,7 +97,7 @@ export interface MonthlySheetPdfContent {
 /** A trainee's month: each planned half-day, with the signature of its sheet when there is one. */
 export async function renderMonthlySheetPdf(c: MonthlySheetPdfContent): Promise<Buffer> {
   const title = `Feuille d’émargement mensuelle — ${c.monthLabel}`;
-  const { doc, bytes } = await newDocument(title, c.operatorName);
+  const { doc, bytes } = await newPdfDocument(title, c.operatorName);
   doc.font('Helvetica-Bold').fontSize(12).text(c.operatorName);
   doc.moveDown();
   doc.fontSize(15).text(title);
