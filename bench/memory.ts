@@ -1,4 +1,4 @@
-// Resident memory of the real server (src/main.ts in its own process, NODE_ENV=production) on
+// Resident memory of the real server (`npm start`'s scripts/start.mjs in its own process, NODE_ENV=production) on
 // both engines, idle and under load, beside a bare baseline in the same run: on PGlite a bare
 // Fastify + in-memory PGlite doing a session lookup (bench/memory/bare-pglite.ts), on PostgreSQL
 // bare Fastify + pg doing the session lookup and the quote list (bench/hot-path/bare-server.ts).
@@ -88,7 +88,11 @@ for (const engine of engines) {
       bare = null as unknown as Started;
     }
     const port = await freePort();
-    const server = await startProcess('src/main.ts', { ...env, PORT: String(port) }, /Connexion : \S+\/connexion\n/, nodeFlags);
+    // What `npm start` runs: the bundle of dist/ in plain node (BENCH_FROM_SOURCES=1: src/main.ts
+    // through tsx, as measured before decision 0039, whose loader holds memory of its own).
+    // BENCH_SERVER_ENTRY: another built entry (a copy of an earlier bundle, to compare two versions).
+    const entry = process.env.BENCH_SERVER_ENTRY ?? (process.env.BENCH_FROM_SOURCES ? 'src/main.ts' : 'scripts/start.mjs');
+    const server = await startProcess(entry, { ...env, PORT: String(port) }, /Connexion : \S+\/connexion\n/, nodeFlags);
     cleanup.push(() => server.stop());
     const app = `http://127.0.0.1:${port}`;
     const session: Session = await signIn(app, 'devis.demo');

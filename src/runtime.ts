@@ -29,6 +29,7 @@ import { registerErrorPurge } from './modules/support/index.js';
 import { registerTrainingJobs } from './modules/training/index.js';
 import { createSecretBox } from './modules/identity/index.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
+import { startMark } from './start-trace.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -73,10 +74,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const handle = await (options.database ??
     openConfiguredDatabase(config, { inMemory: options.inMemory, loadDataDir: options.loadDataDir, lock: options.dataFolderLock }));
+  startMark('runtime: database open');
   try {
     const metrics = createMetrics();
     const { ctx, seeded, worldSeeded } = await serialisedStartup(handle.db, handle.engine, async () => {
       await migrateToLatest(handle.db);
+      startMark('runtime: migrations checked');
       const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
       const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox, metrics };
       const seeded = config.demoMode ? await seedDemoData(ctx) : false;
@@ -84,7 +87,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       const worldSeeded = config.demoWorld ? await seedDemoWorld(ctx) : false;
       return { ctx, seeded, worldSeeded };
     });
+    startMark('runtime: demo data checked');
     const app = await buildApp(ctx, { logStream: options.logStream });
+    startMark('runtime: app built');
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
     // Schedules its recurring jobs (access review sweep) when it starts polling, not before.
     handle.onIdleError?.((err) => {
