@@ -6,8 +6,8 @@
 // 10 then 100 connections on authenticated reads, and RSS 3 s after the load.
 // Run: npx tsx bench/memory.ts [postgres://…] (default TEST_DATABASE_URL; a bench database is
 // created and dropped; without a URL only PGlite is measured). BENCH_SECONDS (default 10) per
-// route and connection count; BENCH_NODE_FLAGS="--max-semi-space-size=…" adds node flags to the
-// real server (to compare settings); BENCH_ENGINES=pglite,postgres keeps some engines.
+// route and connection count; BENCH_NODE_FLAGS="--max-semi-space-size=…" gives the real server
+// these node flags instead of npm start's (to compare settings); BENCH_ENGINES=pglite,postgres keeps some engines.
 // Goal: real server RSS < 250 MB idle and under 100 connections. Last line: one JSON object.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,13 +17,14 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { signIn, type Session } from './hot-path/processes.js';
 import { freePort } from '../test/helpers/processes.js';
-import { startProcess, treeRssMb, type Started } from './support/processes.js';
+import { NPM_START_NODE_FLAGS, startProcess, treeRssMb, type Started } from './support/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const GOAL_MB = 250;
 const admin = process.argv.find((a) => a.startsWith('postgres')) ?? process.env.TEST_DATABASE_URL;
 const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').filter((e) => e === 'pglite' || (e === 'postgres' && admin));
-const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// npm start's own flags unless BENCH_NODE_FLAGS says otherwise (empty: none at all).
+const nodeFlags = process.env.BENCH_NODE_FLAGS === undefined ? NPM_START_NODE_FLAGS : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => Number(loadavg()[0]!.toFixed(2));
 

@@ -26,6 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/processes.js';
 import { createPostgresDatabase } from '../test/helpers/runtime.js';
+import { NPM_START_NODE_FLAGS } from './support/processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -127,7 +128,7 @@ async function inFreshDir<T>(work: (dataDir: string, scratch: string) => Promise
   }
 }
 
-const START = ['scripts/start.mjs'];
+const START = [...NPM_START_NODE_FLAGS, 'scripts/start.mjs']; // as `npm start` runs it
 const FROM_SOURCES = ['--import', 'tsx', 'src/main.ts'];
 const healthzServer = (open: string, query: string) =>
   `import http from 'node:http'; ${open}; http.createServer((q, r) => { ${query}.then(() => r.end('ok')); }).listen(Number(process.env.PORT), '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
