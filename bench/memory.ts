@@ -16,8 +16,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { signIn, type Session } from './hot-path/processes.js';
-import { freePort } from '../test/helpers/processes.js';
-import { NPM_START_NODE_FLAGS, startProcess, treeRssMb, type Started } from './support/processes.js';
+import { freePort, NPM_START_NODE_FLAGS } from '../test/helpers/processes.js';
+import { startProcess, treeRssMb, type Started } from './support/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const GOAL_MB = 250;

@@ -24,9 +24,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../test/helpers/processes.js';
+import { freePort, NPM_START_NODE_FLAGS } from '../test/helpers/processes.js';
 import { createPostgresDatabase } from '../test/helpers/runtime.js';
-import { NPM_START_NODE_FLAGS } from './support/processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

@@ -7,17 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/**
- * The node flags of `npm start` (package.json's start script, `node <flags> scripts/start.mjs`),
- * so that the benches measure the server as it is started (decision 0040).
- */
-export const NPM_START_NODE_FLAGS: string[] = (() => {
-  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const match = /^node((?:\s+--\S+)*)\s+scripts\/start\.mjs$/.exec(start.trim());
-  if (!match) throw new Error(`npm start is not \`node [flags] scripts/start.mjs\`: ${start}`);
-  return match[1]!.trim().split(/\s+/).filter(Boolean);
-})();
-
 export interface Started {
   child: ChildProcess;
   /** What the process printed on stdout up to the moment it was ready. */
