@@ -64,7 +64,9 @@ async function main() {
   }
   // The database opens (PGlite: its WebAssembly compiles and PostgreSQL starts, most of a warm
   // start) while the application's modules load: both are dynamic imports, so the bundle keeps
-  // them out of this file and neither waits for the other (docs/decisions/0039).
+  // them out of this file. They share the module loader's queue, though: PGlite's own module
+  // loads once the application's have (KAIROS_START_TRACE shows it; docs/decisions/0039).
+  // Opening it first was measured: no gain above the noise.
   startMark('main: settings read');
   const database = import('./db/database.js').then(({ openConfiguredDatabase }) => openConfiguredDatabase(config, { lock }));
   database.catch(() => {}); // handled: createRuntime awaits it and reports the failure
