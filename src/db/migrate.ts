@@ -18,6 +18,7 @@ import * as m0016 from './migrations/0016_suspension_origin_register_lookups.js'
 import * as m0017 from './migrations/0017_audit_checkpoints.js';
 import * as m0018 from './migrations/0018_passkeys.js';
 import * as m0020 from './migrations/0020_attendance_sheets.js';
+import * as m0021 from './migrations/0021_stored_quote_error_count.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0017_audit_checkpoints': m0017,
   '0018_passkeys': m0018,
   '0020_attendance_sheets': m0020,
+  '0021_stored_quote_error_count': m0021,
 };
 
 class StaticProvider implements MigrationProvider {

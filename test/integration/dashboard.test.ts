@@ -22,7 +22,7 @@ async function idOf(db: Database, login: string) {
 
 /** The fixture: see the comments for what each row contributes. */
 async function insertFixture(db: Database): Promise<{ organisationId: string }> {
-  const org = await db.insertInto('organisation').values({ name: 'Organisme Témoin', kind: 'training_provider', siret: null }).returning('id').executeTakeFirstOrThrow();
+  const org = await db.insertInto('organisation').values({ name: 'Organisme Témoin', kind: 'training_provider', siret: null, qualiopi: true, qualiopi_expiry: '2027-12-31' }).returning('id').executeTakeFirstOrThrow();
   const author = await idOf(db, 'devis.demo');
   const advisor = await idOf(db, 'conseiller.demo');
   const candidates: string[] = [];
@@ -52,11 +52,13 @@ async function insertFixture(db: Database): Promise<{ organisationId: string }> 
           decided_at: o.decided ? new Date(o.decided) : null,
           decided_by: o.decidedBy ?? null,
           warnings: o.warnings ?? '[]',
+          // The content is a stub: its judgement is stored, as the application would have written it.
+          error_count: 0,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-  await quote(0, 'draft', { warnings: JSON.stringify([{ field: 'costs.hourlyRate', code: 'x', message: 'y' }]) }); // flagged draft
+  await quote(0, 'draft', { warnings: JSON.stringify([{ field: 'costs.hourlyRate', code: 'x', message: 'y' }]) }); // a draft with a warning (submittable)
   await quote(1, 'draft'); // a clean draft
   await quote(2, 'changes_requested');
   const q4 = await quote(3, 'submitted', { submitted: '2026-04-01T08:00:00Z' }); // unanswered for 14 days: expires within 3
@@ -122,7 +124,7 @@ for (const engine of ENGINES) {
       const d = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor', 'attendance_officer']), META);
       const o = d.organisation!;
       assert.deepEqual(counts(o.todo), {
-        drafts_flagged: 1, changes_requested: 1, quotes_expiring: 2,
+        drafts_with_errors: 0, drafts_flagged: 1, changes_requested: 1, quotes_expiring: 2,
         entries_to_declare: 1, months_to_submit: 2, reports_due: 1, reports_overdue: 1, unjustified_absences: 1,
       });
       assert.deepEqual(Object.fromEntries(o.quotes!.byStatus.filter((s) => s.count).map((s) => [s.status, s.count])), { draft: 2, submitted: 1, accepted: 1, approved: 2, refused: 1, changes_requested: 1 });
@@ -143,7 +145,7 @@ for (const engine of ENGINES) {
     it('each organisation role gets its part only', async () => {
       const editor = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor']), META);
       assert.equal(editor.organisation!.training, null);
-      assert.deepEqual(editor.organisation!.todo.map((t) => t.code), ['drafts_flagged', 'changes_requested', 'quotes_expiring']);
+      assert.deepEqual(editor.organisation!.todo.map((t) => t.code), ['drafts_with_errors', 'drafts_flagged', 'changes_requested', 'quotes_expiring']);
       const reader = await dashboardFor(rt.ctx, actorOf(organisationId, ['reader']), META);
       assert.equal(reader.organisation!.quotes, null);
       assert.equal(reader.organisation!.todo.length, 5);

@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { blockedDraft } from '../quotes/record/blocking-errors.js';
 
 type Db = Kysely<DB>;
 const n = (v: unknown): number => Number(v ?? 0);
@@ -26,26 +27,31 @@ async function rows<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
 export interface QuoteTodoRow {
   status: string;
   count: number;
-  flaggedDrafts: number;
+  /** Drafts carrying stored warnings (submittable, the advisor will see them). */
+  warnedDrafts: number;
+  /** Drafts `submit` would refuse on `today` (blocking-errors.ts). */
+  blockedDrafts: number;
   expiring: number;
 }
 
 /**
- * An organisation's quotes by status, with what needs doing: drafts carrying stored findings,
- * and quotes that expire within `days` (unanswered since `answerBefore`, or starting by `lastStart`).
+ * An organisation's quotes by status, with what needs doing: drafts with blocking errors on
+ * `today`, drafts with warnings, and quotes that expire within `days` (unanswered since
+ * `answerBefore`, or starting by `lastStart`).
  */
-export async function organisationQuotes(db: Db, organisationId: string, answerBefore: Date, lastStart: string): Promise<QuoteTodoRow[]> {
+export async function organisationQuotes(db: Db, organisationId: string, today: string, answerBefore: Date, lastStart: string): Promise<QuoteTodoRow[]> {
   const r = await rows<Record<string, unknown>>(
     db,
     sql`select quote.status,
           count(*) as count,
-          count(*) filter (where quote.status = 'draft' and jsonb_array_length(coalesce(quote.warnings, '[]'::jsonb)) > 0) as flagged,
+          count(*) filter (where quote.status = 'draft' and jsonb_array_length(coalesce(quote.warnings, '[]'::jsonb)) > 0) as warned,
+          count(*) filter (where ${blockedDraft(today)}) as blocked,
           count(*) filter (where (quote.status = 'submitted' and quote.submitted_at <= ${answerBefore})
                               or (quote.status in ('submitted', 'accepted') and ${startDate} <= ${lastStart})) as expiring
         from quote where quote.organisation_id = ${organisationId}
         group by quote.status`,
   );
-  return r.map((x) => ({ status: String(x.status), count: n(x.count), flaggedDrafts: n(x.flagged), expiring: n(x.expiring) }));
+  return r.map((x) => ({ status: String(x.status), count: n(x.count), warnedDrafts: n(x.warned), blockedDrafts: n(x.blocked), expiring: n(x.expiring) }));
 }
 
 export interface DecisionFigures {

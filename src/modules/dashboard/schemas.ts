@@ -5,6 +5,7 @@ import { isoDay, isoInstant } from '../../http/schemas.js';
 import { ORGANISATION_SORTS } from './repository.js';
 
 export const TASK_CODES = [
+  'drafts_with_errors',
   'drafts_flagged',
   'changes_requested',
   'quotes_expiring',

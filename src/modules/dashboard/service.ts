@@ -8,7 +8,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
 import { hasHabilitation, type Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { ANSWER_DAYS } from '../quotes/index.js';
+import { ANSWER_DAYS, fillMissingWarnings } from '../quotes/index.js';
 import { addDays } from '../quotes/rules/holidays.js';
 import { QUOTE_STATUSES, STATUS_LABELS } from '../quotes/rules/lifecycle.js';
 import { auditCandidateViews } from '../training/service.js';
@@ -60,12 +60,18 @@ interface Dates {
   threeMonthsFrom: string;
 }
 
+/** Quotes written outside the application get their stored findings before being counted on them. */
+async function organisationQuotes(ctx: AppContext, organisationId: string, d: Dates, answerBefore: Date) {
+  await fillMissingWarnings(ctx.db, { versions: false });
+  return repo.organisationQuotes(ctx.db, organisationId, d.today, answerBefore, addDays(d.today, EXPIRY_WARNING_DAYS));
+}
+
 async function organisationBlock(ctx: AppContext, actor: Actor, organisationId: string, d: Dates): Promise<Dashboard['organisation']> {
   const editor = hasHabilitation(actor, 'kairos', ['quote_editor']);
   const follower = hasHabilitation(actor, 'kairos', ['attendance_officer', 'reader']);
   const answerBefore = new Date(d.now.getTime() - (ANSWER_DAYS - EXPIRY_WARNING_DAYS) * DAY_MS);
   const [quoteRows, decided, trainingTodo, sessions, withdrawals] = await Promise.all([
-    editor ? repo.organisationQuotes(ctx.db, organisationId, answerBefore, addDays(d.today, EXPIRY_WARNING_DAYS)) : null,
+    editor ? organisationQuotes(ctx, organisationId, d, answerBefore) : null,
     editor ? repo.decisions(ctx.db, { organisationId }) : null,
     follower ? repo.organisationTrainingTodo(ctx.db, organisationId, d.today, d.monthFirst) : null,
     follower ? repo.attendanceBySession(ctx.db, { organisationId }, d.threeMonthsFrom, d.today) : null,
@@ -75,7 +81,8 @@ async function organisationBlock(ctx: AppContext, actor: Actor, organisationId: 
   if (quoteRows) {
     const sum = (f: (r: repo.QuoteTodoRow) => number) => quoteRows.reduce((s, r) => s + f(r), 0);
     todo.push(
-      item('drafts_flagged', 'Brouillons signalés par les contrôles', sum((r) => r.flaggedDrafts), '/devis?status=draft'),
+      item('drafts_with_errors', 'Brouillons avec erreurs (ne peuvent pas être soumis en l’état)', sum((r) => r.blockedDrafts), '/devis?status=draft&erreurs=oui'),
+      item('drafts_flagged', 'Brouillons avec avertissements (le conseiller les verra)', sum((r) => r.warnedDrafts), '/devis?status=draft'),
       item('changes_requested', 'Devis à modifier à la demande du conseiller', sum((r) => (r.status === 'changes_requested' ? r.count : 0)), '/devis?status=changes_requested'),
       item('quotes_expiring', `Devis qui expirent dans les ${EXPIRY_WARNING_DAYS} jours`, sum((r) => r.expiring), '/devis?status=submitted'),
     );
