@@ -9,11 +9,12 @@ import { problems } from '../../http/problem.js';
 import { hasHabilitation, type Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
 import { ANSWER_DAYS, fillMissingWarnings } from '../quotes/index.js';
-import { addDays } from '../quotes/rules/holidays.js';
+import { addDays, isoWeekday } from '../quotes/rules/holidays.js';
 import { QUOTE_STATUSES, STATUS_LABELS } from '../quotes/rules/lifecycle.js';
 import { auditCandidateViews } from '../training/service.js';
 import { WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, type WithdrawalReason } from '../training/rules.js';
 import * as repo from './repository.js';
+import * as trainerRepo from './trainer-repository.js';
 import type { Dashboard, TaskCode } from './schemas.js';
 
 const DAY_MS = 86_400_000;
@@ -180,25 +181,53 @@ async function agencyBlock(ctx: AppContext, actor: Actor, d: Dates, sort: Organi
   };
 }
 
+/** The sheets of the trainer's organisation: today's half-days to open, present and close; past ones left open; the week. */
+async function trainerBlock(ctx: AppContext, organisationId: string, d: Dates): Promise<Dashboard['trainer']> {
+  const monday = addDays(d.today, 1 - isoWeekday(d.today));
+  const sunday = addDays(monday, 6);
+  const [week, past] = await Promise.all([trainerRepo.plannedHalfDays(ctx.db, organisationId, monday, sunday), trainerRepo.pastOpenSheets(ctx.db, organisationId, d.today)]);
+  const today = week.filter((h) => h.date === d.today);
+  const toOpen = today.filter((h) => h.sheetId === null);
+  const open = today.filter((h) => h.sheetStatus === 'open');
+  const only = (ids: Array<string | null>) => (ids.length === 1 && ids[0] ? `/kairos/emargement/${ids[0]}` : '/kairos/emargement');
+  return {
+    todo: [
+      item('sheets_to_open', 'Demi-journées d’aujourd’hui dont la feuille d’émargement n’est pas ouverte', toOpen.length, '/kairos/emargement'),
+      item('sheets_open_today', 'Feuilles d’aujourd’hui ouvertes : à présenter aux stagiaires puis à clore', open.length, only(open.map((h) => h.sheetId))),
+      item('sheets_past_open', 'Feuilles des jours passés encore ouvertes : à clore', past.count, past.count === 1 ? only([past.firstId]) : '/kairos/emargement'),
+    ],
+    today: today.map(({ date: _date, ...h }) => h),
+    week: { from: monday, to: sunday, sessions: new Set(week.map((h) => h.session)).size, halfDays: week.length },
+    pastOpenSheets: past.count,
+  };
+}
+
 /** Which blocks the actor sees; none (a candidate, a staff member without a Kairos role) is refused. */
-export function dashboardRoles(actor: Actor): { organisationId: string | null; advisor: boolean; agency: boolean } {
+export function dashboardRoles(actor: Actor): { organisationId: string | null; advisor: boolean; agency: boolean; trainerOf: string | null } {
   const org = actor.organisation;
   const organisationId = org?.kind === 'training_provider' && hasHabilitation(actor, 'kairos', ['quote_editor', 'attendance_officer', 'reader']) ? org.id : null;
   const advisor = org?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['advisor']);
   const agency = org?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['agency_admin']);
-  return { organisationId, advisor, agency };
+  const trainerOf = org?.kind === 'training_provider' && hasHabilitation(actor, 'kairos', ['trainer']) ? org.id : null;
+  return { organisationId, advisor, agency, trainerOf };
+}
+
+/** Whether the actor holds a role with a dashboard block. */
+export function hasDashboard(roles: ReturnType<typeof dashboardRoles>): boolean {
+  return Boolean(roles.organisationId || roles.advisor || roles.agency || roles.trainerOf);
 }
 
 export async function dashboardFor(ctx: AppContext, actor: Actor, meta: RequestMeta, sort: OrganisationSort = 'retards'): Promise<Dashboard> {
   const roles = dashboardRoles(actor);
-  if (!roles.organisationId && !roles.advisor && !roles.agency) throw problems.forbidden();
+  if (!hasDashboard(roles)) throw problems.forbidden();
   const now = ctx.clock.now();
   const today = parisDay(now);
   const d: Dates = { now, today, monthFirst: monthStart(today), threeMonthsFrom: monthStart(today, 2) };
-  const [organisation, advisor, agency] = await Promise.all([
+  const [organisation, advisor, agency, trainer] = await Promise.all([
     roles.organisationId ? organisationBlock(ctx, actor, roles.organisationId, d) : null,
     roles.advisor ? advisorBlock(ctx, actor, d, meta) : null,
     roles.agency ? agencyBlock(ctx, actor, d, sort) : null,
+    roles.trainerOf ? trainerBlock(ctx, roles.trainerOf, d) : null,
   ]);
-  return { generatedAt: now.toISOString(), today, organisation, advisor, agency };
+  return { generatedAt: now.toISOString(), today, organisation, advisor, agency, trainer };
 }

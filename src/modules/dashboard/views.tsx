@@ -7,7 +7,7 @@ import { ORGANISATION_SORTS } from './repository.js';
 type Todo = NonNullable<Dashboard['organisation']>['todo'];
 const day = (iso: string) => iso.split('-').reverse().join('/');
 
-function TodoList({ id, todo }: { id: string; todo: Todo }) {
+export function TodoList({ id, todo }: { id: string; todo: Todo }) {
   const open = todo.filter((t) => t.count > 0);
   return (
     <section aria-labelledby={`${id}-a-faire`} class="mb-4">
@@ -56,7 +56,7 @@ function Figure({ id, title, chart, head, rows }: { id: string; title: string; c
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+export function Stat({ label, value }: { label: string; value: string }) {
   return (
     <div class="col-sm-6 col-lg-3">
       <div class="card h-100"><div class="card-body"><p class="card-text small mb-1">{label}</p><p class="h4 mb-0">{value}</p></div></div>
