@@ -17,6 +17,7 @@ import { registerSecurityJobs } from './modules/security/jobs.js';
 import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
 import { registerApiTokenJobs } from './modules/api-tokens/index.js';
 import { registerIdempotencyJobs } from './modules/idempotency/index.js';
+import { registerDashboardJobs } from './modules/dashboard/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerAuditCheckpoint } from './modules/audit/checkpoint.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
@@ -103,6 +104,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(DELIVER_JOB, deliveryJobHandler(ctx)); // signed webhooks, retried on their own schedule
     registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
     registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
+    registerDashboardJobs(worker, ctx); // the monthly attendance summary, every 10 minutes
     registerAuditRetention(worker, ctx);
     registerAuditCheckpoint(worker, ctx); // daily signed head of the chain, mailed to the agency administrators
     registerDossierAnonymisation(worker, ctx);

@@ -9,6 +9,7 @@ import type { DB } from '../../src/db/schema.js';
 import type { Database } from '../../src/db/database.js';
 import type { Actor } from '../../src/modules/habilitations/policy.js';
 import { dashboardFor } from '../../src/modules/dashboard/service.js';
+import { refreshDashboardFigures } from '../../src/modules/dashboard/jobs.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 
@@ -116,6 +117,8 @@ for (const engine of ENGINES) {
     before(async () => {
       rt = await startTestRuntime(engine, { clock: new ManualClock(NOW) });
       ({ organisationId } = await insertFixture(rt.ctx.db));
+      // The advisor's and the agency's attendance figures read the monthly summary, refreshed by a job.
+      await refreshDashboardFigures(rt.ctx.db);
       for (const login of ['devis.demo', 'assiduite.demo', 'devis.demo2', 'conseiller.demo', 'admin.agence', 'candidat.demo', 'rgc.demo']) as[login] = await signInAs(rt.app, rt.clock, login);
     });
     after(() => rt?.stop());

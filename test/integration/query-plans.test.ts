@@ -11,7 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
 import { COMMANDS, runCommand } from '../helpers/processes.js';
-import { explain, hotRoutes, largeTables, readsOf, seqScansOf } from '../helpers/query-plans.js';
+import { dashboardRoutes, explain, grantGeneratedTrainer, hotRoutes, largeTables, readsOf, seqScansOf } from '../helpers/query-plans.js';
 import { ENGINES, createPostgresDatabase } from '../helpers/runtime.js';
 import { signInAs } from '../helpers/session.js';
 
@@ -55,14 +55,19 @@ for (const engine of ENGINES.filter((e) => e === 'postgres')) {
         for (const table of ['quote', 'candidate', 'training', 'training_session', 'attendance']) {
           assert.ok(large.has(table), `${table} is not large enough for the planner to prefer its indexes: ${JSON.stringify([...large])}`);
         }
+        await grantGeneratedTrainer(db);
         const accounts = {
           editor: await signInAs(runtime.app, clock, 'devis.org1'),
           officer: await signInAs(runtime.app, clock, 'assiduite.org1'),
           advisor: await signInAs(runtime.app, clock, 'conseiller.demo'),
+          trainer: await signInAs(runtime.app, clock, 'rgc.org1'),
+          agency: await signInAs(runtime.app, clock, 'admin.agence'),
         };
         const found: string[] = [];
         let explained = 0;
-        for (const route of await hotRoutes(db)) {
+        // The dashboards of the organisation's roles, the advisor and the trainer; the agency
+        // administrator's figures are agency-wide by nature (docs/decisions/0049-dashboard-figures-at-scale.md).
+        for (const route of [...(await hotRoutes(db)), ...dashboardRoutes()]) {
           const { result, reads } = await readsOf(() => runtime.app.inject({ method: 'GET', url: route.url, headers: accounts[route.as].headers }));
           assert.equal(result.statusCode, 200, `${route.name}: ${result.body.slice(0, 300)}`);
           assert.ok(reads.length > 0, `${route.name}: no statement captured`);

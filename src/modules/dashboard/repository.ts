@@ -132,12 +132,15 @@ export async function attendanceBySession(db: Db, filter: { organisationId?: str
   return r.map((x) => ({ session: String(x.session), recorded: n(x.recorded), attended: n(x.attended) }));
 }
 
-/** Half-days recorded and attended from `from` to `to`, all organisations. */
+/**
+ * Half-days recorded and attended in the months from `from`'s to `to`'s, all organisations, from
+ * the monthly summary (attendance_month_summary, as of its last refresh: dashboard/jobs.ts).
+ */
 export async function attendanceOverall(db: Db, from: string, to: string): Promise<{ recorded: number; attended: number }> {
   const [r] = await rows<Record<string, unknown>>(
     db,
-    sql`select count(*) as recorded, count(*) filter (where attendance.status <> 'absent') as attended
-        from attendance where attendance.date >= ${from}::date and attendance.date <= ${to}::date`,
+    sql`select coalesce(sum(recorded), 0) as recorded, coalesce(sum(attended), 0) as attended
+        from attendance_month_summary where month >= date_trunc('month', ${from}::date) and month <= ${to}::date`,
   );
   return { recorded: n(r?.recorded), attended: n(r?.attended) };
 }
@@ -188,22 +191,22 @@ export interface AtRiskRow {
   unjustified: number;
 }
 
-/** The advisor's trainees in training whose attendance is below `threshold` or with unjustified absences since `monthFirst`. */
+/**
+ * The advisor's trainees in training whose attendance is below `threshold` or with unjustified
+ * absences in `monthFirst`'s month, from the monthly summary (as of its last refresh).
+ */
 export async function advisorAtRisk(db: Db, accountId: string, monthFirst: string, threshold: number): Promise<AtRiskRow[]> {
   const r = await rows<Record<string, unknown>>(
     db,
     sql`select training.id, candidate.id as candidate_id, candidate.identifier, candidate.last_name, candidate.first_name,
-          count(attendance.training_id) as recorded,
-          count(attendance.training_id) filter (where attendance.status <> 'absent') as attended,
-          count(attendance.training_id) filter (where attendance.status = 'absent' and attendance.justified = false and attendance.date >= ${monthFirst}::date) as unjustified
+          t.recorded, t.attended, coalesce(m.unjustified, 0) as unjustified
         from training
         inner join candidate on candidate.id = training.candidate_id
         inner join quote on quote.id = training.quote_id
-        left join attendance on attendance.training_id = training.id
+        inner join attendance_training_summary t on t.training_id = training.id
+        left join attendance_month_summary m on m.training_id = training.id and m.month = date_trunc('month', ${monthFirst}::date)
         where training.status = 'in_progress' and ${advisorScope(accountId)}
-        group by training.id, candidate.id, candidate.identifier, candidate.last_name, candidate.first_name
-        having (count(attendance.training_id) > 0 and count(attendance.training_id) filter (where attendance.status <> 'absent') < ${threshold}::numeric * count(attendance.training_id))
-            or count(attendance.training_id) filter (where attendance.status = 'absent' and attendance.justified = false and attendance.date >= ${monthFirst}::date) > 0
+          and ((t.recorded > 0 and t.attended < ${threshold}::numeric * t.recorded) or coalesce(m.unjustified, 0) > 0)
         order by candidate.last_name, candidate.identifier`,
   );
   return r.map((x) => ({
