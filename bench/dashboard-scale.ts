@@ -23,12 +23,17 @@ const GOAL_MS = 300;
 const url = process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/kairos_dashscale';
 const load = () => os.loadavg().map((n) => n.toFixed(1)).join(' ');
 
-async function signIn(base: string, login: string): Promise<Record<string, string>> {
+async function signIn(base: string, login: string, retry = true): Promise<Record<string, string>> {
   const res = await fetch(`${base}/api/v1/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ login, password: DEMO_PASSWORD, otp: totpCodeAt(DEMO_TOTP_SECRET, new Date()) }),
   });
+  if (res.status === 401 && retry) {
+    // A code is accepted once per account: one just used (e.g. by explain-dashboard.ts) waits for the next 30-second step.
+    await new Promise((resolve) => setTimeout(resolve, 31_000 - (Date.now() % 30_000)));
+    return signIn(base, login, false);
+  }
   if (res.status !== 200) throw new Error(`sign-in of ${login}: ${res.status} ${await res.text()}`);
   return { cookie: res.headers.getSetCookie().find((c) => c.includes('kairos_session'))!.split(';')[0]! };
 }

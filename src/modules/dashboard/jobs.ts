@@ -10,10 +10,16 @@ import type { RecurringJob, SchedulingWorker } from '../../jobs/recurring.js';
 
 export const DASHBOARD_REFRESH: RecurringJob = { kind: 'dashboard.refresh', everyMs: 10 * 60_000, offsetMs: 3 * 60_000 };
 
+/** A refresh reads the whole attendance table: about 20 s at 10⁷ rows, above the requests' statement timeout. */
+const REFRESH_TIMEOUT = '10min';
+
 export async function refreshDashboardFigures(db: Kysely<DB>): Promise<void> {
-  // The per-training totals are summed from the monthly summary: refreshed after it.
-  await sql`refresh materialized view concurrently attendance_month_summary`.execute(db);
-  await sql`refresh materialized view concurrently attendance_training_summary`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    await sql`select set_config('statement_timeout', ${REFRESH_TIMEOUT}, true)`.execute(trx);
+    // The per-training totals are summed from the monthly summary: refreshed after it.
+    await sql`refresh materialized view concurrently attendance_month_summary`.execute(trx);
+    await sql`refresh materialized view concurrently attendance_training_summary`.execute(trx);
+  });
 }
 
 export function registerDashboardJobs(worker: SchedulingWorker, ctx: AppContext): void {
