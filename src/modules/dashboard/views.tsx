@@ -144,6 +144,7 @@ export function AdvisorBlock({ block }: { block: NonNullable<Dashboard['advisor'
           </table>
         )}
         <p>Alertes des 30 derniers jours : {block.alerts.map((a) => `${a.label} ${formatNumber(a.count)}`).join(', ')}.</p>
+        <p class="form-text">Assiduité des stagiaires mise à jour toutes les 10 minutes.</p>
       </section>
     </section>
   );
@@ -183,6 +184,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
         head={['Mois', 'Soumis', 'Validés', 'Refusés']}
         rows={block.pipeline.map((p) => [formatMonth(p.month), formatNumber(p.submitted), formatNumber(p.approved), formatNumber(p.refused)])}
       />
+      <p class="form-text">Assiduité de tous les organismes mise à jour toutes les 10 minutes.</p>
       <Withdrawals id="abandons-agence" rows={block.withdrawalsByReason} />
       <section aria-labelledby="par-organisme" class="mb-4">
         <h3 id="par-organisme" class="h5">Abandons et bilans en retard par organisme</h3>
