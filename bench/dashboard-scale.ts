@@ -4,11 +4,12 @@
 // beside a bare baseline (bare Fastify + pg, one primary-key select) in the same run.
 //
 // Run: npx tsx bench/dashboard-scale.ts [postgres-url]
-// Without a URL, the local database kairos_dashscale is used; it must already be generated
-// (`DATABASE_URL=… SEED_DEMO=true npm run seed:scale -- --organisations 1000 --candidates 62000
-// --months 12`, about 6 minutes). The generated organisations have no trainer: the bench grants
+// Without a URL, the local database kairos_dashscale is used, created and generated first when it
+// holds no generated organisation (seed:scale --organisations 1000 --candidates 62000 --months 12,
+// about 6 minutes and 3.2 GB; drop it afterwards). The generated organisations have no trainer: the bench grants
 // kairos/trainer to the first one's account manager (rgc.org1) in that throwaway database.
 // Prints p50/p95 per role and the load average; goal: every p95 ≤ 300 ms.
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -48,9 +49,27 @@ async function timed(target: string, headers: Record<string, string>): Promise<n
 
 const percentile = (times: number[], q: number) => [...times].sort((x, y) => x - y)[Math.floor(times.length * q)]!;
 
+/** Creates and generates the database unless it already holds generated organisations. */
+async function ensureGenerated(): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
+  await admin.connect();
+  if (!(await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount) await admin.query(`create database "${name.replace(/"/g, '')}"`);
+  await admin.end();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const tables = await c.query(`select 1 from information_schema.tables where table_name = 'organisation'`);
+  const generated = tables.rowCount ? (await c.query(`select 1 from organisation where name = 'Organisme généré 1'`)).rowCount! > 0 : false;
+  await c.end();
+  if (generated) return;
+  console.error(`generating ${name} (seed:scale, about 6 minutes)…`);
+  const args = ['--organisations', '1000', '--candidates', '62000', '--months', '12'];
+  const run = spawnSync('npx', ['tsx', 'bench/scale/cli.ts', ...args], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: url, SEED_DEMO: 'true', SEED_DEMO_WORLD: 'false' } });
+  if (run.status !== 0) throw new Error(`seed:scale failed for ${name}`);
+}
+
+await ensureGenerated();
 const pool = new pg.Pool({ connectionString: url, max: 4 });
-const generated = await pool.query(`select id from organisation where name = 'Organisme généré 1'`);
-if (!generated.rowCount) throw new Error(`${url} holds no generated organisation: run seed:scale first (see the header of this file)`);
 await pool.query(
   `insert into habilitation (account_id, organisation_id, application, role, granted_by)
    select a.id, a.organisation_id, 'kairos', 'trainer', null from account a where a.login = 'rgc.org1'
