@@ -10,6 +10,7 @@ type Row = Awaited<ReturnType<typeof trainingsForExport>>[number];
 const label = <K extends string>(labels: Record<K, string>, key: string | null) => (key === null ? null : (labels[key as K] ?? key));
 
 const COLUMNS: ReadonlyArray<Column<Row>> = [
+  { header: 'Référence de la formation', type: 'text', width: 38, value: (r) => r.id },
   { header: 'Identifiant candidat', type: 'text', width: 20, value: (r) => r.candidate.identifier },
   { header: 'Nom', type: 'text', width: 20, value: (r) => r.candidate.lastName },
   { header: 'Prénom', type: 'text', width: 18, value: (r) => r.candidate.firstName },
