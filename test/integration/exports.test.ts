@@ -192,6 +192,26 @@ for (const engine of ENGINES) {
       assert.ok(Number(quotesByStatus?.['Valeur']) >= 22, `approved quotes: ${quotesByStatus?.['Valeur']}`);
     });
 
+    it('« Exporter » links on the pages carry the current filters, and the session cookie downloads them', async () => {
+      const pages: Array<[string, string, RegExp]> = [
+        ['devis.demo', '/devis?status=approved&q=Exportable', /href="(\/api\/v1\/exports\/quotes\.csv\?status=approved&amp;q=Exportable)"/],
+        ['devis.demo', '/devis?status=bogus', /href="(\/api\/v1\/exports\/quotes\.xlsx)"/],
+        ['assiduite.demo', '/kairos/formations?status=in_progress', /href="(\/api\/v1\/exports\/trainings\.csv\?status=in_progress)"/],
+        ['assiduite.demo', `/kairos/assiduite?session=${SESSION}&mois=${month}`, new RegExp(`href="(/api/v1/exports/attendance\\.xlsx\\?session=${SESSION}&amp;month=${month})"`)],
+        ['admin.agence', '/kairos?tri=nom', /href="(\/api\/v1\/exports\/statistics\.csv\?tri=nom)"/],
+        ['devis.demo', '/kairos', /href="(\/api\/v1\/exports\/statistics\.xlsx)"/],
+      ];
+      for (const [who, page, link] of pages) {
+        const html = (await rt.app.inject({ method: 'GET', url: page, headers: { cookie: as[who]!.cookie } })).body;
+        const href = link.exec(html)?.[1]?.replace(/&amp;/g, '&');
+        assert.ok(href, `${page}: export link ${link}`);
+        assert.match(html, /Exporter \(CSV\)/);
+        const file = await rt.app.inject({ method: 'GET', url: href, headers: { cookie: as[who]!.cookie } });
+        assert.equal(file.statusCode, 200, `${href}: ${file.body.slice(0, 200)}`);
+        assert.match(String(file.headers['content-disposition']), /^attachment; filename="kairos-/);
+      }
+    });
+
     const URLS = ['quotes', 'trainings', 'attendance', 'statistics'].flatMap((k) => ['csv', 'xlsx'].map((f) => `/api/v1/exports/${k}.${f}?${k === 'attendance' ? `session=${SESSION}&month=2026-01` : ''}`));
 
     it('401 without a session, 403 for a role that cannot read the list', async () => {
