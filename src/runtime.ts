@@ -17,6 +17,7 @@ import { registerSecurityJobs } from './modules/security/jobs.js';
 import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
 import { registerApiTokenJobs } from './modules/api-tokens/index.js';
 import { registerIdempotencyJobs } from './modules/idempotency/index.js';
+import { refreshDashboardFigures, registerDashboardJobs } from './modules/dashboard/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerAuditCheckpoint } from './modules/audit/checkpoint.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
@@ -82,6 +83,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       const seeded = config.demoMode ? await seedDemoData(ctx) : false;
       // After the accounts, once; the world plays on a clock of its own, ctx.clock stays real.
       const worldSeeded = config.demoWorld ? await seedDemoWorld(ctx) : false;
+      // The dashboards' attendance summaries would show the new world only after their first job run.
+      if (worldSeeded) await refreshDashboardFigures(handle.db);
       return { ctx, seeded, worldSeeded };
     });
     const app = await buildApp(ctx, { logStream: options.logStream });
@@ -103,6 +106,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(DELIVER_JOB, deliveryJobHandler(ctx)); // signed webhooks, retried on their own schedule
     registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
     registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
+    registerDashboardJobs(worker, ctx); // the monthly attendance summary, every 10 minutes
     registerAuditRetention(worker, ctx);
     registerAuditCheckpoint(worker, ctx); // daily signed head of the chain, mailed to the agency administrators
     registerDossierAnonymisation(worker, ctx);

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
+import { refreshDashboardFigures } from '../../src/modules/dashboard/index.js';
 import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { type AuditWorld, NEW_PASSWORD, quoteForm, screenshot } from '../helpers/audit-world.js';
 import { apiCall } from '../helpers/fixtures.js';
@@ -989,6 +990,8 @@ async function withTraineeAtRisk(w: AuditWorld, url: string): Promise<string> {
     .values({ training_id: t.id, date: half.date, period: half.period, status: 'absent', late_minutes: null, reason: 'unjustified', justified: false, recorded_at: w.rt.clock.now(), recorded_by: await w.accountId('assiduite.demo') })
     .onConflict((oc) => oc.doNothing())
     .execute();
+  // The advisor's trainees at risk read the attendance summary, refreshed by a recurring job.
+  await refreshDashboardFigures(w.rt.ctx.db);
   return url;
 }
 

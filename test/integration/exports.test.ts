@@ -79,7 +79,7 @@ for (const engine of ENGINES) {
     after(() => rt?.stop());
 
     it('quotes.csv: every quote of the list (all pages, same order, same filters), as French CSV', async () => {
-      for (const filter of ['', '?status=approved', '?q=exportable0']) {
+      for (const filter of ['', '?status=approved', '?q=exportable0', '?erreurs=oui']) {
         const listed = await allPages('devis.demo', `/api/v1/quotes${filter}`, 'quotes');
         const res = await get('devis.demo', `/api/v1/exports/quotes.csv${filter}`);
         assertFile(res, 'quotes', 'csv');
@@ -172,8 +172,8 @@ for (const engine of ENGINES) {
     });
 
     it('statistics.csv/.xlsx: the caller’s dashboard figures, one row each', async () => {
-      for (const who of ['devis.demo', 'assiduite.demo', 'admin.agence', 'conseiller.demo']) {
-        const dashboard = await expectJson<{ organisation: { todo: Array<{ label: string; count: number }> } | null; advisor: { todo: Array<{ label: string; count: number }> } | null; agency: { todo: Array<{ label: string; count: number }> } | null }>(
+      for (const who of ['devis.demo', 'assiduite.demo', 'admin.agence', 'conseiller.demo', 'formateur.demo']) {
+        const dashboard = await expectJson<{ organisation: { todo: Array<{ label: string; count: number }> } | null; advisor: { todo: Array<{ label: string; count: number }> } | null; agency: { todo: Array<{ label: string; count: number }> } | null; trainer: { todo: Array<{ label: string; count: number }> } | null }>(
           await get(who, '/api/v1/dashboard'),
           200,
           'dashboard',
@@ -181,7 +181,7 @@ for (const engine of ENGINES) {
         const res = await get(who, '/api/v1/exports/statistics.csv');
         assertFile(res, 'statistics', 'csv');
         const rows = csvRecords(res);
-        const todo = dashboard.organisation?.todo ?? dashboard.advisor?.todo ?? dashboard.agency?.todo ?? [];
+        const todo = dashboard.organisation?.todo ?? dashboard.advisor?.todo ?? dashboard.agency?.todo ?? dashboard.trainer?.todo ?? [];
         for (const t of todo) assert.ok(rows.some((r) => r['Indicateur'] === 'À faire' && r['Libellé'] === t.label && r['Valeur'] === String(t.count)), `${who}: ${t.label}`);
         const xlsx = await get(who, '/api/v1/exports/statistics.xlsx');
         assertFile(xlsx, 'statistics', 'xlsx');
@@ -225,7 +225,6 @@ for (const engine of ENGINES) {
         ['conseiller.demo', 'attendance'],
         ['devis.demo', 'attendance'],
         ['rgc.demo', 'statistics'],
-        ['formateur.demo', 'statistics'],
       ];
       for (const [who, kind] of refused) {
         for (const url of URLS.filter((u) => u.includes(`/${kind}.`))) {
@@ -278,7 +277,7 @@ for (const engine of ENGINES) {
       const last = rows.at(-1)!;
       assert.equal(last.actor_login, 'devis.demo');
       const details = last.details as Record<string, unknown>;
-      assert.deepEqual({ kind: details.kind, format: details.format, filters: details.filters }, { kind: 'quotes', format: 'xlsx', filters: { status: 'approved', search: true } });
+      assert.deepEqual({ kind: details.kind, format: details.format, filters: details.filters }, { kind: 'quotes', format: 'xlsx', filters: { status: 'approved', search: true, erreurs: null } });
       assert.equal(details.rows, 22);
       assert.doesNotMatch(JSON.stringify(details), /Exportable|Camille/);
     });

@@ -4,3 +4,4 @@ export { dashboardPages } from './pages.js';
 export { dashboardFor } from './service.js';
 export { dashboardQuery } from './schemas.js';
 export type { Dashboard } from './schemas.js';
+export { registerDashboardJobs, refreshDashboardFigures } from './jobs.js';

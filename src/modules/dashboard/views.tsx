@@ -7,7 +7,7 @@ import { ORGANISATION_SORTS } from './repository.js';
 type Todo = NonNullable<Dashboard['organisation']>['todo'];
 const day = (iso: string) => iso.split('-').reverse().join('/');
 
-function TodoList({ id, todo }: { id: string; todo: Todo }) {
+export function TodoList({ id, todo }: { id: string; todo: Todo }) {
   const open = todo.filter((t) => t.count > 0);
   return (
     <section aria-labelledby={`${id}-a-faire`} class="mb-4">
@@ -56,7 +56,7 @@ function Figure({ id, title, chart, head, rows }: { id: string; title: string; c
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+export function Stat({ label, value }: { label: string; value: string }) {
   return (
     <div class="col-sm-6 col-lg-3">
       <div class="card h-100"><div class="card-body"><p class="card-text small mb-1">{label}</p><p class="h4 mb-0">{value}</p></div></div>
@@ -144,6 +144,7 @@ export function AdvisorBlock({ block }: { block: NonNullable<Dashboard['advisor'
           </table>
         )}
         <p>Alertes des 30 derniers jours : {block.alerts.map((a) => `${a.label} ${formatNumber(a.count)}`).join(', ')}.</p>
+        <p class="form-text">Assiduité des stagiaires mise à jour toutes les 10 minutes.</p>
       </section>
     </section>
   );
@@ -183,6 +184,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
         head={['Mois', 'Soumis', 'Validés', 'Refusés']}
         rows={block.pipeline.map((p) => [formatMonth(p.month), formatNumber(p.submitted), formatNumber(p.approved), formatNumber(p.refused)])}
       />
+      <p class="form-text">Assiduité de tous les organismes mise à jour toutes les 10 minutes.</p>
       <Withdrawals id="abandons-agence" rows={block.withdrawalsByReason} />
       <section aria-labelledby="par-organisme" class="mb-4">
         <h3 id="par-organisme" class="h5">Abandons et bilans en retard par organisme</h3>

@@ -33,11 +33,11 @@ const COLUMNS: ReadonlyArray<Column<QuoteExportRow>> = [
 ];
 
 export async function quotesDataset(ctx: AppContext, actor: Actor, query: QuotesExportQuery, limit: number): Promise<Dataset<QuoteExportRow>> {
-  const rows = await quotesForExport(ctx, actor, { ...(query.status ? { status: query.status } : {}), ...(query.q ? { q: query.q } : {}) }, limit);
+  const rows = await quotesForExport(ctx, actor, { ...(query.status ? { status: query.status } : {}), ...(query.q ? { q: query.q } : {}), ...(query.erreurs ? { erreurs: query.erreurs } : {}) }, limit);
   return {
     table: { sheet: 'Devis', columns: COLUMNS, rows },
     candidateIds: rows.map((r) => r.candidateId),
     // The search may be a candidate's name: the audit row says only that there was one.
-    filters: { status: query.status ?? null, search: Boolean(query.q) },
+    filters: { status: query.status ?? null, search: Boolean(query.q), erreurs: query.erreurs ?? null },
   };
 }

@@ -71,6 +71,13 @@ export function figuresOf(d: Dashboard): Figure[] {
     if (d.agency.adhesionsPending !== null) out.push(count(b, 'Gouvernance', 'Demandes d’adhésion en attente', d.agency.adhesionsPending));
     if (d.agency.securityAlertsOpen !== null) out.push(count(b, 'Gouvernance', 'Alertes de sécurité ouvertes', d.agency.securityAlertsOpen));
   }
+  if (d.trainer) {
+    const b = 'Formateur';
+    out.push(...todoFigures(b, d.trainer.todo));
+    for (const h of d.trainer.today) out.push(count(b, 'Demi-journées du jour', `${h.session} ${h.startsAt}–${h.endsAt} : stagiaires prévus`, h.trainees));
+    out.push(count(b, 'Semaine', 'Sessions', d.trainer.week.sessions), count(b, 'Semaine', 'Demi-journées prévues', d.trainer.week.halfDays));
+    out.push(count(b, 'Feuilles d’émargement', 'Feuilles des jours passés encore ouvertes', d.trainer.pastOpenSheets));
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB, QuoteTable } from '../../../db/schema.js';
 import { PAGE_SIZE, type Db } from '../record/repository.js';
+import { blockedDraft } from '../record/blocking-errors.js';
 import { warningsColumn } from '../record/stored-warnings.js';
 
 export function insertQuote(trx: Transaction<DB>, row: Insertable<QuoteTable>) {
@@ -40,6 +41,8 @@ export async function lastChangeRequestComment(trx: Transaction<DB>, quoteId: st
 export interface QuoteFilters {
   status?: string;
   q?: string;
+  /** Only the drafts `submit` would refuse on this Paris day (blocking-errors.ts). */
+  blockedOn?: string;
   page: number;
 }
 
@@ -54,6 +57,7 @@ function ownQuotes(db: Db, organisationId: string, filters: Omit<QuoteFilters, '
     .innerJoin('candidate', 'candidate.id', 'quote.candidate_id')
     .where('quote.organisation_id', '=', organisationId);
   if (filters.status) base = base.where('quote.status', '=', filters.status);
+  if (filters.blockedOn) base = base.where(blockedDraft(filters.blockedOn));
   if (filters.q) {
     const pattern = `%${likeEscape(filters.q.toLowerCase())}%`;
     base = base.where((eb) =>
