@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problems } from '../../http/problem.js';
 import { actorOf, requestMeta } from '../../http/request-meta.js';
 import { sendPage } from '../../http/render.js';
+import { ExportLinks } from '../../http/views/export-links.js';
 import { applicationLinks, applicationsFor } from '../portal/service.js';
 import { ORGANISATION_SORTS, type OrganisationSort } from './repository.js';
 import { dashboardPageQuery } from './schemas.js';
@@ -34,6 +35,7 @@ export async function dashboardPages(fastify: FastifyInstance): Promise<void> {
         {dashboard?.advisor ? <AdvisorBlock block={dashboard.advisor} /> : null}
         {dashboard?.agency ? <AgencyBlock block={dashboard.agency} /> : null}
         {dashboard?.trainer ? <TrainerBlock block={dashboard.trainer} /> : null}
+        {dashboard ? <ExportLinks kind="statistics" label="Indicateurs du tableau de bord" filters={{ tri: dashboard.agency ? sort : null }} /> : null}
         <section aria-labelledby="titre-liens">
           <h2 id="titre-liens" class="h4">Pages de l’application</h2>
           <p>{appInfo.description}</p>

@@ -14,6 +14,7 @@ import { HttpProblem, problems, type FieldError } from '../../../http/problem.js
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { formText } from '../../../http/views/form.js';
+import { ExportLinks } from '../../../http/views/export-links.js';
 import { QUOTE_STATUSES } from '../rules/lifecycle.js';
 import type { QuoteInput } from '../rules/quote-schema.js';
 import { quoteEditor } from '../record/access.js';
@@ -207,6 +208,7 @@ export async function quotePages(fastify: FastifyInstance): Promise<void> {
           <a class="btn btn-outline-secondary" href="/devis/modeles">Modèles de devis</a>
         </p>
         <QuoteList f={f} listing={listing} />
+        <ExportLinks kind="quotes" label="Devis de la liste, toutes les pages" filters={{ status: (QUOTE_STATUSES as readonly string[]).includes(f.status) ? f.status : null, q: f.q, erreurs: f.errors ? 'oui' : null }} />
       </>
     ));
   });

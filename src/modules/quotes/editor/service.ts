@@ -22,7 +22,7 @@ import { findingsOf, viewOf } from '../record/service.js';
 import { fillMissingWarnings, findingColumns } from '../record/stored-warnings.js';
 import { recordEvent, recordQuoteAudit } from '../record/timeline.js';
 import { getTemplate } from '../templates/service.js';
-import { insertQuote, insertQuoteVersion, lastChangeRequestComment, listOwnQuotes, type QuoteFilters } from './repository.js';
+import { exportOwnQuotes, insertQuote, insertQuoteVersion, lastChangeRequestComment, listOwnQuotes, type QuoteFilters } from './repository.js';
 
 /** Accents, case, apostrophes and spacing vary between letters and forms; the person does not. */
 export function comparableName(name: string): string {
@@ -219,3 +219,38 @@ export async function listQuotes(ctx: AppContext, actor: Actor, query: Omit<Quot
     }),
   };
 }
+
+/**
+ * Every quote of the organisation's list for the same filters, `limit` at most, for the export
+ * (which counts and audits it). Same access as the list: an organisation's own staff only.
+ */
+export async function quotesForExport(ctx: AppContext, actor: Actor, query: Omit<QuoteFilters, 'page' | 'blockedOn'> & { erreurs?: 'oui' }, limit: number) {
+  if (!actor.organisation) throw problems.forbidden();
+  const { erreurs, ...rest } = query;
+  const filters: Omit<QuoteFilters, 'page'> = erreurs === 'oui' ? { ...rest, blockedOn: parisDay(ctx.clock.now()) } : rest;
+  if (filters.blockedOn) await fillMissingWarnings(ctx.db, { versions: false });
+  const rows = await exportOwnQuotes(ctx.db, actor.organisation.id, filters, limit);
+  return rows.map((r) => ({
+    id: r.id,
+    candidateId: r.candidate_id,
+    type: r.type,
+    status: r.status as QuoteStatus,
+    version: r.version,
+    candidate: { identifier: r.identifier, lastName: r.last_name, firstName: r.first_name, birthDate: r.birth_date },
+    title: r.title,
+    carifOrefSession: r.session,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    centreHours: Number(r.centre_hours),
+    companyHours: Number(r.company_hours),
+    hourlyRateCents: Number(r.hourly_rate_cents),
+    pedagogicalCents: Number(r.pedagogical_cents),
+    otherCents: Number(r.other_cents),
+    submittedAt: r.submitted_at,
+    decidedAt: r.decided_at,
+    agreementReference: r.agreement_reference,
+    updatedAt: r.updated_at,
+  }));
+}
+
+export type QuoteExportRow = Awaited<ReturnType<typeof quotesForExport>>[number];
