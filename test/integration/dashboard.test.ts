@@ -181,7 +181,18 @@ for (const engine of ENGINES) {
       assert.equal(a.organisations.rows[0].name, 'Organisme Témoin');
       assert.equal(a.organisations.rows[0].overdueReports, 1);
       assert.equal(a.organisations.rows[0].withdrawals, 2);
+      // Every half-day of the fixture is the witness organisation's: its rate is the agency's.
+      assert.deepEqual(a.organisations.rows[0].attendance, { recorded: 5, attended: 3, rate: 0.6 });
       assert.equal(typeof a.adhesionsPending, 'number');
+      const byAttendance = (await get('admin.agence', '/api/v1/dashboard?tri=assiduite')).json().agency.organisations;
+      assert.equal(byAttendance.sort, 'assiduite');
+      const rates = byAttendance.rows.map((r: { attendance: { rate: number | null } }) => r.attendance.rate);
+      assert.equal(byAttendance.rows[0].name, 'Organisme Témoin', 'the lowest attendance first');
+      assert.deepEqual(rates.slice(1), rates.slice(1).map(() => null), 'organisations without a recorded half-day come last');
+      const attendancePage = await get('admin.agence', '/kairos?tri=assiduite');
+      assert.match(attendancePage.body, /data-sort="assiduite"/);
+      assert.match(attendancePage.body, /<th scope="col" class="text-end" aria-sort="ascending">Assiduité<\/th>/);
+      assert.match(attendancePage.body, /60,0\s?%|60\s?%/);
       const byName = (await get('admin.agence', '/api/v1/dashboard?tri=nom')).json();
       const names = byName.agency.organisations.rows.map((r: { name: string }) => r.name);
       assert.deepEqual(names, [...names].sort((x: string, y: string) => x.localeCompare(y, 'fr')));

@@ -247,7 +247,7 @@ export async function pipelineByMonth(db: Db, since: Date): Promise<Array<{ mont
   return r.map((x) => ({ month: String(x.month), submitted: n(x.submitted), approved: n(x.approved), refused: n(x.refused) }));
 }
 
-export const ORGANISATION_SORTS = ['retards', 'abandons', 'nom'] as const;
+export const ORGANISATION_SORTS = ['retards', 'abandons', 'assiduite', 'nom'] as const;
 export type OrganisationSort = (typeof ORGANISATION_SORTS)[number];
 
 export interface OrganisationRow {
@@ -256,13 +256,22 @@ export interface OrganisationRow {
   overdueReports: number;
   withdrawals: Record<string, number>;
   withdrawalTotal: number;
+  /** Half-days recorded and attended in the months from `from`'s to `to`'s (monthly summary). */
+  recorded: number;
+  attended: number;
 }
 
-/** Training organisations with their withdrawals by reason and overdue reports, worst first by `sort`. */
-export async function byOrganisation(db: Db, today: string, sort: OrganisationSort, limit: number): Promise<OrganisationRow[]> {
+/**
+ * Training organisations with their withdrawals by reason, overdue reports and attendance rate
+ * since `attendanceFrom`'s month (from the monthly summary, as of its last refresh), worst first
+ * by `sort`: the lowest attendance first for `assiduite`, organisations without any recorded
+ * half-day last.
+ */
+export async function byOrganisation(db: Db, today: string, attendanceFrom: string, sort: OrganisationSort, limit: number): Promise<OrganisationRow[]> {
   const order = {
     retards: sql`overdue desc, withdrawals desc, organisation.name`,
     abandons: sql`withdrawals desc, overdue desc, organisation.name`,
+    assiduite: sql`coalesce(max(att.attended), 0)::float / nullif(coalesce(max(att.recorded), 0), 0) asc nulls last, organisation.name`,
     nom: sql`organisation.name`,
   }[sort];
   const r = await rows<Record<string, unknown>>(
@@ -274,8 +283,15 @@ export async function byOrganisation(db: Db, today: string, sort: OrganisationSo
           count(training.id) filter (where training.withdrawal_reason = 'health') as health,
           count(training.id) filter (where training.withdrawal_reason = 'personal') as personal,
           count(training.id) filter (where training.withdrawal_reason = 'disengagement') as disengagement,
-          count(training.id) filter (where training.withdrawal_reason = 'other') as other
+          count(training.id) filter (where training.withdrawal_reason = 'other') as other,
+          coalesce(max(att.recorded), 0) as recorded, coalesce(max(att.attended), 0) as attended
         from organisation left join training on training.organisation_id = organisation.id
+        left join (
+          select t.organisation_id, sum(s.recorded) as recorded, sum(s.attended) as attended
+            from attendance_month_summary s join training t on t.id = s.training_id
+            where s.month >= date_trunc('month', ${attendanceFrom}::date) and s.month <= ${today}::date
+            group by t.organisation_id
+        ) as att on att.organisation_id = organisation.id
         where organisation.kind = 'training_provider'
         group by organisation.id, organisation.name
         order by ${order} limit ${limit}`,
@@ -286,6 +302,8 @@ export async function byOrganisation(db: Db, today: string, sort: OrganisationSo
     overdueReports: n(x.overdue),
     withdrawalTotal: n(x.withdrawals),
     withdrawals: Object.fromEntries(['found_job', 'health', 'personal', 'disengagement', 'other'].map((k) => [k, n(x[k])])),
+    recorded: n(x.recorded),
+    attended: n(x.attended),
   }));
 }
 

@@ -85,7 +85,16 @@ export const dashboardSchema = z.object({
       withdrawalsByReason: byReason,
       organisations: z.object({
         sort: z.enum(ORGANISATION_SORTS),
-        rows: z.array(z.object({ id: z.uuid(), name: z.string(), overdueReports: z.number().int(), withdrawals: z.number().int(), withdrawalsByReason: z.record(z.string(), z.number().int()) })),
+        rows: z.array(
+          z.object({
+            id: z.uuid(),
+            name: z.string(),
+            overdueReports: z.number().int(),
+            withdrawals: z.number().int(),
+            withdrawalsByReason: z.record(z.string(), z.number().int()),
+            attendance: attendance.describe('Assiduité de l’organisme sur la même période que `attendance` (mise à jour toutes les 10 minutes).'),
+          }),
+        ),
       }),
       adhesionsPending: z.number().int().nullable().describe('Null sans le rôle d’administrateur GID.'),
       securityAlertsOpen: z.number().int().nullable(),

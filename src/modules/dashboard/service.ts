@@ -154,7 +154,7 @@ async function agencyBlock(ctx: AppContext, actor: Actor, d: Dates, sort: Organi
     repo.pipelineByMonth(ctx.db, since),
     repo.decisions(ctx.db, { since }),
     repo.attendanceOverall(ctx.db, d.threeMonthsFrom, d.today),
-    repo.byOrganisation(ctx.db, d.today, sort, ORGANISATION_ROWS),
+    repo.byOrganisation(ctx.db, d.today, d.threeMonthsFrom, sort, ORGANISATION_ROWS),
     gidAdmin ? repo.agencyPending(ctx.db) : null,
   ]);
   const months = Array.from({ length: 12 }, (_, i) => monthStart(d.today, 11 - i).slice(0, 7));
@@ -174,7 +174,14 @@ async function agencyBlock(ctx: AppContext, actor: Actor, d: Dates, sort: Organi
     withdrawalsByReason: byReason(Object.entries(totals).map(([reason, count]) => ({ reason, count }))),
     organisations: {
       sort,
-      rows: organisations.map((o) => ({ id: o.id, name: o.name, overdueReports: o.overdueReports, withdrawals: o.withdrawalTotal, withdrawalsByReason: o.withdrawals })),
+      rows: organisations.map((o) => ({
+        id: o.id,
+        name: o.name,
+        overdueReports: o.overdueReports,
+        withdrawals: o.withdrawalTotal,
+        withdrawalsByReason: o.withdrawals,
+        attendance: { recorded: o.recorded, attended: o.attended, rate: rateOf(o.attended, o.recorded) },
+      })),
     },
     adhesionsPending: pending?.adhesions ?? null,
     securityAlertsOpen: pending?.securityAlerts ?? null,

@@ -150,7 +150,7 @@ export function AdvisorBlock({ block }: { block: NonNullable<Dashboard['advisor'
   );
 }
 
-const SORT_LABELS: Record<(typeof ORGANISATION_SORTS)[number], string> = { retards: 'bilans en retard', abandons: 'abandons', nom: 'nom' };
+const SORT_LABELS: Record<(typeof ORGANISATION_SORTS)[number], string> = { retards: 'bilans en retard', abandons: 'abandons', assiduite: 'assiduité la plus faible', nom: 'nom' };
 
 export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']> }) {
   const months = block.pipeline.map((p) => p.month);
@@ -187,7 +187,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
       <p class="form-text">Assiduité de tous les organismes mise à jour toutes les 10 minutes.</p>
       <Withdrawals id="abandons-agence" rows={block.withdrawalsByReason} />
       <section aria-labelledby="par-organisme" class="mb-4">
-        <h3 id="par-organisme" class="h5">Abandons et bilans en retard par organisme</h3>
+        <h3 id="par-organisme" class="h5">Assiduité, abandons et bilans en retard par organisme</h3>
         <p>
           Trié par {SORT_LABELS[o.sort]}. Trier par :{' '}
           {ORGANISATION_SORTS.map((s, i) => (
@@ -204,6 +204,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
             <tr>
               <th scope="col" aria-sort={o.sort === 'nom' ? 'ascending' : undefined}>Organisme</th>
               <th scope="col" class="text-end" aria-sort={o.sort === 'retards' ? 'descending' : undefined}>Bilans en retard</th>
+              <th scope="col" class="text-end" aria-sort={o.sort === 'assiduite' ? 'ascending' : undefined}>Assiduité</th>
               <th scope="col" class="text-end" aria-sort={o.sort === 'abandons' ? 'descending' : undefined}>Abandons</th>
               {block.withdrawalsByReason.map((r) => <th scope="col" class="text-end">{r.label}</th>)}
             </tr>
@@ -213,6 +214,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
               <tr data-organisation={r.id}>
                 <th scope="row">{r.name}</th>
                 <td class="text-end">{formatNumber(r.overdueReports)}</td>
+                <td class="text-end">{formatRate(r.attendance.rate)}</td>
                 <td class="text-end">{formatNumber(r.withdrawals)}</td>
                 {block.withdrawalsByReason.map((w) => <td class="text-end">{formatNumber(r.withdrawalsByReason[w.reason] ?? 0)}</td>)}
               </tr>

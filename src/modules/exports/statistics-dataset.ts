@@ -67,7 +67,13 @@ export function figuresOf(d: Dashboard): Figure[] {
     out.push(count(b, 'Délai de décision', 'Décisions (12 mois)', d.agency.decisionDelay.decided), days(b, 'Délai de décision', 'Médiane', d.agency.decisionDelay.medianDays), days(b, 'Délai de décision', '90e centile', d.agency.decisionDelay.p90Days));
     out.push(count(b, 'Assiduité', 'Demi-journées déclarées', d.agency.attendance.recorded), rate(b, 'Assiduité', 'Taux d’assiduité', d.agency.attendance.rate));
     out.push(...d.agency.withdrawalsByReason.map((w) => count(b, 'Abandons par motif', w.label, w.count)));
-    for (const o of d.agency.organisations.rows) out.push(count(b, 'Par organisme', `${o.name} : bilans en retard`, o.overdueReports), count(b, 'Par organisme', `${o.name} : abandons`, o.withdrawals));
+    for (const o of d.agency.organisations.rows) {
+      out.push(
+        count(b, 'Par organisme', `${o.name} : bilans en retard`, o.overdueReports),
+        count(b, 'Par organisme', `${o.name} : abandons`, o.withdrawals),
+        rate(b, 'Par organisme', `${o.name} : taux d’assiduité`, o.attendance.rate),
+      );
+    }
     if (d.agency.adhesionsPending !== null) out.push(count(b, 'Gouvernance', 'Demandes d’adhésion en attente', d.agency.adhesionsPending));
     if (d.agency.securityAlertsOpen !== null) out.push(count(b, 'Gouvernance', 'Alertes de sécurité ouvertes', d.agency.securityAlertsOpen));
   }
