@@ -1,4 +1,4 @@
-// Resident memory of the real server (src/main.ts in its own process, NODE_ENV=production) on
+// Resident memory of the real server (`npm start`'s scripts/start.mjs in its own process, NODE_ENV=production) on
 // both engines, idle and under load, beside a bare baseline in the same run: on PGlite a bare
 // Fastify + in-memory PGlite doing a session lookup (bench/memory/bare-pglite.ts), on PostgreSQL
 // bare Fastify + pg doing the session lookup and the quote list (bench/hot-path/bare-server.ts).
@@ -6,8 +6,8 @@
 // 10 then 100 connections on authenticated reads, and RSS 3 s after the load.
 // Run: npx tsx bench/memory.ts [postgres://…] (default TEST_DATABASE_URL; a bench database is
 // created and dropped; without a URL only PGlite is measured). BENCH_SECONDS (default 10) per
-// route and connection count; BENCH_NODE_FLAGS="--max-semi-space-size=…" adds node flags to the
-// real server (to compare settings); BENCH_ENGINES=pglite,postgres keeps some engines.
+// route and connection count; BENCH_NODE_FLAGS="--max-semi-space-size=…" gives the real server
+// these node flags instead of npm start's (to compare settings); BENCH_ENGINES=pglite,postgres keeps some engines.
 // Goal: real server RSS < 250 MB idle and under 100 connections. Last line: one JSON object.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,14 +16,15 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { signIn, type Session } from './hot-path/processes.js';
-import { freePort } from '../test/helpers/processes.js';
+import { freePort, NPM_START_NODE_FLAGS } from '../test/helpers/processes.js';
 import { startProcess, treeRssMb, type Started } from './support/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const GOAL_MB = 250;
 const admin = process.argv.find((a) => a.startsWith('postgres')) ?? process.env.TEST_DATABASE_URL;
 const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').filter((e) => e === 'pglite' || (e === 'postgres' && admin));
-const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// npm start's own flags unless BENCH_NODE_FLAGS says otherwise (empty: none at all).
+const nodeFlags = process.env.BENCH_NODE_FLAGS === undefined ? NPM_START_NODE_FLAGS : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => Number(loadavg()[0]!.toFixed(2));
 
@@ -88,7 +89,11 @@ for (const engine of engines) {
       bare = null as unknown as Started;
     }
     const port = await freePort();
-    const server = await startProcess('src/main.ts', { ...env, PORT: String(port) }, /Connexion : \S+\/connexion\n/, nodeFlags);
+    // What `npm start` runs: the bundle of dist/ in plain node (BENCH_FROM_SOURCES=1: src/main.ts
+    // through tsx, as measured before decision 0039, whose loader holds memory of its own).
+    // BENCH_SERVER_ENTRY: another built entry (a copy of an earlier bundle, to compare two versions).
+    const entry = process.env.BENCH_SERVER_ENTRY ?? (process.env.BENCH_FROM_SOURCES ? 'src/main.ts' : 'scripts/start.mjs');
+    const server = await startProcess(entry, { ...env, PORT: String(port) }, /Connexion : \S+\/connexion\n/, nodeFlags);
     cleanup.push(() => server.stop());
     const app = `http://127.0.0.1:${port}`;
     const session: Session = await signIn(app, 'devis.demo');

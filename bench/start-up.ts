@@ -24,7 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../test/helpers/processes.js';
+import { freePort, NPM_START_NODE_FLAGS } from '../test/helpers/processes.js';
 import { createPostgresDatabase } from '../test/helpers/runtime.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -127,7 +127,7 @@ async function inFreshDir<T>(work: (dataDir: string, scratch: string) => Promise
   }
 }
 
-const START = ['scripts/start.mjs'];
+const START = [...NPM_START_NODE_FLAGS, 'scripts/start.mjs']; // as `npm start` runs it
 const FROM_SOURCES = ['--import', 'tsx', 'src/main.ts'];
 const healthzServer = (open: string, query: string) =>
   `import http from 'node:http'; ${open}; http.createServer((q, r) => { ${query}.then(() => r.end('ok')); }).listen(Number(process.env.PORT), '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;

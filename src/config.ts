@@ -55,6 +55,7 @@ const envSchema = z.object({
   ACCOUNT_INACTIVITY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   BULK_ACCESS_THRESHOLD_PER_HOUR: z.coerce.number().int().min(5).max(100_000).default(100),
   BULK_EXPORT_THRESHOLD_PER_HOUR: z.coerce.number().int().min(2).max(100_000).default(30),
+  EXPORT_MAX_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
   ACCOUNT_CREATIONS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(3),
   HABILITATION_GRANTS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(10),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
@@ -141,6 +142,8 @@ export interface Config {
    * before it is suspended.
    */
   bulkAccess: { readsPerHour: number; exportsPerHour: number };
+  /** Spreadsheet exports (/api/v1/exports/…): rows one export may hold; beyond, it is refused (422). */
+  exports: { maxRows: number };
   /** Account-creation guard: beyond these per account manager and 24 h, the agency must confirm. */
   creationGuard: { accountsPerDay: number; grantsPerDay: number };
   /**
@@ -249,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     accountInactivityDays: e.ACCOUNT_INACTIVITY_DAYS,
     bulkAccess: { readsPerHour: e.BULK_ACCESS_THRESHOLD_PER_HOUR, exportsPerHour: e.BULK_EXPORT_THRESHOLD_PER_HOUR },
+    exports: { maxRows: e.EXPORT_MAX_ROWS },
     creationGuard: { accountsPerDay: e.ACCOUNT_CREATIONS_PER_DAY, grantsPerDay: e.HABILITATION_GRANTS_PER_DAY },
     retention: { auditDays: e.AUDIT_RETENTION_DAYS, finishedJobDays: e.FINISHED_JOB_RETENTION_DAYS, dossierYears: e.DOSSIER_RETENTION_YEARS },
     training: { unjustifiedAbsenceThreshold: e.ATTENDANCE_ALERT_THRESHOLD, reportReminderDays: e.REPORT_REMINDER_DAYS },

@@ -17,6 +17,7 @@ import { registerSecurityJobs } from './modules/security/jobs.js';
 import { DELIVER_JOB, deliveryJobHandler } from './modules/webhooks/index.js';
 import { registerApiTokenJobs } from './modules/api-tokens/index.js';
 import { registerIdempotencyJobs } from './modules/idempotency/index.js';
+import { refreshDashboardFigures, registerDashboardJobs } from './modules/dashboard/index.js';
 import { registerAuditRetention } from './modules/audit/retention.js';
 import { registerAuditCheckpoint } from './modules/audit/checkpoint.js';
 import { registerDossierAnonymisation } from './modules/candidates/anonymisation.js';
@@ -29,6 +30,7 @@ import { registerErrorPurge } from './modules/support/index.js';
 import { registerTrainingJobs } from './modules/training/index.js';
 import { createSecretBox } from './modules/identity/index.js';
 import { LETTER_JOB, letterJobHandler } from './modules/onboarding/letters-service.js';
+import { startMark } from './start-trace.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -73,18 +75,24 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const handle = await (options.database ??
     openConfiguredDatabase(config, { inMemory: options.inMemory, loadDataDir: options.loadDataDir, lock: options.dataFolderLock }));
+  startMark('runtime: database open');
   try {
     const metrics = createMetrics();
     const { ctx, seeded, worldSeeded } = await serialisedStartup(handle.db, handle.engine, async () => {
       await migrateToLatest(handle.db);
+      startMark('runtime: migrations checked');
       const secretBox = createSecretBox(await instanceSecret(handle.db, config.appSecret));
       const ctx: AppContext = { db: handle.db, engine: handle.engine, config, clock, secretBox, metrics };
       const seeded = config.demoMode ? await seedDemoData(ctx) : false;
       // After the accounts, once; the world plays on a clock of its own, ctx.clock stays real.
       const worldSeeded = config.demoWorld ? await seedDemoWorld(ctx) : false;
+      // The dashboards' attendance summaries would show the new world only after their first job run.
+      if (worldSeeded) await refreshDashboardFigures(handle.db);
       return { ctx, seeded, worldSeeded };
     });
+    startMark('runtime: demo data checked');
     const app = await buildApp(ctx, { logStream: options.logStream });
+    startMark('runtime: app built');
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: handle.db, clock });
     // Schedules its recurring jobs (access review sweep) when it starts polling, not before.
     handle.onIdleError?.((err) => {
@@ -103,6 +111,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     worker.register(DELIVER_JOB, deliveryJobHandler(ctx)); // signed webhooks, retried on their own schedule
     registerApiTokenJobs(worker, ctx); // expiry reminders, 14 days ahead
     registerIdempotencyJobs(worker, ctx); // stored answers older than 24 h
+    registerDashboardJobs(worker, ctx); // the monthly attendance summary, every 10 minutes
     registerAuditRetention(worker, ctx);
     registerAuditCheckpoint(worker, ctx); // daily signed head of the chain, mailed to the agency administrators
     registerDossierAnonymisation(worker, ctx);

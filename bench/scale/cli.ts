@@ -17,6 +17,7 @@ import { seedDemoData } from '../../src/demo/seed.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createSecretBox, hashPassword } from '../../src/modules/identity/index.js';
 import { fillMissingWarnings } from '../../src/modules/quotes/index.js';
+import { refreshDashboardFigures } from '../../src/modules/dashboard/index.js';
 import { parseScaleArgs } from './args.js';
 import { scalePlan } from './plan.js';
 import { writeScale } from './writer.js';
@@ -63,6 +64,10 @@ async function main(): Promise<number> {
     // in a database that grew over time.
     progress('statistiques des devis (VACUUM ANALYZE)…');
     await sql`vacuum analyze quote, quote_version`.execute(handle.db);
+    // The dashboards' attendance summaries would wait for their first job run (up to 10 minutes).
+    progress('résumés d’assiduité des tableaux de bord…');
+    await refreshDashboardFigures(handle.db);
+    await sql`vacuum analyze attendance_month_summary, attendance_training_summary`.execute(handle.db);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     process.stdout.write(`${JSON.stringify({ ...counts, seconds })}\n`);
     return 0;

@@ -23,7 +23,7 @@ try {
   };
   console.log(`load average: ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   for (const route of await hotRoutes(rt.ctx.db)) {
-    const { result, reads } = await readsOf(() => rt.app.inject({ method: 'GET', url: route.url, headers: accounts[route.as].headers }));
+    const { result, reads } = await readsOf(() => rt.app.inject({ method: 'GET', url: route.url, headers: accounts[route.as as keyof typeof accounts].headers }));
     console.log(`\n## ${route.name} (${route.url}) → ${result.statusCode}`);
     for (const read of reads) {
       const plan = await explain(rt.ctx.db, read, true);

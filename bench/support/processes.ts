@@ -14,9 +14,13 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Starts `node [nodeFlags] --import tsx script` and resolves when its stdout matches `ready`. */
+/**
+ * Starts `node [nodeFlags] --import tsx script` (plain `node [nodeFlags] script` for a JavaScript
+ * file such as scripts/start.mjs, what `npm start` runs) and resolves when its stdout matches `ready`.
+ */
 export async function startProcess(script: string, env: Record<string, string>, ready: RegExp, nodeFlags: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+  const loader = /\.tsx?$/.test(script) ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SEED_DEMO_WORLD: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '10000000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import { seedFromTemplate } from './pglite-template.js';
 import { nameStatementsOf, statementNamer } from './prepared-statements.js';
 import type { DB } from './schema.js';
 import type { Config } from '../config.js';
+import { startMark } from '../start-trace.js';
 
 export type Engine = 'pglite' | 'postgres';
 export type Database = Kysely<DB>;
@@ -110,6 +111,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     const memory = pgliteMemoryParams(options.sharedBuffersMb ?? 16);
     const durable = options.dataDir && options.fsync !== false;
     const { PGlite } = await import('@electric-sql/pglite');
+    startMark('database: PGlite module loaded');
     const pglite = new PGlite({
       ...(options.dataDir ? (durable ? { fs: await durableNodeFS(options.dataDir) } : { dataDir: options.dataDir }) : {}),
       startParams: [...(durable ? DURABLE_START_PARAMS : PGLITE_START_PARAMS), ...memory],
@@ -117,6 +119,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       parsers: pgliteParsers,
     });
     await pglite.waitReady;
+    startMark('database: PGlite ready');
     const dialect = new PGliteDialect(pglite);
     const db = new Kysely<DB>({ dialect });
     return {

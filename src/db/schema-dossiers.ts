@@ -43,6 +43,11 @@ export interface QuoteTable {
    * computed (rows written by SQL outside the application). See record/stored-warnings.ts.
    */
   warnings: StoredWarnings;
+  /**
+   * How many blocking errors `data` carries judged without context (0021, rules/quote-rules.ts
+   * CONTENT_RULES); null until computed, like `warnings`.
+   */
+  error_count: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A submitted version, frozen (immutable once written). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { z } from 'zod';
@@ -28,13 +28,22 @@ z.config(z.locales.fr());
 
 const root = PROJECT_ROOT;
 
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
 export interface BuildAppOptions {
   /** Where logs go (tests capture them to check nothing sensitive leaks). */
   logStream?: DestinationStream;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const serializerCompiler = responseSerializer(ctx.config.env === 'test');
+  // Our own compilers (zod in, the response serializer out) as Fastify's factories: without them
+  // Fastify loads its defaults, Ajv and fast-json-stringify (some 200 modules), at every start
+  // only to have them replaced below (docs/decisions/0039). Fastify's types describe Ajv's
+  // compilers; it calls whatever compiler the factory returns, as setValidatorCompiler does.
+  const compilersFactory = { buildValidator: () => validatorCompiler, buildSerializer: () => serializerCompiler } as unknown as CompilersFactory;
   const app = Fastify({
+    schemaController: { compilersFactory },
     logger: loggerOptions(ctx.config.logLevel, options.logStream),
     genReqId: () => randomUUID(),
     requestIdHeader: false, // never trust a client-chosen id: it ends up in logs and support lookups
@@ -47,7 +56,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   app.decorate('ctx', ctx);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(responseSerializer(ctx.config.env === 'test'));
+  app.setSerializerCompiler(serializerCompiler);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -5,6 +5,7 @@ import { auditPages } from '../modules/audit/pages.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { candidateRoutes, dataExportRoutes } from '../modules/candidates/index.js';
 import { dashboardPages, dashboardRoutes } from '../modules/dashboard/index.js';
+import { exportRoutes } from '../modules/exports/index.js';
 import { gidGovernance, gidPages, gidRoutes } from '../modules/habilitations/index.js';
 import { identityPages, identityRoutes } from '../modules/identity/index.js';
 import { onboardingPages } from '../modules/onboarding/pages.js';
@@ -38,6 +39,8 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   // Dashboards: /kairos and GET /api/v1/dashboard.
   await app.register(dashboardRoutes);
   await app.register(dashboardPages);
+  // Spreadsheet exports of the lists, the attendance grid and the dashboard: /api/v1/exports/….
+  await app.register(exportRoutes);
   await app.register(outboxPages);
   await app.register(gidRoutes);
   await app.register(gidPages);

@@ -1,5 +1,5 @@
-// The dashboards of /kairos in Chromium for an organisation account, the advisor and the agency
-// administrator: axe finds nothing serious, the CSP refuses nothing, and each chart is an image
+// The dashboards of /kairos in Chromium for an organisation account, the advisor, the agency
+// administrator and the trainer: axe finds nothing serious, the CSP refuses nothing, and each chart is an image
 // with its title beside a table of the same figures.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -8,7 +8,7 @@ import { assertAccessible, assertNoCspViolation, signInThroughForm, withBrowser 
 describe('dashboards in Chromium', () => {
   const e2e = withBrowser({ closeSessionsAfterEach: true });
 
-  for (const [login, block] of [['devis.demo', 'tableau-organisme'], ['conseiller.demo', 'tableau-conseiller'], ['admin.agence', 'tableau-agence']] as const) {
+  for (const [login, block] of [['devis.demo', 'tableau-organisme'], ['conseiller.demo', 'tableau-conseiller'], ['admin.agence', 'tableau-agence'], ['formateur.demo', 'tableau-formateur']] as const) {
     it(`${login}: the dashboard is accessible and drawn without script or inline style`, async () => {
       const { page, watch } = await e2e.open();
       await signInThroughForm(page, e2e.rt, login);

@@ -3,6 +3,7 @@
  * entry point, scripts/start.mjs, hence the bundle of dist/), commands (`audit:verify`, `backup`, `restore`), and sign-in over real HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,18 @@ export interface StartOptions {
   via?: 'start' | 'sources';
 }
 
-const ENTRY = { start: ['scripts/start.mjs'], sources: ['--import', 'tsx', 'src/main.ts'] } as const;
+/**
+ * The node flags of `npm start` (package.json's start script, `node <flags> scripts/start.mjs`),
+ * so that tests and benches run the server as it is started (decision 0040).
+ */
+export const NPM_START_NODE_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^node((?:\s+--\S+)*)\s+scripts\/start\.mjs$/.exec(start.trim());
+  if (!match) throw new Error(`npm start is not \`node [flags] scripts/start.mjs\`: ${start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+})();
+
+const ENTRY = { start: [...NPM_START_NODE_FLAGS, 'scripts/start.mjs'], sources: ['--import', 'tsx', 'src/main.ts'] } as const;
 
 export function startKairos(env: Record<string, string>, port = Number(env.PORT), options: StartOptions = {}): Kairos {
   const child = spawn(process.execPath, ENTRY[options.via ?? 'start'], { cwd: options.project ?? root, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });

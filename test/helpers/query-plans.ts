@@ -11,8 +11,11 @@ import { captureStatements } from './query-counter.js';
 export interface HotRoute {
   name: string;
   url: string;
-  /** Which signed-in account calls it: the organisation's quote editor or attendance officer, or the advisor. */
-  as: 'editor' | 'officer' | 'advisor';
+  /**
+   * Which signed-in account calls it: the organisation's quote editor or attendance officer, the
+   * advisor, the agency administrator, or the organisation's trainer (see `dashboardRoutes`).
+   */
+  as: 'editor' | 'officer' | 'advisor' | 'agency' | 'trainer';
 }
 
 /** The hot reads of the first generated organisation (seed:scale), on its busiest training. */
@@ -33,6 +36,25 @@ export async function hotRoutes(db: Database): Promise<HotRoute[]> {
     { name: 'month of attendance', url: `/api/v1/trainings/${t.id}/attendance?month=${t.month}`, as: 'officer' },
     { name: 'attendance grid page', url: `/kairos/assiduite?session=${encodeURIComponent(t.session)}&mois=${t.month}`, as: 'officer' },
   ];
+}
+
+/**
+ * The dashboard of each role (GET /api/v1/dashboard). The agency administrator's block reads
+ * agency-wide aggregates: see docs/decisions/0049-dashboard-figures-at-scale.md for which of its
+ * statements may read a large table whole.
+ */
+export function dashboardRoutes(): HotRoute[] {
+  return (['editor', 'officer', 'advisor', 'trainer'] as const).map((as) => ({ name: `dashboard (${as})`, url: '/api/v1/dashboard', as }));
+}
+
+/**
+ * The generated organisations have no trainer: the first one's account manager (rgc.org1) gets
+ * kairos/trainer, on a generated database only.
+ */
+export async function grantGeneratedTrainer(db: Database): Promise<void> {
+  await sql`insert into habilitation (account_id, organisation_id, application, role, granted_by)
+    select a.id, a.organisation_id, 'kairos', 'trainer', null from account a where a.login = 'rgc.org1'
+    and not exists (select 1 from habilitation h where h.account_id = a.id and h.application = 'kairos' and h.role = 'trainer')`.execute(db);
 }
 
 export interface Captured {

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 import { totpCodeAt } from '../../src/modules/identity/second-factor/totp.js';
+import { refreshDashboardFigures } from '../../src/modules/dashboard/index.js';
 import { CSV_HEADER } from '../../src/modules/training/index.js';
 import { type AuditWorld, NEW_PASSWORD, quoteForm, screenshot } from '../helpers/audit-world.js';
 import { apiCall } from '../helpers/fixtures.js';
@@ -989,11 +990,18 @@ async function withTraineeAtRisk(w: AuditWorld, url: string): Promise<string> {
     .values({ training_id: t.id, date: half.date, period: half.period, status: 'absent', late_minutes: null, reason: 'unjustified', justified: false, recorded_at: w.rt.clock.now(), recorded_by: await w.accountId('assiduite.demo') })
     .onConflict((oc) => oc.doNothing())
     .execute();
+  // The advisor's trainees at risk read the attendance summary, refreshed by a recurring job.
+  await refreshDashboardFigures(w.rt.ctx.db);
   return url;
 }
 
 function trainingRead(login: string, make: (w: AuditWorld) => Promise<string>): View {
   return { audit: 'candidate.viewed', run: async (w) => ({ res: await get(w, login, await make(w)), actor: login, target: await candidateA(w) }) };
+}
+
+/** An export of `url(world)` by `login`: its one data.exported row names the exporter. */
+function exported(login: string, make: (w: AuditWorld) => Promise<string>): View {
+  return { audit: 'data.exported', run: async (w) => ({ res: await get(w, login, await make(w)), actor: login }) };
 }
 
 export const VIEWS: Record<string, View[]> = {
@@ -1090,6 +1098,15 @@ export const VIEWS: Record<string, View[]> = {
       },
     },
   ],
+  // Exports: one data.exported row each (kind, format, filters, row count), besides the bulk-access count.
+  'GET /api/v1/exports/quotes.csv': [exported('devis.demo', async (w) => (await w.submittedQuote(), '/api/v1/exports/quotes.csv'))],
+  'GET /api/v1/exports/quotes.xlsx': [exported('devis.demo', async (w) => (await w.submittedQuote(), '/api/v1/exports/quotes.xlsx'))],
+  'GET /api/v1/exports/trainings.csv': [exported('conseiller.demo', async (w) => (await w.plannedTraining(), '/api/v1/exports/trainings.csv'))],
+  'GET /api/v1/exports/trainings.xlsx': [exported('conseiller.demo', async (w) => (await w.plannedTraining(), '/api/v1/exports/trainings.xlsx'))],
+  'GET /api/v1/exports/attendance.csv': [exported('assiduite.demo', async (w) => `/api/v1/exports/attendance.csv?session=${encodeURIComponent((await w.enteredTraining()).session)}&month=${w.pastPeriod().firstMonth}`)],
+  'GET /api/v1/exports/attendance.xlsx': [exported('assiduite.demo', async (w) => `/api/v1/exports/attendance.xlsx?session=${encodeURIComponent((await w.enteredTraining()).session)}&month=${w.pastPeriod().firstMonth}`)],
+  'GET /api/v1/exports/statistics.csv': [exported('admin.agence', async () => '/api/v1/exports/statistics.csv')],
+  'GET /api/v1/exports/statistics.xlsx': [exported('admin.agence', async () => '/api/v1/exports/statistics.xlsx')],
   'GET /api/v1/audit': [{ audit: 'audit.viewed', run: async (w) => ({ res: await get(w, 'rgc.demo', '/api/v1/audit'), actor: 'rgc.demo' }) }],
   'GET /gid/journal': [{ audit: 'audit.viewed', run: async (w) => ({ res: await get(w, 'rgc.demo', '/gid/journal'), actor: 'rgc.demo' }) }],
   'GET /admin/journal': [{ audit: 'audit.viewed', run: async (w) => ({ res: await get(w, 'admin.agence', '/admin/journal'), actor: 'admin.agence' }) }],

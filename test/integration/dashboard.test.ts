@@ -9,6 +9,7 @@ import type { DB } from '../../src/db/schema.js';
 import type { Database } from '../../src/db/database.js';
 import type { Actor } from '../../src/modules/habilitations/policy.js';
 import { dashboardFor } from '../../src/modules/dashboard/service.js';
+import { refreshDashboardFigures } from '../../src/modules/dashboard/jobs.js';
 import { ENGINES, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signInAs, type SignedIn } from '../helpers/session.js';
 
@@ -22,7 +23,7 @@ async function idOf(db: Database, login: string) {
 
 /** The fixture: see the comments for what each row contributes. */
 async function insertFixture(db: Database): Promise<{ organisationId: string }> {
-  const org = await db.insertInto('organisation').values({ name: 'Organisme Témoin', kind: 'training_provider', siret: null }).returning('id').executeTakeFirstOrThrow();
+  const org = await db.insertInto('organisation').values({ name: 'Organisme Témoin', kind: 'training_provider', siret: null, qualiopi: true, qualiopi_expiry: '2027-12-31' }).returning('id').executeTakeFirstOrThrow();
   const author = await idOf(db, 'devis.demo');
   const advisor = await idOf(db, 'conseiller.demo');
   const candidates: string[] = [];
@@ -52,11 +53,13 @@ async function insertFixture(db: Database): Promise<{ organisationId: string }> 
           decided_at: o.decided ? new Date(o.decided) : null,
           decided_by: o.decidedBy ?? null,
           warnings: o.warnings ?? '[]',
+          // The content is a stub: its judgement is stored, as the application would have written it.
+          error_count: 0,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-  await quote(0, 'draft', { warnings: JSON.stringify([{ field: 'costs.hourlyRate', code: 'x', message: 'y' }]) }); // flagged draft
+  await quote(0, 'draft', { warnings: JSON.stringify([{ field: 'costs.hourlyRate', code: 'x', message: 'y' }]) }); // a draft with a warning (submittable)
   await quote(1, 'draft'); // a clean draft
   await quote(2, 'changes_requested');
   const q4 = await quote(3, 'submitted', { submitted: '2026-04-01T08:00:00Z' }); // unanswered for 14 days: expires within 3
@@ -114,6 +117,8 @@ for (const engine of ENGINES) {
     before(async () => {
       rt = await startTestRuntime(engine, { clock: new ManualClock(NOW) });
       ({ organisationId } = await insertFixture(rt.ctx.db));
+      // The advisor's and the agency's attendance figures read the monthly summary, refreshed by a job.
+      await refreshDashboardFigures(rt.ctx.db);
       for (const login of ['devis.demo', 'assiduite.demo', 'devis.demo2', 'conseiller.demo', 'admin.agence', 'candidat.demo', 'rgc.demo']) as[login] = await signInAs(rt.app, rt.clock, login);
     });
     after(() => rt?.stop());
@@ -122,7 +127,7 @@ for (const engine of ENGINES) {
       const d = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor', 'attendance_officer']), META);
       const o = d.organisation!;
       assert.deepEqual(counts(o.todo), {
-        drafts_flagged: 1, changes_requested: 1, quotes_expiring: 2,
+        drafts_with_errors: 0, drafts_flagged: 1, changes_requested: 1, quotes_expiring: 2,
         entries_to_declare: 1, months_to_submit: 2, reports_due: 1, reports_overdue: 1, unjustified_absences: 1,
       });
       assert.deepEqual(Object.fromEntries(o.quotes!.byStatus.filter((s) => s.count).map((s) => [s.status, s.count])), { draft: 2, submitted: 1, accepted: 1, approved: 2, refused: 1, changes_requested: 1 });
@@ -143,7 +148,7 @@ for (const engine of ENGINES) {
     it('each organisation role gets its part only', async () => {
       const editor = await dashboardFor(rt.ctx, actorOf(organisationId, ['quote_editor']), META);
       assert.equal(editor.organisation!.training, null);
-      assert.deepEqual(editor.organisation!.todo.map((t) => t.code), ['drafts_flagged', 'changes_requested', 'quotes_expiring']);
+      assert.deepEqual(editor.organisation!.todo.map((t) => t.code), ['drafts_with_errors', 'drafts_flagged', 'changes_requested', 'quotes_expiring']);
       const reader = await dashboardFor(rt.ctx, actorOf(organisationId, ['reader']), META);
       assert.equal(reader.organisation!.quotes, null);
       assert.equal(reader.organisation!.todo.length, 5);
@@ -176,7 +181,18 @@ for (const engine of ENGINES) {
       assert.equal(a.organisations.rows[0].name, 'Organisme Témoin');
       assert.equal(a.organisations.rows[0].overdueReports, 1);
       assert.equal(a.organisations.rows[0].withdrawals, 2);
+      // Every half-day of the fixture is the witness organisation's: its rate is the agency's.
+      assert.deepEqual(a.organisations.rows[0].attendance, { recorded: 5, attended: 3, rate: 0.6 });
       assert.equal(typeof a.adhesionsPending, 'number');
+      const byAttendance = (await get('admin.agence', '/api/v1/dashboard?tri=assiduite')).json().agency.organisations;
+      assert.equal(byAttendance.sort, 'assiduite');
+      const rates = byAttendance.rows.map((r: { attendance: { rate: number | null } }) => r.attendance.rate);
+      assert.equal(byAttendance.rows[0].name, 'Organisme Témoin', 'the lowest attendance first');
+      assert.deepEqual(rates.slice(1), rates.slice(1).map(() => null), 'organisations without a recorded half-day come last');
+      const attendancePage = await get('admin.agence', '/kairos?tri=assiduite');
+      assert.match(attendancePage.body, /data-sort="assiduite"/);
+      assert.match(attendancePage.body, /<th scope="col" class="text-end" aria-sort="ascending">Assiduité<\/th>/);
+      assert.match(attendancePage.body, /60,0\s?%|60\s?%/);
       const byName = (await get('admin.agence', '/api/v1/dashboard?tri=nom')).json();
       const names = byName.agency.organisations.rows.map((r: { name: string }) => r.name);
       assert.deepEqual(names, [...names].sort((x: string, y: string) => x.localeCompare(y, 'fr')));

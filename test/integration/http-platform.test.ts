@@ -139,6 +139,16 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('links every page to its icon, served as SVG (browsers otherwise ask for a missing /favicon.ico)', async () => {
+      const page = await rt.app.inject({ url: '/connexion' });
+      const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml"/.exec(page.body)?.[1];
+      assert.equal(href, '/assets/favicon.svg');
+      const icon = await rt.app.inject({ url: href });
+      assert.equal(icon.statusCode, 200);
+      assert.match(String(icon.headers['content-type']), /^image\/svg\+xml/);
+      assert.match(icon.body, /^<svg /);
+    });
+
     it('answers an unknown API path with a French problem+json 404', async () => {
       const res = await rt.app.inject({ url: '/api/v1/inconnu?x=1' });
       assert.equal(res.statusCode, 404);

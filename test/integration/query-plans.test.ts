@@ -11,7 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
 import { COMMANDS, runCommand } from '../helpers/processes.js';
-import { explain, hotRoutes, largeTables, readsOf, seqScansOf } from '../helpers/query-plans.js';
+import { dashboardRoutes, explain, grantGeneratedTrainer, hotRoutes, largeTables, readsOf, seqScansOf } from '../helpers/query-plans.js';
 import { ENGINES, createPostgresDatabase } from '../helpers/runtime.js';
 import { signInAs } from '../helpers/session.js';
 
@@ -22,6 +22,11 @@ import { signInAs } from '../helpers/session.js';
 const GENERATED = ['--organisations', '200', '--candidates', '6000', '--months', '2'];
 /** A table with at least this many rows must never be read whole by a hot route. */
 const LARGE_ROWS = 2_500;
+/**
+ * The generated advisor decided every generated quote: their trainees at risk are every training
+ * in progress, and reading those (not their attendance: the summary holds it) is the figure.
+ */
+const WHOLE_SCOPE: Record<string, readonly string[]> = { 'dashboard (advisor)': ['training', 'candidate', 'quote'] };
 
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
@@ -55,19 +60,24 @@ for (const engine of ENGINES.filter((e) => e === 'postgres')) {
         for (const table of ['quote', 'candidate', 'training', 'training_session', 'attendance']) {
           assert.ok(large.has(table), `${table} is not large enough for the planner to prefer its indexes: ${JSON.stringify([...large])}`);
         }
+        await grantGeneratedTrainer(db);
         const accounts = {
           editor: await signInAs(runtime.app, clock, 'devis.org1'),
           officer: await signInAs(runtime.app, clock, 'assiduite.org1'),
           advisor: await signInAs(runtime.app, clock, 'conseiller.demo'),
+          trainer: await signInAs(runtime.app, clock, 'rgc.org1'),
+          agency: await signInAs(runtime.app, clock, 'admin.agence'),
         };
         const found: string[] = [];
         let explained = 0;
-        for (const route of await hotRoutes(db)) {
+        // The dashboards of the organisation's roles, the advisor and the trainer; the agency
+        // administrator's figures are agency-wide by nature (docs/decisions/0049-dashboard-figures-at-scale.md).
+        for (const route of [...(await hotRoutes(db)), ...dashboardRoutes()]) {
           const { result, reads } = await readsOf(() => runtime.app.inject({ method: 'GET', url: route.url, headers: accounts[route.as].headers }));
           assert.equal(result.statusCode, 200, `${route.name}: ${result.body.slice(0, 300)}`);
           assert.ok(reads.length > 0, `${route.name}: no statement captured`);
           for (const read of reads) {
-            const scans = seqScansOf(await explain(db, read), large);
+            const scans = seqScansOf(await explain(db, read), large).filter((t) => !WHOLE_SCOPE[route.name]?.includes(t));
             explained++;
             if (scans.length) found.push(`${route.name}: sequential scan of ${scans.join(', ')} in\n  ${read.text.replace(/\s+/g, ' ')}`);
           }

@@ -12,7 +12,7 @@ import { freePort, root, startServer, stopServer, type Kairos } from '../helpers
 
 const TIMEOUT = 300_000;
 /** Packages that cost tens to hundreds of milliseconds to load and serve only some requests (or one engine). */
-const AT_FIRST_USE = ['pdfkit', 'qrcode', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-fr', 'nodemailer', 'tar-stream', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/nodefs', 'ioredis', '@simplewebauthn/server', '@simplewebauthn/server/helpers'];
+const AT_FIRST_USE = ['pdfkit', 'qrcode', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-fr', 'nodemailer', 'tar-stream', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/nodefs', 'ioredis', '@simplewebauthn/server', '@simplewebauthn/server/helpers', 'exceljs'];
 const work = mkdtempSync(path.join(tmpdir(), 'kairos-start-build-'));
 const project = path.join(work, 'project');
 const dataDir = path.join(work, 'data');
@@ -103,6 +103,6 @@ describe('the bundle of this project', () => {
     );
     assert.deepEqual(eager, [], 'use `await import(…)` where the package is needed (docs/decisions/0039)');
     const lazy = new Set(Object.values(meta.inputs).flatMap((input) => input.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)));
-    for (const name of ['pdfkit', 'qrcode', 'nodemailer', '@zxcvbn-ts/core', 'pg', '@electric-sql/pglite']) assert.ok(lazy.has(name), `${name} is imported where it is used`);
+    for (const name of ['pdfkit', 'qrcode', 'nodemailer', '@zxcvbn-ts/core', 'pg', '@electric-sql/pglite', 'exceljs']) assert.ok(lazy.has(name), `${name} is imported where it is used`);
   });
 });

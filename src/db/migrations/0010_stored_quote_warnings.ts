@@ -11,7 +11,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index quote_queue on quote (status, (coalesce(accepted_at, submitted_at)), id) where submitted_at is not null;
     create index quote_warnings_missing on quote (id) where warnings is null;
   `.execute(db);
-  await fillMissingWarnings(db);
+  await fillMissingWarnings(db, { errorCounts: false });
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -59,6 +59,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — Kairos`}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/bootstrap/css/bootstrap.min.css" />
         <link rel="stylesheet" href="/assets/kairos.css" />
         {/* Strict CSP: htmx must not inject its <style> (indicator rules are in kairos.css) nor eval. */}

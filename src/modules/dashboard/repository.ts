@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { blockedDraft } from '../quotes/record/blocking-errors.js';
 
 type Db = Kysely<DB>;
 const n = (v: unknown): number => Number(v ?? 0);
@@ -26,26 +27,31 @@ async function rows<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
 export interface QuoteTodoRow {
   status: string;
   count: number;
-  flaggedDrafts: number;
+  /** Drafts carrying stored warnings (submittable, the advisor will see them). */
+  warnedDrafts: number;
+  /** Drafts `submit` would refuse on `today` (blocking-errors.ts). */
+  blockedDrafts: number;
   expiring: number;
 }
 
 /**
- * An organisation's quotes by status, with what needs doing: drafts carrying stored findings,
- * and quotes that expire within `days` (unanswered since `answerBefore`, or starting by `lastStart`).
+ * An organisation's quotes by status, with what needs doing: drafts with blocking errors on
+ * `today`, drafts with warnings, and quotes that expire within `days` (unanswered since
+ * `answerBefore`, or starting by `lastStart`).
  */
-export async function organisationQuotes(db: Db, organisationId: string, answerBefore: Date, lastStart: string): Promise<QuoteTodoRow[]> {
+export async function organisationQuotes(db: Db, organisationId: string, today: string, answerBefore: Date, lastStart: string): Promise<QuoteTodoRow[]> {
   const r = await rows<Record<string, unknown>>(
     db,
     sql`select quote.status,
           count(*) as count,
-          count(*) filter (where quote.status = 'draft' and jsonb_array_length(coalesce(quote.warnings, '[]'::jsonb)) > 0) as flagged,
+          count(*) filter (where quote.status = 'draft' and jsonb_array_length(coalesce(quote.warnings, '[]'::jsonb)) > 0) as warned,
+          count(*) filter (where ${blockedDraft(today)}) as blocked,
           count(*) filter (where (quote.status = 'submitted' and quote.submitted_at <= ${answerBefore})
                               or (quote.status in ('submitted', 'accepted') and ${startDate} <= ${lastStart})) as expiring
         from quote where quote.organisation_id = ${organisationId}
         group by quote.status`,
   );
-  return r.map((x) => ({ status: String(x.status), count: n(x.count), flaggedDrafts: n(x.flagged), expiring: n(x.expiring) }));
+  return r.map((x) => ({ status: String(x.status), count: n(x.count), warnedDrafts: n(x.warned), blockedDrafts: n(x.blocked), expiring: n(x.expiring) }));
 }
 
 export interface DecisionFigures {
@@ -126,12 +132,15 @@ export async function attendanceBySession(db: Db, filter: { organisationId?: str
   return r.map((x) => ({ session: String(x.session), recorded: n(x.recorded), attended: n(x.attended) }));
 }
 
-/** Half-days recorded and attended from `from` to `to`, all organisations. */
+/**
+ * Half-days recorded and attended in the months from `from`'s to `to`'s, all organisations, from
+ * the monthly summary (attendance_month_summary, as of its last refresh: dashboard/jobs.ts).
+ */
 export async function attendanceOverall(db: Db, from: string, to: string): Promise<{ recorded: number; attended: number }> {
   const [r] = await rows<Record<string, unknown>>(
     db,
-    sql`select count(*) as recorded, count(*) filter (where attendance.status <> 'absent') as attended
-        from attendance where attendance.date >= ${from}::date and attendance.date <= ${to}::date`,
+    sql`select coalesce(sum(recorded), 0) as recorded, coalesce(sum(attended), 0) as attended
+        from attendance_month_summary where month >= date_trunc('month', ${from}::date) and month <= ${to}::date`,
   );
   return { recorded: n(r?.recorded), attended: n(r?.attended) };
 }
@@ -182,22 +191,22 @@ export interface AtRiskRow {
   unjustified: number;
 }
 
-/** The advisor's trainees in training whose attendance is below `threshold` or with unjustified absences since `monthFirst`. */
+/**
+ * The advisor's trainees in training whose attendance is below `threshold` or with unjustified
+ * absences in `monthFirst`'s month, from the monthly summary (as of its last refresh).
+ */
 export async function advisorAtRisk(db: Db, accountId: string, monthFirst: string, threshold: number): Promise<AtRiskRow[]> {
   const r = await rows<Record<string, unknown>>(
     db,
     sql`select training.id, candidate.id as candidate_id, candidate.identifier, candidate.last_name, candidate.first_name,
-          count(attendance.training_id) as recorded,
-          count(attendance.training_id) filter (where attendance.status <> 'absent') as attended,
-          count(attendance.training_id) filter (where attendance.status = 'absent' and attendance.justified = false and attendance.date >= ${monthFirst}::date) as unjustified
+          t.recorded, t.attended, coalesce(m.unjustified, 0) as unjustified
         from training
         inner join candidate on candidate.id = training.candidate_id
         inner join quote on quote.id = training.quote_id
-        left join attendance on attendance.training_id = training.id
+        inner join attendance_training_summary t on t.training_id = training.id
+        left join attendance_month_summary m on m.training_id = training.id and m.month = date_trunc('month', ${monthFirst}::date)
         where training.status = 'in_progress' and ${advisorScope(accountId)}
-        group by training.id, candidate.id, candidate.identifier, candidate.last_name, candidate.first_name
-        having (count(attendance.training_id) > 0 and count(attendance.training_id) filter (where attendance.status <> 'absent') < ${threshold}::numeric * count(attendance.training_id))
-            or count(attendance.training_id) filter (where attendance.status = 'absent' and attendance.justified = false and attendance.date >= ${monthFirst}::date) > 0
+          and ((t.recorded > 0 and t.attended < ${threshold}::numeric * t.recorded) or coalesce(m.unjustified, 0) > 0)
         order by candidate.last_name, candidate.identifier`,
   );
   return r.map((x) => ({
@@ -238,7 +247,7 @@ export async function pipelineByMonth(db: Db, since: Date): Promise<Array<{ mont
   return r.map((x) => ({ month: String(x.month), submitted: n(x.submitted), approved: n(x.approved), refused: n(x.refused) }));
 }
 
-export const ORGANISATION_SORTS = ['retards', 'abandons', 'nom'] as const;
+export const ORGANISATION_SORTS = ['retards', 'abandons', 'assiduite', 'nom'] as const;
 export type OrganisationSort = (typeof ORGANISATION_SORTS)[number];
 
 export interface OrganisationRow {
@@ -247,13 +256,22 @@ export interface OrganisationRow {
   overdueReports: number;
   withdrawals: Record<string, number>;
   withdrawalTotal: number;
+  /** Half-days recorded and attended in the months from `from`'s to `to`'s (monthly summary). */
+  recorded: number;
+  attended: number;
 }
 
-/** Training organisations with their withdrawals by reason and overdue reports, worst first by `sort`. */
-export async function byOrganisation(db: Db, today: string, sort: OrganisationSort, limit: number): Promise<OrganisationRow[]> {
+/**
+ * Training organisations with their withdrawals by reason, overdue reports and attendance rate
+ * since `attendanceFrom`'s month (from the monthly summary, as of its last refresh), worst first
+ * by `sort`: the lowest attendance first for `assiduite`, organisations without any recorded
+ * half-day last.
+ */
+export async function byOrganisation(db: Db, today: string, attendanceFrom: string, sort: OrganisationSort, limit: number): Promise<OrganisationRow[]> {
   const order = {
     retards: sql`overdue desc, withdrawals desc, organisation.name`,
     abandons: sql`withdrawals desc, overdue desc, organisation.name`,
+    assiduite: sql`coalesce(max(att.attended), 0)::float / nullif(coalesce(max(att.recorded), 0), 0) asc nulls last, organisation.name`,
     nom: sql`organisation.name`,
   }[sort];
   const r = await rows<Record<string, unknown>>(
@@ -265,8 +283,15 @@ export async function byOrganisation(db: Db, today: string, sort: OrganisationSo
           count(training.id) filter (where training.withdrawal_reason = 'health') as health,
           count(training.id) filter (where training.withdrawal_reason = 'personal') as personal,
           count(training.id) filter (where training.withdrawal_reason = 'disengagement') as disengagement,
-          count(training.id) filter (where training.withdrawal_reason = 'other') as other
+          count(training.id) filter (where training.withdrawal_reason = 'other') as other,
+          coalesce(max(att.recorded), 0) as recorded, coalesce(max(att.attended), 0) as attended
         from organisation left join training on training.organisation_id = organisation.id
+        left join (
+          select t.organisation_id, sum(s.recorded) as recorded, sum(s.attended) as attended
+            from attendance_month_summary s join training t on t.id = s.training_id
+            where s.month >= date_trunc('month', ${attendanceFrom}::date) and s.month <= ${today}::date
+            group by t.organisation_id
+        ) as att on att.organisation_id = organisation.id
         where organisation.kind = 'training_provider'
         group by organisation.id, organisation.name
         order by ${order} limit ${limit}`,
@@ -277,6 +302,8 @@ export async function byOrganisation(db: Db, today: string, sort: OrganisationSo
     overdueReports: n(x.overdue),
     withdrawalTotal: n(x.withdrawals),
     withdrawals: Object.fromEntries(['found_job', 'health', 'personal', 'disengagement', 'other'].map((k) => [k, n(x[k])])),
+    recorded: n(x.recorded),
+    attended: n(x.attended),
   }));
 }
 

@@ -5,6 +5,7 @@ import { isoDay, isoInstant } from '../../http/schemas.js';
 import { ORGANISATION_SORTS } from './repository.js';
 
 export const TASK_CODES = [
+  'drafts_with_errors',
   'drafts_flagged',
   'changes_requested',
   'quotes_expiring',
@@ -18,6 +19,9 @@ export const TASK_CODES = [
   'trainees_at_risk',
   'adhesions_pending',
   'security_alerts_open',
+  'sheets_to_open',
+  'sheets_open_today',
+  'sheets_past_open',
 ] as const;
 export type TaskCode = (typeof TASK_CODES)[number];
 
@@ -81,13 +85,43 @@ export const dashboardSchema = z.object({
       withdrawalsByReason: byReason,
       organisations: z.object({
         sort: z.enum(ORGANISATION_SORTS),
-        rows: z.array(z.object({ id: z.uuid(), name: z.string(), overdueReports: z.number().int(), withdrawals: z.number().int(), withdrawalsByReason: z.record(z.string(), z.number().int()) })),
+        rows: z.array(
+          z.object({
+            id: z.uuid(),
+            name: z.string(),
+            overdueReports: z.number().int(),
+            withdrawals: z.number().int(),
+            withdrawalsByReason: z.record(z.string(), z.number().int()),
+            attendance: attendance.describe('Assiduité de l’organisme sur la même période que `attendance` (mise à jour toutes les 10 minutes).'),
+          }),
+        ),
       }),
       adhesionsPending: z.number().int().nullable().describe('Null sans le rôle d’administrateur GID.'),
       securityAlertsOpen: z.number().int().nullable(),
     })
     .nullable()
     .describe('Administrateur de l’agence.'),
+  trainer: z
+    .object({
+      todo,
+      today: z
+        .array(
+          z.object({
+            session: z.string(),
+            period: z.enum(['am', 'pm']),
+            startsAt: z.string(),
+            endsAt: z.string(),
+            trainees: z.number().int().describe('Stagiaires prévus sur la demi-journée (non sortis ce jour-là).'),
+            sheetId: z.uuid().nullable().describe('Null tant que la feuille n’est pas ouverte.'),
+            sheetStatus: z.enum(['open', 'closed']).nullable(),
+          }),
+        )
+        .describe('Les demi-journées prévues aujourd’hui dans l’organisme, par demi-journée puis session.'),
+      week: z.object({ from: isoDay, to: isoDay, sessions: z.number().int().describe('Sessions Carif-Oref ayant au moins une demi-journée prévue.'), halfDays: z.number().int() }).describe('Du lundi au dimanche de la semaine en cours.'),
+      pastOpenSheets: z.number().int().describe('Feuilles des jours passés encore ouvertes.'),
+    })
+    .nullable()
+    .describe('Formateur : les feuilles d’émargement de son organisme.'),
 });
 export type Dashboard = z.output<typeof dashboardSchema>;
 

@@ -8,12 +8,13 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
 import { hasHabilitation, type Actor } from '../habilitations/policy.js';
 import { parisDay } from '../onboarding/rules.js';
-import { ANSWER_DAYS } from '../quotes/index.js';
-import { addDays } from '../quotes/rules/holidays.js';
+import { ANSWER_DAYS, fillMissingWarnings } from '../quotes/index.js';
+import { addDays, isoWeekday } from '../quotes/rules/holidays.js';
 import { QUOTE_STATUSES, STATUS_LABELS } from '../quotes/rules/lifecycle.js';
 import { auditCandidateViews } from '../training/service.js';
 import { WITHDRAWAL_LABELS, WITHDRAWAL_REASONS, type WithdrawalReason } from '../training/rules.js';
 import * as repo from './repository.js';
+import * as trainerRepo from './trainer-repository.js';
 import type { Dashboard, TaskCode } from './schemas.js';
 
 const DAY_MS = 86_400_000;
@@ -60,12 +61,18 @@ interface Dates {
   threeMonthsFrom: string;
 }
 
+/** Quotes written outside the application get their stored findings before being counted on them. */
+async function organisationQuotes(ctx: AppContext, organisationId: string, d: Dates, answerBefore: Date) {
+  await fillMissingWarnings(ctx.db, { versions: false });
+  return repo.organisationQuotes(ctx.db, organisationId, d.today, answerBefore, addDays(d.today, EXPIRY_WARNING_DAYS));
+}
+
 async function organisationBlock(ctx: AppContext, actor: Actor, organisationId: string, d: Dates): Promise<Dashboard['organisation']> {
   const editor = hasHabilitation(actor, 'kairos', ['quote_editor']);
   const follower = hasHabilitation(actor, 'kairos', ['attendance_officer', 'reader']);
   const answerBefore = new Date(d.now.getTime() - (ANSWER_DAYS - EXPIRY_WARNING_DAYS) * DAY_MS);
   const [quoteRows, decided, trainingTodo, sessions, withdrawals] = await Promise.all([
-    editor ? repo.organisationQuotes(ctx.db, organisationId, answerBefore, addDays(d.today, EXPIRY_WARNING_DAYS)) : null,
+    editor ? organisationQuotes(ctx, organisationId, d, answerBefore) : null,
     editor ? repo.decisions(ctx.db, { organisationId }) : null,
     follower ? repo.organisationTrainingTodo(ctx.db, organisationId, d.today, d.monthFirst) : null,
     follower ? repo.attendanceBySession(ctx.db, { organisationId }, d.threeMonthsFrom, d.today) : null,
@@ -75,7 +82,8 @@ async function organisationBlock(ctx: AppContext, actor: Actor, organisationId: 
   if (quoteRows) {
     const sum = (f: (r: repo.QuoteTodoRow) => number) => quoteRows.reduce((s, r) => s + f(r), 0);
     todo.push(
-      item('drafts_flagged', 'Brouillons signalés par les contrôles', sum((r) => r.flaggedDrafts), '/devis?status=draft'),
+      item('drafts_with_errors', 'Brouillons avec erreurs (ne peuvent pas être soumis en l’état)', sum((r) => r.blockedDrafts), '/devis?status=draft&erreurs=oui'),
+      item('drafts_flagged', 'Brouillons avec avertissements (le conseiller les verra)', sum((r) => r.warnedDrafts), '/devis?status=draft'),
       item('changes_requested', 'Devis à modifier à la demande du conseiller', sum((r) => (r.status === 'changes_requested' ? r.count : 0)), '/devis?status=changes_requested'),
       item('quotes_expiring', `Devis qui expirent dans les ${EXPIRY_WARNING_DAYS} jours`, sum((r) => r.expiring), '/devis?status=submitted'),
     );
@@ -146,7 +154,7 @@ async function agencyBlock(ctx: AppContext, actor: Actor, d: Dates, sort: Organi
     repo.pipelineByMonth(ctx.db, since),
     repo.decisions(ctx.db, { since }),
     repo.attendanceOverall(ctx.db, d.threeMonthsFrom, d.today),
-    repo.byOrganisation(ctx.db, d.today, sort, ORGANISATION_ROWS),
+    repo.byOrganisation(ctx.db, d.today, d.threeMonthsFrom, sort, ORGANISATION_ROWS),
     gidAdmin ? repo.agencyPending(ctx.db) : null,
   ]);
   const months = Array.from({ length: 12 }, (_, i) => monthStart(d.today, 11 - i).slice(0, 7));
@@ -166,32 +174,67 @@ async function agencyBlock(ctx: AppContext, actor: Actor, d: Dates, sort: Organi
     withdrawalsByReason: byReason(Object.entries(totals).map(([reason, count]) => ({ reason, count }))),
     organisations: {
       sort,
-      rows: organisations.map((o) => ({ id: o.id, name: o.name, overdueReports: o.overdueReports, withdrawals: o.withdrawalTotal, withdrawalsByReason: o.withdrawals })),
+      rows: organisations.map((o) => ({
+        id: o.id,
+        name: o.name,
+        overdueReports: o.overdueReports,
+        withdrawals: o.withdrawalTotal,
+        withdrawalsByReason: o.withdrawals,
+        attendance: { recorded: o.recorded, attended: o.attended, rate: rateOf(o.attended, o.recorded) },
+      })),
     },
     adhesionsPending: pending?.adhesions ?? null,
     securityAlertsOpen: pending?.securityAlerts ?? null,
   };
 }
 
+/** The sheets of the trainer's organisation: today's half-days to open, present and close; past ones left open; the week. */
+async function trainerBlock(ctx: AppContext, organisationId: string, d: Dates): Promise<Dashboard['trainer']> {
+  const monday = addDays(d.today, 1 - isoWeekday(d.today));
+  const sunday = addDays(monday, 6);
+  const [week, past] = await Promise.all([trainerRepo.plannedHalfDays(ctx.db, organisationId, monday, sunday), trainerRepo.pastOpenSheets(ctx.db, organisationId, d.today)]);
+  const today = week.filter((h) => h.date === d.today);
+  const toOpen = today.filter((h) => h.sheetId === null);
+  const open = today.filter((h) => h.sheetStatus === 'open');
+  const only = (ids: Array<string | null>) => (ids.length === 1 && ids[0] ? `/kairos/emargement/${ids[0]}` : '/kairos/emargement');
+  return {
+    todo: [
+      item('sheets_to_open', 'Demi-journées d’aujourd’hui dont la feuille d’émargement n’est pas ouverte', toOpen.length, '/kairos/emargement'),
+      item('sheets_open_today', 'Feuilles d’aujourd’hui ouvertes : à présenter aux stagiaires puis à clore', open.length, only(open.map((h) => h.sheetId))),
+      item('sheets_past_open', 'Feuilles des jours passés encore ouvertes : à clore', past.count, past.count === 1 ? only([past.firstId]) : '/kairos/emargement'),
+    ],
+    today: today.map(({ date: _date, ...h }) => h),
+    week: { from: monday, to: sunday, sessions: new Set(week.map((h) => h.session)).size, halfDays: week.length },
+    pastOpenSheets: past.count,
+  };
+}
+
 /** Which blocks the actor sees; none (a candidate, a staff member without a Kairos role) is refused. */
-export function dashboardRoles(actor: Actor): { organisationId: string | null; advisor: boolean; agency: boolean } {
+export function dashboardRoles(actor: Actor): { organisationId: string | null; advisor: boolean; agency: boolean; trainerOf: string | null } {
   const org = actor.organisation;
   const organisationId = org?.kind === 'training_provider' && hasHabilitation(actor, 'kairos', ['quote_editor', 'attendance_officer', 'reader']) ? org.id : null;
   const advisor = org?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['advisor']);
   const agency = org?.kind === 'agency' && hasHabilitation(actor, 'kairos', ['agency_admin']);
-  return { organisationId, advisor, agency };
+  const trainerOf = org?.kind === 'training_provider' && hasHabilitation(actor, 'kairos', ['trainer']) ? org.id : null;
+  return { organisationId, advisor, agency, trainerOf };
+}
+
+/** Whether the actor holds a role with a dashboard block. */
+export function hasDashboard(roles: ReturnType<typeof dashboardRoles>): boolean {
+  return Boolean(roles.organisationId || roles.advisor || roles.agency || roles.trainerOf);
 }
 
 export async function dashboardFor(ctx: AppContext, actor: Actor, meta: RequestMeta, sort: OrganisationSort = 'retards'): Promise<Dashboard> {
   const roles = dashboardRoles(actor);
-  if (!roles.organisationId && !roles.advisor && !roles.agency) throw problems.forbidden();
+  if (!hasDashboard(roles)) throw problems.forbidden();
   const now = ctx.clock.now();
   const today = parisDay(now);
   const d: Dates = { now, today, monthFirst: monthStart(today), threeMonthsFrom: monthStart(today, 2) };
-  const [organisation, advisor, agency] = await Promise.all([
+  const [organisation, advisor, agency, trainer] = await Promise.all([
     roles.organisationId ? organisationBlock(ctx, actor, roles.organisationId, d) : null,
     roles.advisor ? advisorBlock(ctx, actor, d, meta) : null,
     roles.agency ? agencyBlock(ctx, actor, d, sort) : null,
+    roles.trainerOf ? trainerBlock(ctx, roles.trainerOf, d) : null,
   ]);
-  return { generatedAt: now.toISOString(), today, organisation, advisor, agency };
+  return { generatedAt: now.toISOString(), today, organisation, advisor, agency, trainer };
 }

@@ -7,7 +7,7 @@ import { ORGANISATION_SORTS } from './repository.js';
 type Todo = NonNullable<Dashboard['organisation']>['todo'];
 const day = (iso: string) => iso.split('-').reverse().join('/');
 
-function TodoList({ id, todo }: { id: string; todo: Todo }) {
+export function TodoList({ id, todo }: { id: string; todo: Todo }) {
   const open = todo.filter((t) => t.count > 0);
   return (
     <section aria-labelledby={`${id}-a-faire`} class="mb-4">
@@ -56,7 +56,7 @@ function Figure({ id, title, chart, head, rows }: { id: string; title: string; c
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+export function Stat({ label, value }: { label: string; value: string }) {
   return (
     <div class="col-sm-6 col-lg-3">
       <div class="card h-100"><div class="card-body"><p class="card-text small mb-1">{label}</p><p class="h4 mb-0">{value}</p></div></div>
@@ -144,12 +144,13 @@ export function AdvisorBlock({ block }: { block: NonNullable<Dashboard['advisor'
           </table>
         )}
         <p>Alertes des 30 derniers jours : {block.alerts.map((a) => `${a.label} ${formatNumber(a.count)}`).join(', ')}.</p>
+        <p class="form-text">Assiduité des stagiaires mise à jour toutes les 10 minutes.</p>
       </section>
     </section>
   );
 }
 
-const SORT_LABELS: Record<(typeof ORGANISATION_SORTS)[number], string> = { retards: 'bilans en retard', abandons: 'abandons', nom: 'nom' };
+const SORT_LABELS: Record<(typeof ORGANISATION_SORTS)[number], string> = { retards: 'bilans en retard', abandons: 'abandons', assiduite: 'assiduité la plus faible', nom: 'nom' };
 
 export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']> }) {
   const months = block.pipeline.map((p) => p.month);
@@ -183,9 +184,10 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
         head={['Mois', 'Soumis', 'Validés', 'Refusés']}
         rows={block.pipeline.map((p) => [formatMonth(p.month), formatNumber(p.submitted), formatNumber(p.approved), formatNumber(p.refused)])}
       />
+      <p class="form-text">Assiduité de tous les organismes mise à jour toutes les 10 minutes.</p>
       <Withdrawals id="abandons-agence" rows={block.withdrawalsByReason} />
       <section aria-labelledby="par-organisme" class="mb-4">
-        <h3 id="par-organisme" class="h5">Abandons et bilans en retard par organisme</h3>
+        <h3 id="par-organisme" class="h5">Assiduité, abandons et bilans en retard par organisme</h3>
         <p>
           Trié par {SORT_LABELS[o.sort]}. Trier par :{' '}
           {ORGANISATION_SORTS.map((s, i) => (
@@ -202,6 +204,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
             <tr>
               <th scope="col" aria-sort={o.sort === 'nom' ? 'ascending' : undefined}>Organisme</th>
               <th scope="col" class="text-end" aria-sort={o.sort === 'retards' ? 'descending' : undefined}>Bilans en retard</th>
+              <th scope="col" class="text-end" aria-sort={o.sort === 'assiduite' ? 'ascending' : undefined}>Assiduité</th>
               <th scope="col" class="text-end" aria-sort={o.sort === 'abandons' ? 'descending' : undefined}>Abandons</th>
               {block.withdrawalsByReason.map((r) => <th scope="col" class="text-end">{r.label}</th>)}
             </tr>
@@ -211,6 +214,7 @@ export function AgencyBlock({ block }: { block: NonNullable<Dashboard['agency']>
               <tr data-organisation={r.id}>
                 <th scope="row">{r.name}</th>
                 <td class="text-end">{formatNumber(r.overdueReports)}</td>
+                <td class="text-end">{formatRate(r.attendance.rate)}</td>
                 <td class="text-end">{formatNumber(r.withdrawals)}</td>
                 {block.withdrawalsByReason.map((w) => <td class="text-end">{formatNumber(r.withdrawalsByReason[w.reason] ?? 0)}</td>)}
               </tr>

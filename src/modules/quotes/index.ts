@@ -18,6 +18,9 @@ export { quoteTemplatePages } from './templates/pages.js';
 export { quoteTemplateRoutes } from './templates/routes.js';
 export { ANSWER_DAYS, registerQuoteExpiry } from './decision/expiry-jobs.js';
 export { fillMissingWarnings } from './record/stored-warnings.js';
+export { quotesForExport, type QuoteExportRow } from './editor/service.js';
+export { listQuery as quoteListQuery } from './editor/schemas.js';
+export { organisationReaders as quoteListReaders } from './record/access.js';
 
 /** The quote API: the organisation's drafts, reading a quote, decisions, the agreement, the queues. */
 export async function quoteRoutes(app: FastifyInstance): Promise<void> {

@@ -17,7 +17,10 @@ export { trainingPages } from './pages.js';
 export { trainingSpaceSection } from './follow-up/me-pages.js';
 export { REPORT_REMINDERS, registerTrainingJobs, remindOverdueReports } from './follow-up/jobs.js';
 
-export { declareEntry, declareExit, declareWithdrawal, getTraining, listTrainingsFor, submitReport } from './follow-up/service.js';
+export { declareEntry, declareExit, declareWithdrawal, getTraining, listTrainingsFor, submitReport, trainingsForExport } from './follow-up/service.js';
+export { attendanceForExport } from './attendance/grid-service.js';
+export { trainingReaders, organisationReaders as trainingOrganisationReaders } from './policy.js';
+export { ABSENCE_LABELS, ATTENDANCE_LABELS, PERIOD_LABELS, STATUS_LABELS as TRAINING_STATUS_LABELS, WITHDRAWAL_LABELS } from './rules.js';
 export { entryBodySchema, listQuerySchema, reportBodySchema, withdrawalBodySchema } from './follow-up/schemas.js';
 export { getAttendance, saveAttendance } from './attendance/service.js';
 export { importAttendanceCsv } from './attendance/import-service.js';

@@ -9,6 +9,8 @@ export type QuoteListing = Awaited<ReturnType<typeof listQuotes>>;
 export interface ListFilters {
   status: string;
   q: string;
+  /** Only the drafts that cannot be submitted as they are. */
+  errors: boolean;
   page: number;
 }
 
@@ -27,6 +29,12 @@ function Filters({ f }: { f: ListFilters }) {
         <input class="form-control" id="filtre-recherche" name="q" value={f.q} maxLength={100} />
       </div>
       <div class="col-md-3">
+        <div class="form-check">
+          <input class="form-check-input" type="checkbox" id="filtre-erreurs" name="erreurs" value="oui" checked={f.errors} />
+          <label class="form-check-label" for="filtre-erreurs">Brouillons avec erreurs seulement (qui ne peuvent pas être soumis en l’état)</label>
+        </div>
+      </div>
+      <div class="col-md-12">
         <button type="submit" class="btn btn-outline-primary">Filtrer</button>
       </div>
     </form>
@@ -37,6 +45,7 @@ function pageHref(f: ListFilters, page: number): string {
   const params = new URLSearchParams();
   if (f.status) params.set('status', f.status);
   if (f.q) params.set('q', f.q);
+  if (f.errors) params.set('erreurs', 'oui');
   if (page > 1) params.set('page', String(page));
   const query = params.toString();
   return query ? `/devis?${query}` : '/devis';
@@ -57,7 +66,7 @@ function Pagination({ f, listing }: { f: ListFilters; listing: QuoteListing }) {
 }
 
 export function QuoteList({ f, listing }: { f: ListFilters; listing: QuoteListing }) {
-  const filtered = f.status !== '' || f.q !== '';
+  const filtered = f.status !== '' || f.q !== '' || f.errors;
   return (
     <>
       <Filters f={f} />

@@ -14,6 +14,7 @@ import { HttpProblem, problems, type FieldError } from '../../../http/problem.js
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { formText } from '../../../http/views/form.js';
+import { ExportLinks } from '../../../http/views/export-links.js';
 import { QUOTE_STATUSES } from '../rules/lifecycle.js';
 import type { QuoteInput } from '../rules/quote-schema.js';
 import { quoteEditor } from '../record/access.js';
@@ -127,10 +128,11 @@ export function renderQuotePage(request: FastifyRequest, reply: FastifyReply, s:
 }
 
 /** Lenient filters: a page should show the list, not an error, for a hand-edited address. */
-function filtersOf(query: { status: string; q: string; page: string }): ListFilters {
+function filtersOf(query: { status: string; q: string; erreurs: string; page: string }): ListFilters {
   return {
     status: (QUOTE_STATUSES as readonly string[]).includes(query.status) ? query.status : '',
     q: query.q.trim(),
+    errors: query.erreurs === 'oui',
     page: /^\d{1,5}$/.test(query.page) ? Math.min(10_000, Math.max(1, Number(query.page))) : 1,
   };
 }
@@ -196,7 +198,8 @@ export async function quotePages(fastify: FastifyInstance): Promise<void> {
 
   app.get('/devis', { config, schema: { querystring: listPageQuery } }, async (request, reply) => {
     const f = filtersOf(request.query);
-    const listing = await listQuotes(app.ctx, actorOf(request), { page: f.page, ...(f.status ? { status: f.status } : {}), ...(f.q ? { q: f.q } : {}) }, requestMeta(request));
+    const query = { page: f.page, ...(f.status ? { status: f.status } : {}), ...(f.q ? { q: f.q } : {}), ...(f.errors ? { erreurs: 'oui' as const } : {}) };
+    const listing = await listQuotes(app.ctx, actorOf(request), query, requestMeta(request));
     return sendPage(request, reply, 'Devis', () => (
       <>
         <h1 class="h3">Devis de formation</h1>
@@ -205,6 +208,7 @@ export async function quotePages(fastify: FastifyInstance): Promise<void> {
           <a class="btn btn-outline-secondary" href="/devis/modeles">Modèles de devis</a>
         </p>
         <QuoteList f={f} listing={listing} />
+        <ExportLinks kind="quotes" label="Devis de la liste, toutes les pages" filters={{ status: (QUOTE_STATUSES as readonly string[]).includes(f.status) ? f.status : null, q: f.q, erreurs: f.errors ? 'oui' : null }} />
       </>
     ));
   });

@@ -16,6 +16,10 @@ import { FIELD_MAX, formValuesFromBody, quoteJsonOf, type FormValues } from './f
 export const listQuery = z.strictObject({
   status: z.enum(QUOTE_STATUSES, { error: `Statut (status) : choisissez parmi ${QUOTE_STATUSES.join(', ')}.` }).optional(),
   q: z.string().trim().max(100, 'Recherche (q) : 100 caractères au maximum.').optional(),
+  erreurs: z
+    .enum(['oui'], { error: 'Erreurs (erreurs) : seule la valeur « oui » est acceptée (les brouillons qui ne peuvent pas être soumis en l’état).' })
+    .optional()
+    .describe('« oui » : seulement les brouillons qui ne peuvent pas être soumis en l’état (au moins une erreur bloquante).'),
   page: pageParam,
 });
 
@@ -52,7 +56,7 @@ export const cancelBody = emptyIfAbsent(
 
 /** The confirmation chosen by a redirect (`fait`), on the quote page and the template list. */
 export const noticeQuery = z.object({ fait: formField(40) });
-export const listPageQuery = z.object({ status: formField(40), q: formField(100), page: formField(10) });
+export const listPageQuery = z.object({ status: formField(40), q: formField(100), erreurs: formField(10), page: formField(10) });
 /** A button's form (cancel, new version): nothing but the CSRF field. */
 export const quoteActionForm = z.object({});
 /** `modele`: the template a new quote starts from. */

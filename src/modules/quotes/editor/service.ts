@@ -9,6 +9,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import type { Candidate, DB, Quote } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
+import { parisDay } from '../../onboarding/rules.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { guardCandidateAccess, guardRegisterLookup } from '../../security/bulk-access.js';
 import { applyTransition, type QuoteAction, type QuoteStatus } from '../rules/lifecycle.js';
@@ -18,10 +19,10 @@ import { CANDIDATE_UNMATCHED, QUOTE_NOT_FOUND, notADraft, staleVersion } from '.
 import { costsToStored, findingView, storedData, type StoredQuoteData } from '../record/quote-json.js';
 import { PAGE_SIZE, findCandidateById, findCandidateByIdentifier, lockOwnQuote, updateQuote, type Db } from '../record/repository.js';
 import { findingsOf, viewOf } from '../record/service.js';
-import { warningsColumn } from '../record/stored-warnings.js';
+import { fillMissingWarnings, findingColumns } from '../record/stored-warnings.js';
 import { recordEvent, recordQuoteAudit } from '../record/timeline.js';
 import { getTemplate } from '../templates/service.js';
-import { insertQuote, insertQuoteVersion, lastChangeRequestComment, listOwnQuotes, type QuoteFilters } from './repository.js';
+import { exportOwnQuotes, insertQuote, insertQuoteVersion, lastChangeRequestComment, listOwnQuotes, type QuoteFilters } from './repository.js';
 
 /** Accents, case, apostrophes and spacing vary between letters and forms; the person does not. */
 export function comparableName(name: string): string {
@@ -81,7 +82,7 @@ export async function createQuote(ctx: AppContext, actor: Actor, input: QuoteCre
       candidate_id: candidate.id,
       type: quoteInput.type,
       data: JSON.stringify(data),
-      warnings: warningsColumn({ type: quoteInput.type, data }),
+      ...findingColumns({ type: quoteInput.type, data }),
       created_at: now,
       updated_at: now,
       created_by: actor.accountId,
@@ -110,8 +111,8 @@ export async function patchQuote(ctx: AppContext, actor: Actor, id: string, patc
       poei: patch.poei !== undefined ? patch.poei : old.poei,
     };
     const type = patch.type ?? current.type;
-    // The warnings judge the content: written with it, in the same statement.
-    const row = await updateQuote(trx, id, { type, candidate_id: candidateId, data: JSON.stringify(data), warnings: warningsColumn({ type, data }), updated_at: now });
+    // The warnings and the error count judge the content: written with it, in the same statement.
+    const row = await updateQuote(trx, id, { type, candidate_id: candidateId, data: JSON.stringify(data), ...findingColumns({ type, data }), updated_at: now });
     await recordQuoteAudit(trx, { quote: row, actor, meta, at: now, action: 'quote.updated', details: { sections: Object.keys(patch), version: row.version } });
     return row;
   });
@@ -189,8 +190,12 @@ export async function newQuoteVersion(ctx: AppContext, actor: Actor, id: string,
 }
 
 /** The organisation's quote list: a page of summaries. It shows candidates' names: each one counts as a read for bulk-access detection. */
-export async function listQuotes(ctx: AppContext, actor: Actor, filters: QuoteFilters, meta: RequestMeta) {
+export async function listQuotes(ctx: AppContext, actor: Actor, query: Omit<QuoteFilters, 'blockedOn'> & { erreurs?: 'oui' }, meta: RequestMeta) {
   if (!actor.organisation) throw problems.forbidden();
+  const { erreurs, ...rest } = query;
+  const filters: QuoteFilters = erreurs === 'oui' ? { ...rest, blockedOn: parisDay(ctx.clock.now()) } : rest;
+  // Quotes written outside the application get their error count before being filtered on it.
+  if (filters.blockedOn) await fillMissingWarnings(ctx.db, { versions: false });
   const { total, rows } = await listOwnQuotes(ctx.db, actor.organisation.id, filters);
   await guardCandidateAccess(ctx, actor, rows.map((r) => r.candidate_id), meta);
   return {
@@ -214,3 +219,38 @@ export async function listQuotes(ctx: AppContext, actor: Actor, filters: QuoteFi
     }),
   };
 }
+
+/**
+ * Every quote of the organisation's list for the same filters, `limit` at most, for the export
+ * (which counts and audits it). Same access as the list: an organisation's own staff only.
+ */
+export async function quotesForExport(ctx: AppContext, actor: Actor, query: Omit<QuoteFilters, 'page' | 'blockedOn'> & { erreurs?: 'oui' }, limit: number) {
+  if (!actor.organisation) throw problems.forbidden();
+  const { erreurs, ...rest } = query;
+  const filters: Omit<QuoteFilters, 'page'> = erreurs === 'oui' ? { ...rest, blockedOn: parisDay(ctx.clock.now()) } : rest;
+  if (filters.blockedOn) await fillMissingWarnings(ctx.db, { versions: false });
+  const rows = await exportOwnQuotes(ctx.db, actor.organisation.id, filters, limit);
+  return rows.map((r) => ({
+    id: r.id,
+    candidateId: r.candidate_id,
+    type: r.type,
+    status: r.status as QuoteStatus,
+    version: r.version,
+    candidate: { identifier: r.identifier, lastName: r.last_name, firstName: r.first_name, birthDate: r.birth_date },
+    title: r.title,
+    carifOrefSession: r.session,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    centreHours: Number(r.centre_hours),
+    companyHours: Number(r.company_hours),
+    hourlyRateCents: Number(r.hourly_rate_cents),
+    pedagogicalCents: Number(r.pedagogical_cents),
+    otherCents: Number(r.other_cents),
+    submittedAt: r.submitted_at,
+    decidedAt: r.decided_at,
+    agreementReference: r.agreement_reference,
+    updatedAt: r.updated_at,
+  }));
+}
+
+export type QuoteExportRow = Awaited<ReturnType<typeof quotesForExport>>[number];

@@ -198,13 +198,29 @@ export async function storeMissingWarnings(db: Db, target: { quoteId: string; ve
   }
 }
 
-/** Quotes whose stored warnings are not computed yet (written outside the application). */
+/** Quotes whose stored warnings or error count are not computed yet (written outside the application). */
 export function quotesWithoutWarnings(db: Db, limit: number) {
+  return db
+    .selectFrom('quote')
+    .select(['id', 'type', 'data'])
+    .where((eb) => eb.or([eb('warnings', 'is', null), eb('error_count', 'is', null)]))
+    .limit(limit)
+    .execute();
+}
+
+/** Fills computed warnings (JSON text) and error counts of quotes still without them, in one statement. */
+export async function setQuoteWarnings(db: Db, rows: ReadonlyArray<{ id: string; warnings: string; error_count: number }>): Promise<void> {
+  const values = sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.warnings}::jsonb, ${r.error_count}::int)`));
+  await sql`update quote set warnings = coalesce(quote.warnings, v.w), error_count = coalesce(quote.error_count, v.e)
+    from (values ${values}) as v(id, w, e) where quote.id = v.id and (quote.warnings is null or quote.error_count is null)`.execute(db);
+}
+
+/** As `quotesWithoutWarnings` and `setQuoteWarnings` before the error count existed (migration 0010). */
+export function quotesWithoutWarningsOnly(db: Db, limit: number) {
   return db.selectFrom('quote').select(['id', 'type', 'data']).where('warnings', 'is', null).limit(limit).execute();
 }
 
-/** Fills computed warnings (JSON text) of quotes still without them, in one statement. */
-export async function setQuoteWarnings(db: Db, rows: ReadonlyArray<{ id: string; warnings: string }>): Promise<void> {
+export async function setQuoteWarningsOnly(db: Db, rows: ReadonlyArray<{ id: string; warnings: string }>): Promise<void> {
   const values = sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.warnings}::jsonb)`));
   await sql`update quote set warnings = v.w from (values ${values}) as v(id, w) where quote.id = v.id and quote.warnings is null`.execute(db);
 }

@@ -293,3 +293,20 @@ export function quoteWarnings(quote: Omit<QuoteInput, 'candidate'>, settings: Pi
   const context: QuoteRuleContext = { ...settings, today: '', organisationQualiopiExpiry: null, otherOpenPeriods: [] };
   return WARNING_RULES.flatMap((rule) => rule(input, context)).filter((f) => f.severity === 'warning');
 }
+
+/**
+ * The error rules that read the quote and the settings only: their errors are a property of the
+ * content, stored with it as a count when it is written (docs/decisions/0049). The three others
+ * read the date (lead time), the organisation (Qualiopi) or the candidate's other quotes
+ * (overlap); `blockedDraft` (record/blocking-errors.ts) judges them in SQL at read time.
+ */
+export const CONTENT_RULES: readonly QuoteRule[] = QUOTE_RULES.map(([, rule]) => rule).filter(
+  (rule) => rule !== startAfterLeadTime && rule !== qualiopiValidOnStart && rule !== noOverlapWithOpenPeriods,
+);
+
+/** How many blocking errors the content alone carries, in any context. */
+export function quoteContentErrorCount(quote: Omit<QuoteInput, 'candidate'>, settings: Pick<QuoteRuleContext, 'leadTimeDays' | 'poeiMaxHours' | 'hourlyRateWarningCents'> = DEFAULT_QUOTE_SETTINGS): number {
+  const input: QuoteInput = { ...quote, candidate: { identifier: '', lastName: '', birthDate: '' } };
+  const context: QuoteRuleContext = { ...settings, today: '', organisationQualiopiExpiry: null, otherOpenPeriods: [] };
+  return CONTENT_RULES.flatMap((rule) => rule(input, context)).filter((f) => f.severity === 'error').length;
+}

@@ -11,6 +11,7 @@ import { HttpProblem, type FieldError } from '../../../http/problem.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
 import { formText } from '../../../http/views/form.js';
+import { ExportLinks } from '../../../http/views/export-links.js';
 import { CsrfField, ErrorSummary } from '../../../http/views/layout.js';
 import { hasHabilitation } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
@@ -127,6 +128,7 @@ async function showGrid(app: FastifyInstance, request: FastifyRequest, reply: Fa
       <Selector sessions={sessions} session={session} month={month} />
       {input.month && !isMonth(input.month) ? <p class="alert alert-warning" role="alert">Mois invalide : le mois en cours est affiché (format aaaa-mm attendu).</p> : null}
       {grid ? <GridTable grid={grid} session={session} month={month} csrf={csrf} values={state?.values ?? null} editable={officer} /> : null}
+      {grid && grid.rows.length ? <ExportLinks kind="attendance" label={`Assiduité de la session ${session}, ${monthLabel(month)}`} filters={{ session, month }} /> : null}
     </section>
   ), status);
 }

@@ -53,6 +53,39 @@ export async function attendanceGrid(ctx: AppContext, actor: Actor, session: str
 
 export type Grid = Awaited<ReturnType<typeof attendanceGrid>>;
 
+/**
+ * The grid of a session and month as spreadsheet rows for the export (which counts and audits
+ * it): one row per trainee and planned half-day, declared or not, `maxTrainees` trainees at most.
+ * Outside the organisation's scope, or for another organisation's session, nothing.
+ */
+export async function attendanceForExport(ctx: AppContext, actor: Actor, session: string, month: string, maxTrainees: number) {
+  const scope = scopeOf(actor);
+  if (scope.kind !== 'organisation') return [];
+  const trainings = await gridTrainings(ctx.db, scope.organisationId, session, month, monthBounds(month), maxTrainees);
+  return trainings.flatMap(({ training: t, sessions, records, locked }) => {
+    const byKey = new Map(records.map((r) => [sessionKey(r.date, r.period), r]));
+    return activeSessions(sessions, periodOf(t).closedOn).map((s) => {
+      const r = byKey.get(sessionKey(s.date, s.period)) ?? null;
+      return {
+        candidateId: t.candidate_id,
+        trainingId: t.id,
+        candidate: { identifier: t.identifier, lastName: t.last_name, firstName: t.first_name },
+        title: t.title,
+        session: t.carif_oref_session,
+        date: s.date,
+        period: s.period,
+        from: s.from,
+        to: s.to,
+        status: r?.status ?? null,
+        lateMinutes: r?.lateMinutes ?? null,
+        reason: r?.reason ?? null,
+        justified: r?.justified ?? null,
+        locked,
+      };
+    });
+  });
+}
+
 export interface GridCell {
   trainingId: string;
   date: string;

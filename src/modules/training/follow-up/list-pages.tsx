@@ -10,6 +10,7 @@ import { formErrors } from '../../../http/forms.js';
 import { formatDateTime } from '../../../http/format.js';
 import { actorOf, requestMeta } from '../../../http/request-meta.js';
 import { sendPage } from '../../../http/render.js';
+import { ExportLinks } from '../../../http/views/export-links.js';
 import { FormErrors, formText } from '../../../http/views/form.js';
 import { hasHabilitation } from '../../habilitations/policy.js';
 import { listAlerts } from '../alerts/service.js';
@@ -152,6 +153,7 @@ export async function trainingListPages(fastify: FastifyInstance): Promise<void>
         <FormErrors errors={errors} />
         <FiltersForm f={f} />
         {listing ? <TrainingTable listing={listing} f={f} /> : null}
+        {listing ? <ExportLinks kind="trainings" label="Formations de la liste, toutes les pages" filters={{ status: q.status, month: q.month, overdue: q.overdue ? 'true' : null }} /> : null}
       </section>
     ), errors.length ? 422 : 200);
   });

@@ -24,8 +24,8 @@ export function reportsOfMany(db: Db, trainingIds: readonly string[]) {
   return db.selectFrom('training_report').selectAll().where('training_id', 'in', trainingIds).execute();
 }
 
-/** The trainings of a scope; `month` keeps those running during it, `overdue` those whose report is late on `today`. */
-export async function listTrainings(db: Db, scope: TrainingScope, f: TrainingFilters, today: string, monthBounds?: { first: string; last: string }) {
+/** The trainings of a scope matching the list's filters (the list and its export share it). */
+function filteredTrainings(db: Db, scope: TrainingScope, f: Omit<TrainingFilters, 'page'>, today: string, monthBounds?: { first: string; last: string }) {
   let q = scopedTrainings(db, scope);
   if (f.status) q = q.where('training.status', '=', f.status as never);
   if (f.session) q = q.where('training.carif_oref_session', '=', f.session);
@@ -35,6 +35,12 @@ export async function listTrainings(db: Db, scope: TrainingScope, f: TrainingFil
       .where(sql<boolean>`coalesce(training.withdrawal_date, training.exit_date, training.end_date) >= ${monthBounds.first}::date`);
   }
   if (f.overdue) q = q.where(overdueCondition(today));
+  return q;
+}
+
+/** The trainings of a scope; `month` keeps those running during it, `overdue` those whose report is late on `today`. */
+export async function listTrainings(db: Db, scope: TrainingScope, f: TrainingFilters, today: string, monthBounds?: { first: string; last: string }) {
+  const q = filteredTrainings(db, scope, f, today, monthBounds);
   // The page and its total in one statement; only a page past the end needs a second to count.
   const page = await q
     .select(TRAINING_COLUMNS)
@@ -50,6 +56,17 @@ export async function listTrainings(db: Db, scope: TrainingScope, f: TrainingFil
   if (f.page === 1) return { total: 0, rows };
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   return { total: Number(total), rows };
+}
+
+/** Every training of the list's filters, in the list's order, `limit` at most: the export's rows. */
+export function exportTrainings(db: Db, scope: TrainingScope, f: Omit<TrainingFilters, 'page'>, today: string, limit: number, monthBounds?: { first: string; last: string }) {
+  return filteredTrainings(db, scope, f, today, monthBounds)
+    .select(TRAINING_COLUMNS)
+    .orderBy('training.start_date', 'desc')
+    .orderBy('candidate.last_name')
+    .orderBy('training.id')
+    .limit(limit)
+    .execute();
 }
 
 /** Closed (exit or withdrawal) more than 30 days before `today`, report not filed. */

@@ -21,7 +21,7 @@ import { TRAINING_NOT_FOUND } from '../schemas.js';
 import { lastAttendedDate } from '../attendance/repository.js';
 import { candidateIdentifier, insertSessions, lockOwnTraining, sessionsOf, type TrainingRow } from '../repository.js';
 import { statementsOf } from '../statements/repository.js';
-import { PAGE_SIZE, approvedQuoteData, insertReport, listTrainings, reportOf, updateTraining } from './repository.js';
+import { PAGE_SIZE, approvedQuoteData, exportTrainings, insertReport, listTrainings, reportOf, updateTraining } from './repository.js';
 import {
   applyTrainingTransition,
   entryDateProblems,
@@ -42,6 +42,15 @@ export async function listTrainingsFor(ctx: AppContext, actor: Actor, query: Lis
   const { total, rows } = await listTrainings(ctx.db, scopeOf(actor), query, today(ctx), query.month ? monthBounds(query.month) : undefined);
   await auditCandidateViews(ctx, actor, meta, rows, 'training-list');
   return { page: query.page, pageSize: PAGE_SIZE, total, trainings: rows.map((r) => trainingView(r, today(ctx))) };
+}
+
+/**
+ * Every training of the list for the same filters, `limit` at most, for the export (which counts
+ * and audits it): the list's scope, so an advisor exports their own trainees only.
+ */
+export async function trainingsForExport(ctx: AppContext, actor: Actor, query: Omit<ListQuery, 'page'>, limit: number) {
+  const rows = await exportTrainings(ctx.db, scopeOf(actor), query, today(ctx), limit, query.month ? monthBounds(query.month) : undefined);
+  return rows.map((r) => ({ candidateId: r.candidate_id, ...trainingView(r, today(ctx)) }));
 }
 
 async function detailOf(ctx: AppContext, row: NonNullable<TrainingRow>) {
