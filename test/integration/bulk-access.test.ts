@@ -67,11 +67,19 @@ for (const engine of ENGINES) {
     it('past the threshold: suspended at once, request refused, sessions ended, alerts mailed and listed with the trail; reinstated after review', async () => {
       rt.clock.advance(61 * 60_000);
       for (const login of ['conseiller.demo', 'admin.agence', 'rgc.demo', 'rgc.demo2']) as[login] = await signInAs(rt.app, rt.clock, login);
+      const viewsOf = async (id: string) => (await rt.ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'candidate.viewed').where('target_id', '=', id).execute()).length;
+      const idOf = async (i: number) => (await rt.ctx.db.selectFrom('candidate').select('id').where('identifier', '=', identifier(i)).executeTakeFirstOrThrow()).id;
+      const [refusedId, lastId] = [await idOf(THRESHOLD), await idOf(THRESHOLD - 1)];
+      const lastViewsBefore = await viewsOf(lastId);
       for (let i = 0; i < THRESHOLD; i++) assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(i)}`)).statusCode, 200);
+      assert.equal(await viewsOf(lastId), lastViewsBefore + 1, 'the last read within the threshold is audited');
+      const refusedViewsBefore = await viewsOf(refusedId);
       const refused = await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(THRESHOLD)}`);
       assert.equal(refused.statusCode, 403);
       assert.match(refused.json().detail, /suspendu par mesure de sécurité/);
       assert.doesNotMatch(refused.body, new RegExp(`Nom${THRESHOLD}`), 'nothing of the candidate is returned');
+      // The count and the view's audit row share one statement: the refused read is not recorded as a view.
+      assert.equal(await viewsOf(refusedId), refusedViewsBefore, 'the refused read is not audited as a view');
       assert.equal(await accountStatus('conseiller.demo'), 'suspended');
       assert.equal((await call('conseiller.demo', 'GET', `/api/v1/candidates/${identifier(1)}`)).statusCode, 401, 'its sessions ended');
       const mails = await mailsTo('admin.agence@demo.kairos.example');

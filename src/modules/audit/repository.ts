@@ -2,7 +2,7 @@
  * Audit-log queries: appending to the chain (the database hashes, over the content service.ts renders), reading it for the
  * trail and for verification, and the retention purges (retention.ts).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AuditContent } from './hash-chain.js';
 
@@ -14,8 +14,16 @@ import type { AuditContent } from './hash-chain.js';
  */
 export async function appendAuditRows(db: Kysely<DB>, rows: ReadonlyArray<{ row: AuditContent; content: string }>): Promise<void> {
   if (rows.length === 0) return;
+  await sql`select ${auditAppendExpression(rows)}`.execute(db);
+}
+
+/**
+ * The same append as an expression (the number of rows appended), for a statement of another
+ * module that records a read's audit rows in its own round trip (security/repository.ts).
+ */
+export function auditAppendExpression(rows: ReadonlyArray<{ row: AuditContent; content: string }>): RawBuilder<number> {
   const payload = rows.map(({ row, content }) => ({ ...row, at: row.at.toISOString(), content }));
-  await sql`select audit_append(${JSON.stringify(payload)}::jsonb)`.execute(db);
+  return sql<number>`audit_append(${JSON.stringify(payload)}::jsonb)`;
 }
 
 /** The rows after `lastId`, oldest first: one page of the chain's verification. */

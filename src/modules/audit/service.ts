@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
@@ -10,7 +10,7 @@ import {
   type ChainVerdict,
   type StoredAuditRow,
 } from './hash-chain.js';
-import { appendAuditRows, chainPage } from './repository.js';
+import { appendAuditRows, auditAppendExpression, chainPage } from './repository.js';
 
 export interface AuditEntry {
   at: Date;
@@ -52,14 +52,23 @@ function contentOf(entry: AuditEntry): AuditContent {
   };
 }
 
+const rowsOf = (entries: readonly AuditEntry[]) =>
+  entries.map((entry) => {
+    const row = contentOf(entry);
+    return { row, content: auditContentText(row) };
+  });
+
 async function appendEntries(db: Kysely<DB>, entries: readonly AuditEntry[]): Promise<void> {
-  await appendAuditRows(
-    db,
-    entries.map((entry) => {
-      const row = contentOf(entry);
-      return { row, content: auditContentText(row) };
-    }),
-  );
+  await appendAuditRows(db, rowsOf(entries));
+}
+
+/**
+ * The append of `entries` as an SQL expression, for a statement that must record them in the same
+ * round trip as its own work (a read's bulk-access count, security/bulk-access.ts): same rows,
+ * same chain, same lock as recordAuditAlone.
+ */
+export function auditAppendOf(entries: readonly AuditEntry[]): RawBuilder<number> {
+  return auditAppendExpression(rowsOf(entries));
 }
 
 /**

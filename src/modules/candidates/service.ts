@@ -5,8 +5,8 @@
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Candidate } from '../../db/schema.js';
 import { problems } from '../../http/problem.js';
-import { byActor, recordAudit, recordAuditAlone } from '../audit/service.js';
-import { guardCandidateAccess, guardRegisterLookup } from '../security/bulk-access.js';
+import { byActor, recordAudit } from '../audit/service.js';
+import { guardCandidateViews, guardRegisterLookup } from '../security/bulk-access.js';
 import type { Actor } from '../habilitations/policy.js';
 import { findByAccount, findByIdentifier, insertCandidate, quotesOfCandidate, searchCandidates } from './repository.js';
 import type { QuoteStatus } from '../quotes/rules/lifecycle.js';
@@ -55,10 +55,13 @@ export async function registerCandidate(ctx: AppContext, actor: Actor, input: Ca
 
 /** One audit row per candidate shown, so a candidate's access history is a query on target_id. */
 async function auditViews(ctx: AppContext, actor: Actor, rows: Candidate[], meta: RequestMeta, via: 'search' | 'file') {
-  await guardCandidateAccess(ctx, actor, rows.map((c) => c.id), meta);
   const now = ctx.clock.now();
-  await recordAuditAlone(
-    ctx.db,
+  // The count and the audit rows in one statement (decision 0049).
+  await guardCandidateViews(
+    ctx,
+    actor,
+    rows.map((c) => c.id),
+    meta,
     rows.map((c) => ({ ...auditBase(actor, meta, now), action: 'candidate.viewed', target: { type: 'candidate', id: c.id }, details: { identifier: c.identifier, via } })),
   );
 }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { HttpProblem } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
-import { byActor, recordAudit } from '../audit/service.js';
+import { auditAppendOf, byActor, recordAudit, recordAuditAlone, type AuditEntry } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { suspendAccount } from '../identity/index.js';
 import { securityRecipients } from './recipients.js';
@@ -33,6 +33,21 @@ export const SUSPENDED_FOR_BULK_ACCESS =
  */
 export async function guardCandidateAccess(ctx: AppContext, actor: Actor, candidateIds: readonly string[], meta: RequestMeta, kind: AccessKind = 'read'): Promise<void> {
   return guard(ctx, actor, candidateIds, [], meta, kind);
+}
+
+/**
+ * guardCandidateAccess for a read that is also audited (a view of candidates' personal data, each
+ * row of `audit`): for an account, the count and the audit rows go in one statement, the rows
+ * appended only when no threshold trips, exactly as when the count ran first and threw; for a
+ * candidate or an API token, the count (if any) then the rows, as before.
+ */
+export async function guardCandidateViews(ctx: AppContext, actor: Actor, candidateIds: readonly string[], meta: RequestMeta, audit: readonly AuditEntry[]): Promise<void> {
+  if (actor.kind === 'candidate' || actor.apiToken || candidateIds.length === 0 || audit.length === 0) {
+    await guard(ctx, actor, candidateIds, [], meta, 'read');
+    if (audit.length > 0) await recordAuditAlone(ctx.db, audit);
+    return;
+  }
+  return guard(ctx, actor, candidateIds, [], meta, 'read', audit);
 }
 
 /** What a look-up of the register by candidate identifier found: the candidate, or nobody. */
@@ -60,23 +75,29 @@ function lookupKey(identifier: string): string {
   return createHash('sha256').update(identifier.normalize('NFKC').trim().toUpperCase()).digest('hex');
 }
 
-async function guard(ctx: AppContext, actor: Actor, candidateIds: readonly string[], lookups: readonly string[], meta: RequestMeta, kind: AccessKind): Promise<void> {
+async function guard(
+  ctx: AppContext,
+  actor: Actor,
+  candidateIds: readonly string[],
+  lookups: readonly string[],
+  meta: RequestMeta,
+  kind: AccessKind,
+  audit: readonly AuditEntry[] = [],
+): Promise<void> {
   if (actor.kind === 'candidate' || (candidateIds.length === 0 && lookups.length === 0)) return;
   // A token's misses are not counted: its window is per token and per candidate (see docs/security.md).
   if (actor.apiToken) return candidateIds.length > 0 ? guardTokenAccess(ctx, actor, actor.apiToken, candidateIds, meta, kind) : undefined;
   const now = ctx.clock.now();
   const ids = [...new Set(candidateIds)];
   const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];
-  // One statement: the access written and the counts of the window, whatever the number of candidates.
-  const counts = await repo.recordAccessAndCount(ctx.db, {
-    accountId: actor.accountId,
-    candidateIds: ids,
-    kinds,
-    at: now,
-    since: new Date(now.getTime() - WINDOW_MS),
-    lookups: [...new Set(lookups)],
-  });
   const { readsPerHour, exportsPerHour } = ctx.config.bulkAccess;
+  // One statement: the access written and the counts of the window, whatever the number of
+  // candidates, and the read's audit rows if it has any (appended only within the threshold).
+  const access = { accountId: actor.accountId, candidateIds: ids, kinds, at: now, since: new Date(now.getTime() - WINDOW_MS), lookups: [...new Set(lookups)] };
+  const counts =
+    audit.length > 0
+      ? await repo.recordAccessCountAndAudit(ctx.db, { ...access, readsAtMost: readsPerHour, audit: auditAppendOf(audit) })
+      : await repo.recordAccessAndCount(ctx.db, access);
   const reads = counts.read;
   const exports = kind === 'export' ? counts.export : 0;
   if (reads > readsPerHour) await trip(ctx, actor, meta, { kind: 'read', count: reads, threshold: readsPerHour });

@@ -2,7 +2,7 @@
  * Security queries: alerts (read within the actor's scope, resolved once), the per-account counts
  * of candidate reads behind bulk-access detection, and who hears about an alert.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AccessKind } from './bulk-access.js';
 
@@ -103,11 +103,11 @@ export async function insertBulkAccessAlert(trx: Db, a: { at: Date; accountId: s
  */
 export const ACCESS_REFRESH_SECONDS = 60;
 
-export async function recordAccessAndCount(
-  db: Db,
-  a: { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date; lookups?: readonly string[] },
-): Promise<Record<AccessKind, number>> {
-  const { rows } = await sql<{ read: string | number; export: string | number }>`
+type AccessWrite = { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date; lookups?: readonly string[] };
+
+/** The accesses written and the rows counted, per kind, in `counted` (shared by the two statements below). */
+function accessCounted(a: AccessWrite) {
+  return sql`
     with written as (
       insert into candidate_access (account_id, candidate_id, kind, at)
       select ${a.accountId}::uuid, c.value::uuid, k.value, ${a.at}::timestamptz
@@ -139,12 +139,37 @@ export async function recordAccessAndCount(
       select 'read', count(*) from register_lookup
        where account_id = ${a.accountId}::uuid and at > ${a.since}::timestamptz
          and not exists (select 1 from looked l where l.lookup = register_lookup.lookup)
-    )
+    )`;
+}
+
+const countsOf = (row: { read: string | number; export: string | number } | undefined): Record<AccessKind, number> => ({ read: Number(row?.read ?? 0), export: Number(row?.export ?? 0) });
+
+export async function recordAccessAndCount(db: Db, a: AccessWrite): Promise<Record<AccessKind, number>> {
+  const { rows } = await sql<{ read: string | number; export: string | number }>`${accessCounted(a)}
     select coalesce(sum(n) filter (where kind = 'read'), 0) as read,
            coalesce(sum(n) filter (where kind = 'export'), 0) as export
       from counted
   `.execute(db);
-  return { read: Number(rows[0]?.read ?? 0), export: Number(rows[0]?.export ?? 0) };
+  return countsOf(rows[0]);
+}
+
+/**
+ * recordAccessAndCount and, in the same statement, `audit` (the audit rows of the read, see
+ * audit/service.ts auditAppendOf) when the account's reads stay within `readsAtMost`: past it
+ * the caller refuses the read, which then is not audited, as when the count came first. One
+ * round trip instead of two for every audited read by staff.
+ */
+export async function recordAccessCountAndAudit(db: Db, a: AccessWrite & { readsAtMost: number; audit: RawBuilder<number> }): Promise<Record<AccessKind, number>> {
+  const { rows } = await sql<{ read: string | number; export: string | number; audited: string | number }>`${accessCounted(a)},
+    totals as (
+      select coalesce(sum(n) filter (where kind = 'read'), 0) as read,
+             coalesce(sum(n) filter (where kind = 'export'), 0) as export
+        from counted
+    ),
+    audited as (select ${a.audit} as n from totals where totals.read <= ${a.readsAtMost}::int)
+    select read, export, (select count(*) from audited) as audited from totals
+  `.execute(db);
+  return countsOf(rows[0]);
 }
 
 /** Forgets an account's counts: after a reinstatement the same hour must not suspend it anew. */

@@ -7,9 +7,9 @@
  */
 import type { AppContext, RequestMeta } from '../../context.js';
 import { problems } from '../../http/problem.js';
-import { byActor, recordAuditAlone } from '../audit/service.js';
+import { byActor } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
-import { guardCandidateAccess } from '../security/bulk-access.js';
+import { guardCandidateViews } from '../security/bulk-access.js';
 import { scopeOf } from './policy.js';
 import { findTraining, type TrainingRow } from './repository.js';
 import { TRAINING_NOT_FOUND } from './schemas.js';
@@ -30,11 +30,13 @@ export async function auditCandidateViews(ctx: AppContext, actor: Actor, meta: R
   if (actor.kind === 'candidate' || rows.length === 0) return;
   const now = ctx.clock.now();
   const seen = new Map(rows.map((r) => [r.candidate_id, r.identifier]));
-  // Counts towards bulk-access detection before anything is returned (decision 0010).
-  await guardCandidateAccess(ctx, actor, [...seen.keys()], meta);
-  // Every row in one statement, whatever the number of trainees shown.
-  await recordAuditAlone(
-    ctx.db,
+  // Counts towards bulk-access detection before anything is returned (decision 0010), and every
+  // row in the same statement, whatever the number of trainees shown (decision 0049).
+  await guardCandidateViews(
+    ctx,
+    actor,
+    [...seen.keys()],
+    meta,
     [...seen].map(([id, identifier]) => ({ at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'candidate.viewed', target: { type: 'candidate', id }, details: { identifier, via } })),
   );
 }

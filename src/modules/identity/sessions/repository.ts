@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB } from '../../../db/schema.js';
+import { compiledOnce } from '../../../db/compiled-once.js';
 import type { SessionEndReason } from './session-rules.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -42,13 +43,8 @@ export async function setLastSeen(db: Db, sessionId: string, now: Date): Promise
   await db.updateTable('session').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
 }
 
-/**
- * A live session with its account and the account's habilitations in force (as the actor carries
- * them: a read of the habilitations module's table at every request, where a service call would
- * add a round trip), or undefined. Expiry is judged by the caller.
- */
-export async function findLiveSession(db: Db, sessionId: string) {
-  return db
+const liveSession = compiledOnce(['sessionId'], (db, { sessionId }: { sessionId: string }) =>
+  db
     .selectFrom('session')
     .innerJoin('account', 'account.id', 'session.account_id')
     .leftJoin('organisation', 'organisation.id', 'account.organisation_id')
@@ -79,8 +75,17 @@ export async function findLiveSession(db: Db, sessionId: string) {
         ).as('habilitations'),
     ])
     .where('session.id', '=', sessionId)
-    .where('session.ended_at', 'is', null)
-    .executeTakeFirst();
+    .where('session.ended_at', 'is', null),
+);
+
+/**
+ * A live session with its account and the account's habilitations in force (as the actor carries
+ * them: a read of the habilitations module's table at every request, where a service call would
+ * add a round trip), or undefined. Expiry is judged by the caller. Read at every request, so
+ * compiled once (src/db/compiled-once.ts).
+ */
+export function findLiveSession(db: Db, sessionId: string) {
+  return liveSession.executeTakeFirst(db, { sessionId });
 }
 
 export type LiveSession = NonNullable<Awaited<ReturnType<typeof findLiveSession>>>;

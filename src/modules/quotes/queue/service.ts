@@ -6,9 +6,9 @@
 import type { AppContext, RequestMeta } from '../../../context.js';
 import { DAY_MS } from '../../../jobs/recurring.js';
 import { problems } from '../../../http/problem.js';
-import { byActor, recordAuditAlone } from '../../audit/service.js';
+import { byActor } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
-import { guardCandidateAccess } from '../../security/bulk-access.js';
+import { guardCandidateViews } from '../../security/bulk-access.js';
 import type { QuoteStatus } from '../rules/lifecycle.js';
 import { storedData } from '../record/quote-json.js';
 import { PAGE_SIZE } from '../record/repository.js';
@@ -34,9 +34,10 @@ export async function advisorQueue(ctx: AppContext, actor: Actor, filters: Queue
     },
     { limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE },
   );
-  await guardCandidateAccess(ctx, actor, rows.map((row) => row.candidate_id), meta);
-  // The queue shows candidates' names: a view of personal data, audited.
-  await recordAuditAlone(ctx.db, { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'quote.queue_viewed', details: { status: filters.status, shown: rows.length } });
+  // The queue shows candidates' names: a view of personal data, counted and audited in one statement.
+  await guardCandidateViews(ctx, actor, rows.map((row) => row.candidate_id), meta, [
+    { at: now, ...byActor(actor, meta), organisationId: actor.organisation?.id ?? null, action: 'quote.queue_viewed', details: { status: filters.status, shown: rows.length } },
+  ]);
   return {
     page: filters.page,
     pageSize: PAGE_SIZE,

@@ -4,6 +4,7 @@
  */
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { compiledOnce } from '../../../db/compiled-once.js';
 import type { DB, QuoteEventTable, QuoteTable } from '../../../db/schema.js';
 import type { OpenPeriod } from '../rules/quote-rules.js';
 import type { StoredQuoteData } from './quote-json.js';
@@ -119,7 +120,7 @@ export function editorEmailsOf(db: Db, organisationId: string) {
  * the training's id. `scope` applies the party's access rule (null: the caller already holds the
  * quote, e.g. just after writing it).
  */
-export function findQuoteView(db: Db, id: string, party: PartyScope['party'], scope: PartyScope | null) {
+function quoteViewQuery(db: Db, id: string, party: PartyScope['party'], scope: PartyScope | null) {
   const showsFrozen = party !== 'organisation';
   let query = db
     .selectFrom('quote')
@@ -165,9 +166,28 @@ export function findQuoteView(db: Db, id: string, party: PartyScope['party'], sc
   if (scope?.party === 'candidate') {
     query = query.where('quote.candidate_id', 'in', (eb) => eb.selectFrom('candidate as own').select('own.id').where('own.account_id', '=', scope.accountId));
   }
-  return query.executeTakeFirst();
+  return query;
 }
-export type QuoteViewRow = NonNullable<Awaited<ReturnType<typeof findQuoteView>>>;
+
+// The three reads by a party, the hot path of every quote page and API call: compiled once
+// (src/db/compiled-once.ts), each call only binds the quote's id and the party's scope.
+const quoteViewFor = {
+  organisation: compiledOnce(['id', 'scopeId'], (db, a: { id: string; scopeId: string }) =>
+    quoteViewQuery(db, a.id, 'organisation', { party: 'organisation', organisationId: a.scopeId, accountId: '' }),
+  ),
+  advisor: compiledOnce(['id'], (db, a: { id: string; scopeId: string }) => quoteViewQuery(db, a.id, 'advisor', { party: 'advisor', organisationId: null, accountId: '' })),
+  candidate: compiledOnce(['id', 'scopeId'], (db, a: { id: string; scopeId: string }) =>
+    quoteViewQuery(db, a.id, 'candidate', { party: 'candidate', organisationId: null, accountId: a.scopeId }),
+  ),
+};
+
+/** The quote's view for `party`, within `scope` (null: the caller already holds the quote). */
+export function findQuoteView(db: Db, id: string, party: PartyScope['party'], scope: PartyScope | null): Promise<QuoteViewRow | undefined> {
+  if (!scope) return quoteViewQuery(db, id, party, null).executeTakeFirst();
+  const scopeId = scope.party === 'organisation' ? scope.organisationId! : scope.accountId;
+  return quoteViewFor[scope.party].executeTakeFirst(db, { id, scopeId });
+}
+export type QuoteViewRow = NonNullable<Awaited<ReturnType<ReturnType<typeof quoteViewQuery>['executeTakeFirst']>>>;
 
 /** Stores warnings computed for a row that had none (written outside the application). */
 export async function storeMissingWarnings(db: Db, target: { quoteId: string; version: number | null }, warnings: string): Promise<void> {

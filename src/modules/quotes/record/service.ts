@@ -8,10 +8,9 @@ import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import type { Candidate, DB, Quote, StoredWarning } from '../../../db/schema.js';
 import { problems } from '../../../http/problem.js';
-import { recordAuditAlone } from '../../audit/service.js';
 import type { Actor } from '../../habilitations/policy.js';
 import { parisDay } from '../../onboarding/rules.js';
-import { guardCandidateAccess } from '../../security/bulk-access.js';
+import { guardCandidateViews } from '../../security/bulk-access.js';
 import { transitionFor, type QuoteAction } from '../rules/lifecycle.js';
 import { DEFAULT_QUOTE_SETTINGS, validateQuote, type Finding } from '../rules/quote-rules.js';
 import { partyOf, type QuoteParty } from './access.js';
@@ -94,9 +93,8 @@ export async function getQuote(ctx: AppContext, actor: Actor, id: string, meta: 
   if (!party) throw problems.notFound(QUOTE_NOT_FOUND);
   const row = await findQuoteView(ctx.db, id, party, { party, organisationId: actor.organisation?.id ?? null, accountId: actor.accountId });
   if (!row) throw problems.notFound(QUOTE_NOT_FOUND);
-  await guardCandidateAccess(ctx, actor, [row.candidate_id], meta);
-  if (party !== 'organisation') {
-    await recordAuditAlone(ctx.db, quoteAuditEntry({ quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } }));
-  }
+  // The count and, for the advisor and the candidate, the audited view: one statement for staff.
+  const audit = party === 'organisation' ? [] : [quoteAuditEntry({ quote: row, actor, meta, at: ctx.clock.now(), action: 'quote.viewed', details: { party, version: row.version } })];
+  await guardCandidateViews(ctx, actor, [row.candidate_id], meta, audit);
   return viewOfRow(ctx.db, row, party);
 }

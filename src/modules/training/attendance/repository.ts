@@ -5,6 +5,7 @@
  */
 import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { compiledOnce } from '../../../db/compiled-once.js';
 import type { DB } from '../../../db/schema.js';
 import type { TrainingScope } from '../policy.js';
 import { INSERT_CHUNK, TRAINING_COLUMNS, scopedTrainings, type Db } from '../repository.js';
@@ -58,9 +59,9 @@ function monthParts(row: MonthJson): { sessions: HalfDaySession[]; records: Atte
   };
 }
 
-/** A training of the actor's scope with its month: half-days, declarations, lock, corrections. */
-export async function findTrainingMonth(db: Db, scope: TrainingScope, id: string, month: string, range: Range) {
-  const row = await scopedTrainings(db, scope)
+/** The statement of findTrainingMonth, built with the builder (compiled once per scope kind below). */
+function trainingMonthQuery(db: Db, scope: TrainingScope, id: string, month: string, range: Range) {
+  return scopedTrainings(db, scope)
     .select(TRAINING_COLUMNS)
     .select((eb) => [
       ...monthOfTraining(eb, month, range),
@@ -75,8 +76,31 @@ export async function findTrainingMonth(db: Db, scope: TrainingScope, id: string
           .orderBy('attendance_correction.date'),
       ).as('month_corrections'),
     ])
-    .where('training.id', '=', id)
-    .executeTakeFirst();
+    .where('training.id', '=', id);
+}
+
+interface MonthArgs {
+  /** The organisation's id (organisation scope) or the account's (advisor, candidate). */
+  scopeId: string;
+  id: string;
+  month: string;
+  first: string;
+  last: string;
+}
+const MONTH_ARGS = ['scopeId', 'id', 'month', 'first', 'last'] as const;
+const monthQueryOf = (kind: TrainingScope['kind']) =>
+  compiledOnce([...MONTH_ARGS], (db, a: MonthArgs) => {
+    const scope: TrainingScope = kind === 'organisation' ? { kind, organisationId: a.scopeId, canWrite: false } : { kind, accountId: a.scopeId };
+    return trainingMonthQuery(db, scope, a.id, a.month, { first: a.first, last: a.last });
+  });
+// A training's month is read at every visit of its page and by the API: compiled once per scope
+// kind (src/db/compiled-once.ts), each call only binds its values.
+const trainingMonth = { organisation: monthQueryOf('organisation'), advisor: monthQueryOf('advisor'), candidate: monthQueryOf('candidate') };
+
+/** A training of the actor's scope with its month: half-days, declarations, lock, corrections. */
+export async function findTrainingMonth(db: Db, scope: TrainingScope, id: string, month: string, range: Range) {
+  const scopeId = scope.kind === 'organisation' ? scope.organisationId : scope.accountId;
+  const row = await trainingMonth[scope.kind].executeTakeFirst(db, { scopeId, id, month, first: range.first, last: range.last });
   if (!row) return undefined;
   const { month_sessions, month_records, month_locked, month_corrections, ...training } = row;
   const corrections: Array<Selectable<DB['attendance_correction']>> = month_corrections.map((c) => ({ ...c, corrected_at: new Date(c.corrected_at) }));
