@@ -1,5 +1,5 @@
 /**
- * Hot-path queries built and compiled once (docs/decisions/0049-hot-path-compiled-queries.md).
+ * Hot-path queries built and compiled once (docs/decisions/0050-hot-path-compiled-queries.md).
  *
  * Building a query with Kysely's builder and compiling it to SQL text costs CPU at every call —
  * a fifth of a busy server's time on the most used reads, whose shape never changes. Here the

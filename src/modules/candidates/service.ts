@@ -56,7 +56,7 @@ export async function registerCandidate(ctx: AppContext, actor: Actor, input: Ca
 /** One audit row per candidate shown, so a candidate's access history is a query on target_id. */
 async function auditViews(ctx: AppContext, actor: Actor, rows: Candidate[], meta: RequestMeta, via: 'search' | 'file') {
   const now = ctx.clock.now();
-  // The count and the audit rows in one statement (decision 0049).
+  // The count and the audit rows in one statement (decision 0050).
   await guardCandidateViews(
     ctx,
     actor,

@@ -31,7 +31,7 @@ export async function auditCandidateViews(ctx: AppContext, actor: Actor, meta: R
   const now = ctx.clock.now();
   const seen = new Map(rows.map((r) => [r.candidate_id, r.identifier]));
   // Counts towards bulk-access detection before anything is returned (decision 0010), and every
-  // row in the same statement, whatever the number of trainees shown (decision 0049).
+  // row in the same statement, whatever the number of trainees shown (decision 0050).
   await guardCandidateViews(
     ctx,
     actor,
