@@ -75,7 +75,8 @@ try {
     { name: 'GET /api/v1/trainings/{id}/attendance', real: `/api/v1${attendance}`, bare: attendance, who: officer },
     { name: 'GET /api/v1/quote-queue', real: '/api/v1/quote-queue', bare: '/quote-queue', who: advisor },
     // No cookie, no database: what the framework layer alone costs (hooks, headers, problem JSON).
-    { name: 'framework only: 401 without a session', real: '/api/v1/quotes', bare: '/unauthenticated', who: { headers: {} }, status: 401 },
+    // A diagnostic, not one of the goal's routes: printed, left out of the verdict.
+    { name: 'framework only: 401 without a session', real: '/api/v1/quotes', bare: '/unauthenticated', who: { headers: {} }, status: 401, diagnostic: true },
   ].filter((r) => !process.env.BENCH_ROUTES || process.env.BENCH_ROUTES.split(',').some((w) => r.name.includes(w)));
   for (const r of routes) {
     for (const target of [`${app}${r.real}`, `${base}${r.bare}`]) {
@@ -107,16 +108,18 @@ try {
       const realFig = await measure(server, `${app}${r.real}`, r.who.headers, connections, r.status ?? 200);
       const ratio = realFig.rps / bareFig.rps;
       const p99Ratio = realFig.p99 / Math.max(bareFig.p99, 1);
-      results.push({ route: r.name, connections, bare: bareFig, real: realFig, ratio: Number(ratio.toFixed(2)), p99Ratio: Number(p99Ratio.toFixed(2)) });
-      const met = ratio >= GOAL.throughput && p99Ratio <= GOAL.p99 ? '' : ' ✗';
+      const diagnostic = 'diagnostic' in r && r.diagnostic === true;
+      results.push({ route: r.name, connections, diagnostic, bare: bareFig, real: realFig, ratio: Number(ratio.toFixed(2)), p99Ratio: Number(p99Ratio.toFixed(2)) });
+      const met = diagnostic ? ' (diagnostic)' : ratio >= GOAL.throughput && p99Ratio <= GOAL.p99 ? '' : ' ✗';
       console.log(
         `| ${r.name} | ${connections} | ${bareFig.rps} | ${realFig.rps} | ${ratio.toFixed(2)}×${met} | ${bareFig.p50}/${bareFig.p99} | ${realFig.p50}/${realFig.p99} | ${p99Ratio.toFixed(2)}× | ${bareFig.cpuMs} / ${realFig.cpuMs} | ${realFig.load} |`,
       );
     }
   }
-  const met = results.every((r) => r.ratio >= GOAL.throughput && r.p99Ratio <= GOAL.p99);
-  console.log(`goal (≥ ${GOAL.throughput}× bare req/s, p99 ≤ ${GOAL.p99}× bare): ${met ? 'met' : 'NOT met'} (✗ marks the misses)`);
-  const worst = results.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+  const goalRows = results.filter((r) => !r.diagnostic);
+  const met = goalRows.length > 0 && goalRows.every((r) => r.ratio >= GOAL.throughput && r.p99Ratio <= GOAL.p99);
+  console.log(`goal on the four routes (≥ ${GOAL.throughput}× bare req/s, p99 ≤ ${GOAL.p99}× bare): ${met ? 'met' : 'NOT met'} (✗ marks the misses; the framework-only row is a diagnostic)`);
+  const worst = (goalRows.length > 0 ? goalRows : results).reduce((a, b) => (b.ratio < a.ratio ? b : a));
   console.log(
     JSON.stringify({
       bench: 'hot-path',
