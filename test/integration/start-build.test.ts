@@ -30,6 +30,22 @@ async function health(k: Kairos): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** The processes whose parent is `pid` (Linux /proc), by command name. */
+function childrenOf(pid: number): string[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+        // pid (comm) state ppid …: the name may hold spaces, so split after its closing parenthesis.
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === pid ? [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+}
+
 const builds = () => (existsSync(path.join(project, 'dist')) ? readdirSync(path.join(project, 'dist')).filter((n) => n.startsWith('server-')) : []);
 
 /** Replaces one exact piece of src/http/health.ts in the copy. */
@@ -57,6 +73,8 @@ describe('npm start from the bundle', () => {
     assert.doesNotMatch(k.stderr(), /tsx/);
     assert.deepEqual(await health(k), { status: 'ok', database: 'pglite' });
     assert.equal(builds().length, 1);
+    // esbuild's service process ends with the build: it would otherwise hold ~80 MB for the server's life.
+    if (existsSync('/proc/self/stat')) assert.deepEqual(childrenOf(k.child.pid!), [], 'no process left running beside the server');
     assert.equal(await stopServer(k), 0);
   });
 
