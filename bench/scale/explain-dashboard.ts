@@ -5,7 +5,8 @@ import os from 'node:os';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
-import { dashboardRoutes, explain, grantGeneratedTrainer, planNodes, readsOf } from '../../test/helpers/query-plans.js';
+import { dashboardRoutes, grantGeneratedTrainer } from '../../test/helpers/query-plans.js';
+import { printRoutePlans } from './print-plans.js';
 import { signInAs } from '../../test/helpers/session.js';
 
 const url = process.argv[2];
@@ -23,13 +24,7 @@ try {
   for (const route of [...dashboardRoutes(), { name: 'dashboard (agency)', url: '/api/v1/dashboard', as: 'agency' as const }]) {
     if (only.length && !only.includes(route.as)) continue;
     const who = await signInAs(rt.app, clock, logins[route.as]);
-    const { result, reads } = await readsOf(() => rt.app.inject({ method: 'GET', url: route.url, headers: who.headers }));
-    console.log(`\n## ${route.name} (${route.url}) → ${result.statusCode}`);
-    for (const read of reads) {
-      const plan = await explain(rt.ctx.db, read, true);
-      const scans = planNodes(plan).filter((n) => /Scan/.test(n['Node Type'])).map((n) => `${n['Node Type']}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}${n['Index Name'] ? ` using ${String(n['Index Name'])}` : ''} (rows ${String(n['Actual Rows'])})`);
-      console.log(`- ${plan['Actual Total Time']?.toFixed(2)} ms: ${read.text.replace(/\s+/g, ' ').slice(0, 160)}\n    ${scans.join('; ')}`);
-    }
+    await printRoutePlans(rt, route, who.headers);
   }
 } finally {
   await rt.close({ requestGraceMs: 0 });
