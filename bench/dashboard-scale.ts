@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../src/demo/accounts.js';
 import { totpCodeAt } from '../src/modules/identity/second-factor/totp.js';
 import { createRuntime } from '../src/runtime.js';
+import { percentile, timed } from './support/timing.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const WARM_UP = 10;
@@ -39,15 +40,6 @@ async function signIn(base: string, login: string, retry = true): Promise<Record
   return { cookie: res.headers.getSetCookie().find((c) => c.includes('kairos_session'))!.split(';')[0]! };
 }
 
-async function timed(target: string, headers: Record<string, string>): Promise<number> {
-  const start = performance.now();
-  const res = await fetch(target, { headers });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${target}: ${res.status}`);
-  return performance.now() - start;
-}
-
-const percentile = (times: number[], q: number) => [...times].sort((x, y) => x - y)[Math.floor(times.length * q)]!;
 
 /** Creates and generates the database unless it already holds generated organisations. */
 async function ensureGenerated(): Promise<void> {

@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../src/demo/accounts.js';
 import { totpCodeAt } from '../src/modules/identity/second-factor/totp.js';
 import { createRuntime } from '../src/runtime.js';
+import { percentile, timed } from './support/timing.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARM_UP = 20;
@@ -60,15 +61,6 @@ async function signIn(base: string, login: string): Promise<Record<string, strin
   return { cookie };
 }
 
-async function timed(url: string, headers: Record<string, string>): Promise<number> {
-  const start = performance.now();
-  const res = await fetch(url, { headers });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-  return performance.now() - start;
-}
-
-const percentile = (times: number[], q: number) => [...times].sort((x, y) => x - y)[Math.floor(times.length * q)]!;
 
 interface Prepared {
   rows: { attendance: number; quotes: number; orgQuotes: number; orgTrainings: number; orgStatuses: number };
