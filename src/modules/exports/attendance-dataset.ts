@@ -2,16 +2,14 @@
 import type { AppContext } from '../../context.js';
 import type { Actor } from '../habilitations/policy.js';
 import { ABSENCE_LABELS, ATTENDANCE_LABELS, PERIOD_LABELS, attendanceForExport } from '../training/index.js';
-import { yesNo, type Column } from './columns.js';
+import { candidateColumns, yesNo, type Column } from './columns.js';
 import type { Dataset } from './dataset.js';
 import type { AttendanceExportQuery } from './schemas.js';
 
 type Row = Awaited<ReturnType<typeof attendanceForExport>>[number];
 
 const COLUMNS: ReadonlyArray<Column<Row>> = [
-  { header: 'Identifiant candidat', type: 'text', width: 20, value: (r) => r.candidate.identifier },
-  { header: 'Nom', type: 'text', width: 20, value: (r) => r.candidate.lastName },
-  { header: 'Prénom', type: 'text', width: 18, value: (r) => r.candidate.firstName },
+  ...candidateColumns<Row>(),
   { header: 'Formation', type: 'text', width: 40, value: (r) => r.title },
   { header: 'Session Carif-Oref', type: 'text', width: 20, value: (r) => r.session },
   { header: 'Date', type: 'date', width: 12, value: (r) => r.date },

@@ -45,3 +45,12 @@ export function dayOf(value: string | Date): string {
 }
 
 export const yesNo = (value: boolean | null) => (value === null ? null : value ? 'oui' : 'non');
+
+/** The three columns that name the trainee, first in every export of candidates' data. */
+export function candidateColumns<R extends { candidate: { identifier: string; lastName: string; firstName: string } }>(): Array<Column<R>> {
+  return [
+    { header: 'Identifiant candidat', type: 'text', width: 20, value: (r) => r.candidate.identifier },
+    { header: 'Nom', type: 'text', width: 20, value: (r) => r.candidate.lastName },
+    { header: 'Prénom', type: 'text', width: 18, value: (r) => r.candidate.firstName },
+  ];
+}

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { Actor } from '../habilitations/policy.js';
 import { quotesForExport, type QuoteExportRow } from '../quotes/index.js';
 import { STATUS_LABELS } from '../quotes/rules/lifecycle.js';
-import type { Column } from './columns.js';
+import { candidateColumns, type Column } from './columns.js';
 import type { Dataset } from './dataset.js';
 import type { QuotesExportQuery } from './schemas.js';
 
@@ -12,9 +12,7 @@ const COLUMNS: ReadonlyArray<Column<QuoteExportRow>> = [
   { header: 'Type', type: 'text', width: 8, value: (r) => r.type },
   { header: 'Statut', type: 'text', width: 22, value: (r) => STATUS_LABELS[r.status] ?? r.status },
   { header: 'Version', type: 'integer', width: 9, value: (r) => r.version },
-  { header: 'Identifiant candidat', type: 'text', width: 20, value: (r) => r.candidate.identifier },
-  { header: 'Nom', type: 'text', width: 20, value: (r) => r.candidate.lastName },
-  { header: 'Prénom', type: 'text', width: 18, value: (r) => r.candidate.firstName },
+  ...candidateColumns<QuoteExportRow>(),
   { header: 'Date de naissance', type: 'date', width: 14, value: (r) => r.candidate.birthDate },
   { header: 'Intitulé de la formation', type: 'text', width: 40, value: (r) => r.title },
   { header: 'Session Carif-Oref', type: 'text', width: 20, value: (r) => r.carifOrefSession },

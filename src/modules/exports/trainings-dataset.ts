@@ -2,7 +2,7 @@
 import type { AppContext } from '../../context.js';
 import type { Actor } from '../habilitations/policy.js';
 import { TRAINING_STATUS_LABELS, WITHDRAWAL_LABELS, trainingsForExport } from '../training/index.js';
-import type { Column } from './columns.js';
+import { candidateColumns, type Column } from './columns.js';
 import type { Dataset } from './dataset.js';
 import type { TrainingsExportQuery } from './schemas.js';
 
@@ -11,9 +11,7 @@ const label = <K extends string>(labels: Record<K, string>, key: string | null) 
 
 const COLUMNS: ReadonlyArray<Column<Row>> = [
   { header: 'Référence de la formation', type: 'text', width: 38, value: (r) => r.id },
-  { header: 'Identifiant candidat', type: 'text', width: 20, value: (r) => r.candidate.identifier },
-  { header: 'Nom', type: 'text', width: 20, value: (r) => r.candidate.lastName },
-  { header: 'Prénom', type: 'text', width: 18, value: (r) => r.candidate.firstName },
+  ...candidateColumns<Row>(),
   { header: 'Formation', type: 'text', width: 40, value: (r) => r.title },
   { header: 'Session Carif-Oref', type: 'text', width: 20, value: (r) => r.carifOrefSession },
   { header: 'Organisme', type: 'text', width: 28, value: (r) => r.organisation.name },
