@@ -8,7 +8,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { compiledOnce } from '../../../db/compiled-once.js';
 import type { DB } from '../../../db/schema.js';
 import type { TrainingScope } from '../policy.js';
-import { INSERT_CHUNK, TRAINING_COLUMNS, scopedTrainings, type Db } from '../repository.js';
+import { INSERT_CHUNK, scopedTrainings, type Db } from '../repository.js';
 import type { AttendanceRecord, HalfDaySession, Period } from '../rules.js';
 
 type Range = { first: string; last: string };
@@ -59,10 +59,26 @@ function monthParts(row: MonthJson): { sessions: HalfDaySession[]; records: Atte
   };
 }
 
+/**
+ * What a month's reader uses of its training: the trainee, for the audit of the view, and the
+ * dates that bound the half-days. Not the whole training row: this statement runs at every visit
+ * of the month, and each further column is read, sent and parsed for nothing.
+ */
+const MONTH_TRAINING_COLUMNS = [
+  'training.id',
+  'training.candidate_id',
+  'candidate.identifier',
+  'training.start_date',
+  'training.end_date',
+  'training.entry_date',
+  'training.withdrawal_date',
+  'training.exit_date',
+] as const;
+
 /** The statement of findTrainingMonth, built with the builder (compiled once per scope kind below). */
 function trainingMonthQuery(db: Db, scope: TrainingScope, id: string, month: string, range: Range) {
   return scopedTrainings(db, scope)
-    .select(TRAINING_COLUMNS)
+    .select(MONTH_TRAINING_COLUMNS)
     .select((eb) => [
       ...monthOfTraining(eb, month, range),
       jsonArrayFrom(
