@@ -1,4 +1,4 @@
-// The hot path under load on PostgreSQL: the real server (`src/main.ts` in its own process,
+// The hot path under load on PostgreSQL: the real server (what `npm start` runs, in its own process,
 // NODE_ENV=production, LOG_LEVEL=warn) against a bare Fastify + `pg` process doing the same
 // session lookup and the same main select (bench/hot-path/bare-server.ts), in the same run,
 // at 10 and 100 connections, for four routes: a quote read by its organisation's editor, the
@@ -11,6 +11,7 @@
 // Goal: real ≥ 0.5× the bare requests/s and p99 ≤ 3× the bare p99. Last line: one JSON object.
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { NPM_START_NODE_FLAGS } from '../test/helpers/processes.js';
 import { cpuMs, freePort, prepareDatabase, query, signIn, startChild, type Child } from './hot-path/processes.js';
 
 const url = process.argv.find((a) => a.startsWith('postgres')) ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kairos_bench';
@@ -27,8 +28,10 @@ const children: Child[] = [];
 try {
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROF;
+  // What `npm start` runs: the bundle, with its node flags (BENCH_FROM_SOURCES=1: src/main.ts through tsx, as before).
+  const fromSources = Boolean(process.env.BENCH_FROM_SOURCES);
   const server = await startChild(
-    'src/main.ts',
+    fromSources ? 'src/main.ts' : 'scripts/start.mjs',
     {
       NODE_ENV: 'production',
       APP_SECRET: secret.value,
@@ -45,7 +48,7 @@ try {
       BULK_ACCESS_THRESHOLD_PER_HOUR: '100000',
     },
     /Kairos est démarré/,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    [...(fromSources ? [] : NPM_START_NODE_FLAGS), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
   );
   children.push(server);
   const bare = await startChild('bench/hot-path/bare-server.ts', { DATABASE_URL: url, SESSION_COOKIE: '__Host-kairos_session' }, /listening \d+/);

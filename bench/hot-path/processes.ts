@@ -62,9 +62,14 @@ export function cpuMs(child: Child): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Spawns node on `script` and resolves once `ready` matches its stdout. */
+/**
+ * Spawns node on `script` and resolves once `ready` matches its stdout: a TypeScript file through
+ * tsx, a JavaScript one as it is (scripts/start.mjs, with npm start's node flags, is what
+ * `npm start` runs: the bundle of dist/).
+ */
 export function startChild(script: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<Child & { output: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = /\.tsx?$/.test(script) ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
