@@ -20,6 +20,7 @@ import * as m0018 from './migrations/0018_passkeys.js';
 import * as m0019 from './migrations/0019_dashboard_aggregates.js';
 import * as m0020 from './migrations/0020_attendance_sheets.js';
 import * as m0021 from './migrations/0021_stored_quote_error_count.js';
+import * as m0022 from './migrations/0022_read_guard_batch.js';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the same from
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0019_dashboard_aggregates': m0019,
   '0020_attendance_sheets': m0020,
   '0021_stored_quote_error_count': m0021,
+  '0022_read_guard_batch': m0022,
 };
 
 class StaticProvider implements MigrationProvider {

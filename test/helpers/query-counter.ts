@@ -73,7 +73,7 @@ export type StatementKind = 'transaction' | 'session' | 'bulk_access' | 'audit' 
 
 const KINDS: Array<[StatementKind, RegExp]> = [
   ['transaction', /^\s*(begin|commit|rollback)\b/i],
-  ['bulk_access', /"?candidate_access"?|"?security_alert"?/i],
+  ['bulk_access', /"?candidate_access"?|"?security_alert"?|\bguard_reads\(/i],
   ['audit', /"?audit_log"?|\baudit_append\(|pg_advisory_xact_lock/i],
   ['job', /^\s*(select|update|insert into|delete from) "?(job|mail_outbox)"?\b|from "?job"?\s/i],
   ['session', /^\s*(select|update|delete)\b[\s\S]*\bfrom "?(session|habilitation|account)"?\s|^\s*update "?session"?/i],

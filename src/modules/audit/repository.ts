@@ -17,13 +17,14 @@ export async function appendAuditRows(db: Kysely<DB>, rows: ReadonlyArray<{ row:
   await sql`select ${auditAppendExpression(rows)}`.execute(db);
 }
 
-/**
- * The same append as an expression (the number of rows appended), for a statement of another
- * module that records a read's audit rows in its own round trip (security/repository.ts).
- */
-export function auditAppendExpression(rows: ReadonlyArray<{ row: AuditContent; content: string }>): RawBuilder<number> {
-  const payload = rows.map(({ row, content }) => ({ ...row, at: row.at.toISOString(), content }));
-  return sql<number>`audit_append(${JSON.stringify(payload)}::jsonb)`;
+/** The append as an expression (the number of rows appended). */
+function auditAppendExpression(rows: ReadonlyArray<{ row: AuditContent; content: string }>): RawBuilder<number> {
+  return sql<number>`audit_append(${JSON.stringify(auditAppendPayload(rows))}::jsonb)`;
+}
+
+/** The JSON array `audit_append` takes, for a function that appends it itself (guard_reads, migration 0022). */
+export function auditAppendPayload(rows: ReadonlyArray<{ row: AuditContent; content: string }>): unknown[] {
+  return rows.map(({ row, content }) => ({ ...row, at: row.at.toISOString(), content }));
 }
 
 /** The rows after `lastId`, oldest first: one page of the chain's verification. */

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
@@ -10,7 +10,7 @@ import {
   type ChainVerdict,
   type StoredAuditRow,
 } from './hash-chain.js';
-import { appendAuditRows, auditAppendExpression, chainPage } from './repository.js';
+import { appendAuditRows, auditAppendPayload, chainPage } from './repository.js';
 
 export interface AuditEntry {
   at: Date;
@@ -62,13 +62,9 @@ async function appendEntries(db: Kysely<DB>, entries: readonly AuditEntry[]): Pr
   await appendAuditRows(db, rowsOf(entries));
 }
 
-/**
- * The append of `entries` as an SQL expression, for a statement that must record them in the same
- * round trip as its own work (a read's bulk-access count, security/bulk-access.ts): same rows,
- * same chain, same lock as recordAuditAlone.
- */
-export function auditAppendOf(entries: readonly AuditEntry[]): RawBuilder<number> {
-  return auditAppendExpression(rowsOf(entries));
+/** The rows of `entries` as `audit_append` takes them, for a database function that appends them itself. */
+export function auditPayloadOf(entries: readonly AuditEntry[]): unknown[] {
+  return auditAppendPayload(rowsOf(entries));
 }
 
 /**

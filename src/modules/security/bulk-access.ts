@@ -12,10 +12,11 @@ import { createHash } from 'node:crypto';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { HttpProblem } from '../../http/problem.js';
 import { queueMail } from '../../mail/mailer.js';
-import { auditAppendOf, byActor, recordAudit, recordAuditAlone, type AuditEntry } from '../audit/service.js';
+import { auditPayloadOf, byActor, recordAudit, recordAuditAlone, type AuditEntry } from '../audit/service.js';
 import type { Actor } from '../habilitations/policy.js';
 import { suspendAccount } from '../identity/index.js';
 import { securityRecipients } from './recipients.js';
+import { recordAccessCountAndAudit } from './read-guard-batch.js';
 import * as repo from './repository.js';
 import { guardTokenAccess } from './token-bulk-access.js';
 
@@ -92,11 +93,12 @@ async function guard(
   const kinds: AccessKind[] = kind === 'export' ? ['read', 'export'] : ['read'];
   const { readsPerHour, exportsPerHour } = ctx.config.bulkAccess;
   // One statement: the access written and the counts of the window, whatever the number of
-  // candidates, and the read's audit rows if it has any (appended only within the threshold).
+  // candidates, and the read's audit rows if it has any (appended only within the threshold),
+  // batched with concurrent audited reads (read-guard-batch.ts).
   const access = { accountId: actor.accountId, candidateIds: ids, kinds, at: now, since: new Date(now.getTime() - WINDOW_MS), lookups: [...new Set(lookups)] };
   const counts =
     audit.length > 0
-      ? await repo.recordAccessCountAndAudit(ctx.db, { ...access, readsAtMost: readsPerHour, audit: auditAppendOf(audit) })
+      ? await recordAccessCountAndAudit(ctx.db, { ...access, readsAtMost: readsPerHour, audit: auditPayloadOf(audit) })
       : await repo.recordAccessAndCount(ctx.db, access);
   const reads = counts.read;
   const exports = kind === 'export' ? counts.export : 0;

@@ -2,7 +2,7 @@
  * Security queries: alerts (read within the actor's scope, resolved once), the per-account counts
  * of candidate reads behind bulk-access detection, and who hears about an alert.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AccessKind } from './bulk-access.js';
 
@@ -105,7 +105,7 @@ export const ACCESS_REFRESH_SECONDS = 60;
 
 type AccessWrite = { accountId: string; candidateIds: readonly string[]; kinds: readonly AccessKind[]; at: Date; since: Date; lookups?: readonly string[] };
 
-/** The accesses written and the rows counted, per kind, in `counted` (shared by the two statements below). */
+/** The accesses written and the rows counted, per kind, in `counted` (recordAccessAndCount; guard_reads, migration 0022, does the same in plpgsql). */
 function accessCounted(a: AccessWrite) {
   return sql`
     with written as (
@@ -153,23 +153,31 @@ export async function recordAccessAndCount(db: Db, a: AccessWrite): Promise<Reco
   return countsOf(rows[0]);
 }
 
+/** One audited read to guard (see guard_reads, migration 0022): `audit` is the payload audit_append takes. */
+export type ReadGuardRequest = AccessWrite & { readsAtMost: number; audit: unknown[] };
+export type ReadGuardResult = Record<AccessKind, number> & { audited: number };
+
 /**
- * recordAccessAndCount and, in the same statement, `audit` (the audit rows of the read, see
- * audit/service.ts auditAppendOf) when the account's reads stay within `readsAtMost`: past it
- * the caller refuses the read, which then is not audited, as when the count came first. One
- * round trip instead of two for every audited read by staff.
+ * Guards `requests` in order in one statement, which is one transaction: each request's accesses
+ * written and counted as recordAccessAndCount does, and its audit rows appended only when its
+ * reads stay within `readsAtMost`. One result per request, in order (read-guard-batch.ts).
  */
-export async function recordAccessCountAndAudit(db: Db, a: AccessWrite & { readsAtMost: number; audit: RawBuilder<number> }): Promise<Record<AccessKind, number>> {
-  const { rows } = await sql<{ read: string | number; export: string | number; audited: string | number }>`${accessCounted(a)},
-    totals as (
-      select coalesce(sum(n) filter (where kind = 'read'), 0) as read,
-             coalesce(sum(n) filter (where kind = 'export'), 0) as export
-        from counted
-    ),
-    audited as (select ${a.audit} as n from totals where totals.read <= ${a.readsAtMost}::int)
-    select read, export, (select count(*) from audited) as audited from totals
-  `.execute(db);
-  return countsOf(rows[0]);
+export async function guardReads(db: Db, requests: readonly ReadGuardRequest[]): Promise<ReadGuardResult[]> {
+  const payload = requests.map((r) => ({
+    accountId: r.accountId,
+    candidateIds: r.candidateIds,
+    kinds: r.kinds,
+    at: r.at.toISOString(),
+    since: r.since.toISOString(),
+    lookups: r.lookups ?? [],
+    refreshSeconds: ACCESS_REFRESH_SECONDS,
+    readsAtMost: r.readsAtMost,
+    audit: r.audit,
+  }));
+  const { rows } = await sql<{ results: Array<{ read: number; export: number; audited: number }> }>`select guard_reads(${JSON.stringify(payload)}::jsonb) as results`.execute(db);
+  const results = rows[0]?.results ?? [];
+  if (results.length !== requests.length) throw new Error(`guard_reads: ${results.length} results for ${requests.length} requests`);
+  return results.map((r) => ({ read: Number(r.read), export: Number(r.export), audited: Number(r.audited) }));
 }
 
 /** Forgets an account's counts: after a reinstatement the same hour must not suspend it anew. */
